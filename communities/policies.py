@@ -1,0 +1,47 @@
+"""Every permission decision about communities.
+
+Views and services ask these functions; they ask django-guardian. Django's ModelBackend ignores
+objects and guardian knows only object grants, so each policy accepts either the global
+permission (administrators, portfolio managers) or the grant on the community itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from members.models import User
+
+    from .models import Community
+
+VIEW = "communities.view_community"
+PARTICIPATE = "communities.participate_in_community"
+MANAGE = "communities.manage_community"
+
+
+def _has(user, perm: str, community: Community) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm(perm) or user.has_perm(perm, community)
+
+
+def is_portfolio_manager(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_perm("members.act_as_portfolio_manager"))
+
+
+def can_view_community(user, community: Community) -> bool:
+    """Public communities are visible to anyone; members-only ones to their members (any
+    role), portfolio managers and administrators. Callers answer 404 when this is False."""
+    if community.is_public:
+        return True
+    return _has(user, VIEW, community)
+
+
+def can_participate(user, community: Community) -> bool:
+    """Members, co-leads and leads take part (post, register); observers only read."""
+    return _has(user, PARTICIPATE, community)
+
+
+def can_manage_community(user, community: Community) -> bool:
+    """Leads and co-leads manage their own community's page and roster; administrators any."""
+    return _has(user, MANAGE, community)

@@ -1,0 +1,11 @@
+"""The Celery application: configuration comes from Django settings (CELERY_* names)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cssp_portal.settings.dev")
+
+app = Celery("cssp_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib.auth import logout
+from django.utils import timezone
+
+_LAST_SEEN = "_portal_last_seen"
+_STARTED = "_portal_started"
+# Write the session at most once a minute just to refresh the idle clock.
+_TOUCH_EVERY = 60
+
+
+class SessionLifetimeMiddleware:
+    """End signed-in sessions after an idle period and after an absolute lifetime.
+
+    `check --deploy` does not cover session age; a government portal must not keep a session
+    open on a shared computer for weeks. The idle timeout and the absolute lifetime are the
+    SESSION_IDLE_TIMEOUT and SESSION_ABSOLUTE_TIMEOUT settings (seconds).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.get("_auth_user_id"):
+            now = int(timezone.now().timestamp())
+            started = session.get(_STARTED, now)
+            last_seen = session.get(_LAST_SEEN, now)
+            if (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
+                logout(request)
+            else:
+                if _STARTED not in session:
+                    session[_STARTED] = now
+                if now - last_seen >= _TOUCH_EVERY or _LAST_SEEN not in session:
+                    session[_LAST_SEEN] = now
+        return self.get_response(request)

@@ -1,0 +1,30 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from health_check.views import HealthCheckView
+
+from . import health, views
+
+# The admin login goes through allauth so that rate limits and two-factor authentication apply.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = admin.site.site_title = _("CSSP Communities of Practice")
+
+urlpatterns = [
+    path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("communities/", include("communities.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,283 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+TIME_ZONE_CHOICES = [
+    ("America/St_Johns", _("Newfoundland time (St. John’s)")),
+    ("America/Halifax", _("Atlantic time (Halifax)")),
+    ("America/Toronto", _("Eastern time (Ottawa, Toronto, Montréal)")),
+    ("America/Winnipeg", _("Central time (Winnipeg)")),
+    ("America/Regina", _("Central time, no daylight saving (Regina)")),
+    ("America/Edmonton", _("Mountain time (Edmonton)")),
+    ("America/Whitehorse", _("Yukon time (Whitehorse)")),
+    ("America/Vancouver", _("Pacific time (Vancouver)")),
+    ("UTC", _("Coordinated Universal Time (UTC)")),
+]
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.COMPLETED])
+
+    def upcoming(self):
+        return self.published().filter(end__gte=timezone.now()).order_by("start")
+
+    def past(self):
+        return self.published().filter(end__lt=timezone.now()).order_by("-start")
+
+
+class Event(models.Model):
+    """A meeting, workshop, conference, exercise or webinar hosted by a community."""
+
+    class Type(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        WORKSHOP = "workshop", _("Workshop")
+        CONFERENCE = "conference", _("Conference")
+        EXERCISE = "exercise", _("Exercise")
+        WEBINAR = "webinar", _("Webinar")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        MEMBERS = "members", _("All signed-in members")
+        HOSTS = "hosts", _("Members of the host communities")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, related_name="events",
+        verbose_name=_("host community"),
+    )
+    co_hosts = models.ManyToManyField(
+        "communities.Community", related_name="co_hosted_events", blank=True,
+        verbose_name=_("co-hosting communities"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    event_type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    format = models.CharField(
+        _("format"), max_length=16, choices=Format.choices, default=Format.IN_PERSON
+    )
+    summary = models.TextField(_("summary"))
+    description = models.TextField(_("description"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="America/Toronto"
+    )
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    province = models.CharField(_("province or territory"), max_length=4, blank=True)
+    virtual_link = models.URLField(
+        _("virtual meeting link"), blank=True, help_text=_("Shown only to registered people.")
+    )
+    capacity_in_person = models.PositiveIntegerField(
+        _("in-person capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    capacity_virtual = models.PositiveIntegerField(
+        _("virtual capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    organizations = models.ManyToManyField(
+        "communities.Organization", related_name="events", blank=True,
+        verbose_name=_("participating organizations"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="events_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="events_registration_window_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The event must end after it starts.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.format in (self.Format.VIRTUAL, self.Format.HYBRID) and not self.virtual_link:
+            errors["virtual_link"] = _("A virtual or hybrid event needs a meeting link.")
+        if self.format == self.Format.VIRTUAL and self.capacity_in_person:
+            errors["capacity_in_person"] = _("A virtual event has no in-person seats.")
+        if self.format == self.Format.IN_PERSON and self.capacity_virtual:
+            errors["capacity_virtual"] = _("An in-person event has no virtual seats.")
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["time_zone"] = _("Unknown time zone.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class EventReminder(models.Model):
+    """When registrants are reminded (default 48 and 2 hours before); `sent_at` records that
+    the periodic scan has sent it, so a reminder never goes twice."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("event")
+    )
+    hours_before = models.PositiveIntegerField(_("hours before the start"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "-hours_before"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "hours_before"], name="events_reminder_once"),
+        ]
+
+    def __str__(self):
+        return _("%(hours)s h before") % {"hours": self.hours_before}
+
+
+class Registration(models.Model):
+    """A person's place at an event. Waitlist order is the order of `created_at`."""
+
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+
+    CURRENT_STATES = (State.CONFIRMED, State.WAITLISTED, State.ATTENDED)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations",
+        verbose_name=_("person"),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    mode = models.CharField(
+        _("attending"), max_length=16, choices=Mode.choices, default=Mode.IN_PERSON
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(state__in=["confirmed", "waitlisted", "attended"]),
+                name="events_one_current_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "state", "mode", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.event} ({self.get_state_display()})"
+
+
+class EventOutcome(models.Model):
+    """What an event produced, published to the community afterwards."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("event")
+    )
+    summary = models.TextField(_("summary"))
+    key_takeaways = models.TextField(_("key takeaways"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event outcome")
+        verbose_name_plural = _("event outcomes")
+
+    def __str__(self):
+        return str(self.event)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class EventDocument(models.Model):
+    """A document shared with an event's outcomes (report, slides, minutes)."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="documents", verbose_name=_("event")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="events/documents/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "title"]
+        verbose_name = _("event document")
+        verbose_name_plural = _("event documents")
+
+    def __str__(self):
+        return self.title

@@ -13,4 +13,5 @@ def site(request):
         "other_language_name": translation.get_language_info(other)["name_local"],
         "other_language_url": translate_url(request.get_full_path(), other),
         "cssp_contact_email": settings.CSSP_CONTACT_EMAIL,
+        "portal_release_date": settings.PORTAL_RELEASE_DATE,
     }

@@ -141,8 +141,11 @@ def rw(path, fn):
 #  - point the icon font at the vendored copy: the GC CDN path
 #    .../@gcds-core/fonts@X/<path> maps to the package's fonts/<path>,
 #    i.e. ../gcds-fonts/<path> relative to gcds/gcds.css
+# (the Google Fonts URL itself contains ";", so match the quoted URL as a whole)
+REMOTE_URL = r"""(?:"\s*(?:https?:)?//[^"]*"|'\s*(?:https?:)?//[^']*')"""
 remote_import = re.compile(
-    r"""@import\s+(?:url\(\s*)?(["']?)\s*(?:https?:)?//[^;]*?;\s*""", re.I)
+    r"@import\s+(?:url\(\s*(?:" + REMOTE_URL + r"""|(?:https?:)?//[^\s"')]*)\s*\)|""" + REMOTE_URL + r")[^;{}]*;\s*",
+    re.I)
 gc_cdn = re.compile(
     r"""url\(\s*(["']?)https?://cdn\.design-system\.canada\.ca/@gcds-core/fonts@([^/]+)/([^"')]+)\1\s*\)""")
 
@@ -179,7 +182,7 @@ for sub in sorted(os.listdir(fonts_dir)):
 # (icons/gcds-icons.css stays available for the .gcds-icon-* helper classes).
 relurl = re.compile(r"""url\(\s*(["']?)(?!data:|[a-z]+:|/|#)([^"')]+)\1\s*\)""", re.I)
 parts = [f"/* GC Design System fonts (@gcds-core/fonts@{fonts_version}), vendored by "
-         "scripts/vendor_frontend.sh. Licences: */LICENSE.txt (SIL OFL 1.1). */\n"]
+         "scripts/vendor_frontend.sh.\n   Licence: SIL OFL 1.1, see LICENSE.txt in each sub-folder. */\n"]
 for sub in ("lato", "noto-sans", "noto-sans-mono"):
     if sub not in per_family:
         sys.exit(f"gcds-fonts: {sub}/ CSS missing")
@@ -234,8 +237,40 @@ def must_exist(src, target):
 css_url = re.compile(r"""url\(\s*(?P<q>["']?)\s*(?P<u>.*?)\s*(?P=q)\s*\)""")
 css_import = re.compile(r"""@import\s*(?P<q>["'])(?P<u>.*?)(?P=q)""")
 srcmap = re.compile(r"""[#@] sourceMappingURL=(\S+?)(?:\s*\*/)?\s*$""", re.M)
+def css_structure_errors(css):
+    """Cheap well-formedness check, e.g. for a half-removed @import: braces
+    balance, strings terminate, and at top level only at-rules end with ';'."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(css):
+        c = css[i]
+        if c in "\"'":
+            j = i + 1
+            while j < len(css) and css[j] != c:
+                if css[j] == "\n":
+                    return out + [f"unterminated string at offset {i}"]
+                j += 2 if css[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return out + [f"unbalanced '}}' at offset {i}"]
+            if depth == 0:
+                start = i + 1
+        elif c == ";" and depth == 0:
+            stmt = css[start:i].strip()
+            if not stmt.startswith("@"):
+                out.append(f"stray top-level text {stmt[:60]!r}")
+            start = i + 1
+        i += 1
+    return out + ([f"{depth} unclosed '{{'"] if depth else [])
+
 for p in files(".css"):
     css = open(p, encoding="utf-8").read()
+    errors.extend(f"{rel(p)}: malformed CSS: {e}" for e in css_structure_errors(css))
     for m in list(css_url.finditer(css)) + list(css_import.finditer(css)):
         u = m.group("u")
         if not u or u.startswith(("data:", "#")):

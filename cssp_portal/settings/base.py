@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -79,9 +80,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cssp_portal.context_processors.site",
             ],
+            "builtins": ["cssp_portal.templatetags.portal"],
         },
     },
 ]
+
+FORM_RENDERER = "cssp_portal.forms.PortalFormRenderer"
 
 # --- Data -----------------------------------------------------------------------------------
 
@@ -251,13 +255,16 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "format": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
         },
     },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Replace Django's own console handler so each record is printed once, as JSON.
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "django.utils.autoreload": {"level": "WARNING"},
     },
@@ -267,3 +274,5 @@ LOGGING = {
 
 HEALTH_CHECK = {"DISK_USAGE_MAX": None, "MEMORY_MIN": None}
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# "Date modified" of pages that have no content date of their own: the release's date.
+PORTAL_RELEASE_DATE = env("PORTAL_RELEASE_DATE", default="2026-11-22")

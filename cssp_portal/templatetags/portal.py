@@ -1,0 +1,63 @@
+"""Template helpers every app uses: accessible widgets and localized dates and times."""
+
+import datetime
+import zoneinfo
+
+from django import template
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import date_format
+
+register = template.Library()
+
+
+@register.simple_tag
+def field_widget(field):
+    """Render a bound field's widget with its help text and errors announced to assistive
+    technology (aria-describedby) and its invalid state exposed (aria-invalid)."""
+    described_by = []
+    attrs = {}
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described_by.append(f"{field.auto_id}_errors")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)
+
+
+def _is_french() -> bool:
+    return (translation.get_language() or "en").startswith("fr")
+
+
+@register.filter
+def long_date(value):
+    """"23 February 2026" / "23 février 2026", "1er février 2026"."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    text = date_format(value, "DATE_FORMAT")
+    if _is_french() and value.day == 1:
+        text = "1er" + text[1:]
+    return text
+
+
+@register.filter
+def short_time(value):
+    """"2:30 p.m." / "14 h 30", "9 h 05", "14 h"."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if _is_french():
+        return dateformat.format(value, "G\xa0\\h" if value.minute == 0 else "G\xa0\\h\xa0i")
+    return date_format(value, "TIME_FORMAT")
+
+
+@register.filter
+def in_zone(value, zone_name):
+    """The moment `value` seen in the given IANA time zone."""
+    if not value:
+        return value
+    return value.astimezone(zoneinfo.ZoneInfo(zone_name))

@@ -1,0 +1,64 @@
+# The two commands a newcomer needs:  make run   and   make test   (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+I18N_IGNORE := -i .venv -i node_modules -i staticfiles -i media
+
+.PHONY: install run test check lint format migrations-check messages messages-check compilemessages worker beat bench clean
+
+# (Re)install whenever the dependency list changes.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(PY) manage.py compilemessages -l fr $(I18N_IGNORE) -v 0
+
+## The portal at http://127.0.0.1:8000, seeded with the CSSP data (and demo accounts on the
+## embedded default). DATABASE_URL / REDIS_URL / EMAIL_URL switch to real services.
+run: compilemessages
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_cssp --demo-accounts
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite against the real PostgreSQL and Redis on 127.0.0.1.
+test: compilemessages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## What CI checks besides the tests: lint, migrations in step with models, French catalogue.
+check: lint migrations-check messages-check
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Extract the interface strings into locale/fr/LC_MESSAGES/django.po (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages -l fr $(I18N_IGNORE) --no-location --no-obsolete
+
+## Fails when a string in the code is missing from the catalogue, or is empty, fuzzy or invalid.
+messages-check: messages
+	msgfmt --check-format -o /dev/null locale/fr/LC_MESSAGES/django.po
+	$(PY) scripts/check_catalogue.py locale/fr/LC_MESSAGES/django.po
+
+worker: install
+	$(VENV)/bin/celery -A cssp_portal worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A cssp_portal beat --loglevel=INFO --schedule=/tmp/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from communities.seed.loader import create_demo_accounts, load_cssp
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the CSSP communities of practice, organizations, funded projects, the CCRS "
+        "roundtable and the 2022 call, in English and French. Safe to run again: existing "
+        "records are never changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help="Also create demo accounts (embedded SQLite default only) and print their "
+            "passwords once.",
+        )
+
+    def handle(self, *args, demo_accounts=False, **options):
+        report = load_cssp()
+        created = ", ".join(f"{n} {kind}" for kind, n in report.created.items()) or "nothing new"
+        self.stdout.write(f"CSSP data: created {created}.")
+        if report.existing:
+            kept = ", ".join(f"{n} {kind}" for kind, n in report.existing.items())
+            self.stdout.write(f"Already present and left as curated: {kept}.")
+        if not demo_accounts:
+            return
+        if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            self.stdout.write(
+                "Demo accounts are created only on the embedded SQLite default; skipped."
+            )
+            return
+        accounts = create_demo_accounts()
+        if not accounts:
+            self.stdout.write("Demo accounts exist already (their passwords were printed when "
+                              "they were created; reset one with: manage.py changepassword EMAIL).")
+            return
+        width = max(len(a.email) for a in accounts)
+        self.stdout.write(self.style.WARNING("Demo accounts (shown once, keep them):"))
+        for account in accounts:
+            self.stdout.write(f"  {account.email:<{width}}  {account.password}  {account.description}")

@@ -1,0 +1,290 @@
+"""Load the CSSP program's real data (communities, organizations, projects, the CCRS
+roundtable, the 2022 call) from cssp.json, in English and French.
+
+Idempotent and respectful of curators: a record is created, with its links, only when it does
+not exist yet (matched by slug); an existing record is never modified, so running the loader
+again changes nothing and never undoes an edit made in the admin since.
+"""
+
+import datetime
+import json
+import secrets
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Event, EventOutcome, EventReminder
+from members.models import ExpertiseArea, User
+from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
+
+from ..models import Community, CommunityObjective, CommunityOrganization, Membership, Organization
+from ..services import community_ensure_groups, membership_add_active, portfolio_managers_group
+
+DATA_FILE = Path(__file__).with_name("cssp.json")
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        bucket = self.created if created else self.existing
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+
+def read_data(path: Path = DATA_FILE) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _bilingual(record: dict, *names: str) -> dict:
+    return {
+        f"{name}_{lang}": record.get(f"{name}_{lang}", "")
+        for name in names
+        for lang in ("en", "fr")
+    }
+
+
+def _aware(value: str, zone: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def _create(model, report: LoadReport, kind: str, lookup: dict, values: dict):
+    """Create the record if absent; return (record, created). Never touches an existing one."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is not None:
+        report.count(kind, created=False)
+        return instance, False
+    instance = model(**lookup, **values)
+    instance.full_clean()
+    instance.save()
+    report.count(kind, created=True)
+    return instance, True
+
+
+@transaction.atomic
+def load_cssp(data: dict | None = None) -> LoadReport:
+    data = data or read_data()
+    report = LoadReport()
+
+    for area in data.get("expertise_areas", []):
+        _create(ExpertiseArea, report, "expertise areas", {"slug": area["slug"]},
+                _bilingual(area, "name"))
+
+    organizations: dict[str, Organization] = {}
+    created_now: set[str] = set()
+    for org in data["organizations"]:
+        organizations[org["key"]], created = _create(
+            Organization, report, "organizations", {"slug": org["key"]},
+            {
+                **_bilingual(org, "name", "acronym"),
+                "former_names_en": "\n".join(org.get("former_names_en", [])),
+                "former_names_fr": "\n".join(org.get("former_names_fr", [])),
+                "sector": org["sector"],
+                "jurisdiction": org["jurisdiction"],
+            },
+        )
+        if created:
+            created_now.add(org["key"])
+    # Parents are linked once both exist, and only on organizations this run created.
+    for org in data["organizations"]:
+        if org.get("parent") and org["key"] in created_now:
+            child = organizations[org["key"]]
+            child.parent = organizations[org["parent"]]
+            child.save(update_fields=["parent"])
+
+    communities: dict[str, Community] = {}
+    for item in data["communities"]:
+        community, created = _create(
+            Community, report, "communities", {"slug": item["slug"]},
+            {
+                **_bilingual(item, "name", "summary", "objectives_intro", "member_description"),
+                "visibility": Community.Visibility.PUBLIC,
+                "join_policy": Community.JoinPolicy.REQUEST,
+                "working_languages": Community.WorkingLanguages.BOTH,
+            },
+        )
+        communities[item["slug"]] = community
+        community_ensure_groups(community=community)
+        if created:
+            _link_community(community, item, organizations)
+        for group in item.get("working_groups", []):
+            working_group, _ = _create(
+                Community, report, "working groups", {"slug": group["slug"]},
+                {**_bilingual(group, "name", "summary"), "parent": community},
+            )
+            community_ensure_groups(community=working_group)
+
+    gaps: dict[str, CapabilityGap] = {}
+    for gap in data.get("gaps", []):
+        community = communities[gap["community"]]
+        gaps[gap["key"]], _ = _create(
+            CapabilityGap, report, "gaps", {"community": community, "slug": gap["key"]},
+            {**_bilingual(gap, "title", "description"), "kind": gap["kind"],
+             "status": gap["status"]},
+        )
+
+    for call in data.get("calls", []):
+        instance, created = _create(
+            Call, report, "calls", {"slug": call["slug"]},
+            {
+                **_bilingual(call, "title", "description", "eligibility"),
+                "year": call["year"],
+                "opens_at": _aware(call["opens_at"], call["timezone"]),
+                "closes_at": _aware(call["closes_at"], call["timezone"]),
+                "is_published": True,
+            },
+        )
+        if created:
+            instance.communities.set([communities[s] for s in call.get("communities", [])])
+            instance.priorities.set([gaps[k] for k in call.get("priorities", [])])
+
+    for project in data.get("projects", []):
+        instance, created = _create(
+            Project, report, "projects", {"slug": project["slug"]},
+            {
+                **_bilingual(project, "title", "summary", "outcomes"),
+                "year": project["year"],
+                "status": project["status"],
+            },
+        )
+        if created:
+            links = [(key, ProjectOrganization.Role.LEAD) for key in project["lead_organizations"]]
+            links += [(key, ProjectOrganization.Role.PARTNER)
+                      for key in project.get("partner_organizations", [])]
+            ProjectOrganization.objects.bulk_create(
+                ProjectOrganization(project=instance, organization=organizations[key], role=role,
+                                    position=position)
+                for position, (key, role) in enumerate(links)
+            )
+            instance.communities.set([communities[s] for s in project.get("communities", [])])
+            instance.gaps.set([gaps[k] for k in project.get("gaps", [])])
+
+    for event in data.get("events", []):
+        _load_event(event, report, communities, organizations)
+
+    return report
+
+
+def _link_community(community: Community, item: dict, organizations: dict) -> None:
+    links = [(lead["org"], lead["role"]) for lead in item.get("leads", [])]
+    links += [(key, CommunityOrganization.Role.MEMBER) for key in item.get("member_organizations", [])]
+    CommunityOrganization.objects.bulk_create(
+        CommunityOrganization(community=community, organization=organizations[key], role=role,
+                              position=position)
+        for position, (key, role) in enumerate(links)
+    )
+    CommunityObjective.objects.bulk_create(
+        CommunityObjective(community=community, position=position, text_en=objective["en"],
+                           text_fr=objective["fr"])
+        for position, objective in enumerate(item.get("objectives", []), start=1)
+    )
+
+
+def _load_event(event: dict, report: LoadReport, communities: dict, organizations: dict) -> None:
+    start = _aware(event["start"], event["timezone"])
+    instance, created = _create(
+        Event, report, "events", {"slug": event["slug"]},
+        {
+            **_bilingual(event, "title", "summary", "description", "venue"),
+            "community": communities[event["host"]],
+            "event_type": event["event_type"],
+            "format": event["format"],
+            "start": start,
+            "end": _aware(event["end"], event["timezone"]),
+            "time_zone": event["timezone"],
+            "city": event.get("city", ""),
+            "province": event.get("province", ""),
+            "visibility": Event.Visibility.PUBLIC,
+            "status": Event.Status.COMPLETED if start < timezone.now() else Event.Status.PUBLISHED,
+            "published_at": start,
+        },
+    )
+    if not created:
+        return
+    instance.organizations.set([organizations[k] for k in event.get("organizations", [])])
+    EventReminder.objects.bulk_create(
+        EventReminder(event=instance, hours_before=hours,
+                      sent_at=start if start < timezone.now() else None)
+        for hours in (48, 2)
+    )
+    outcome = event.get("outcome")
+    if outcome:
+        EventOutcome.objects.create(
+            event=instance,
+            published_at=instance.end,
+            **_bilingual(outcome, "summary", "key_takeaways", "recommendations"),
+        )
+
+
+# --- Demo accounts (embedded default only) ------------------------------------------------
+
+DEMO_DOMAIN = "demo.cssp-cop.example.ca"
+
+
+@dataclass
+class DemoAccount:
+    email: str
+    password: str
+    description: str
+
+
+def _demo_user(email: str, first: str, last: str, language: str, **extra) -> tuple[User, str | None]:
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, None
+    password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first, last_name=last,
+        preferred_language=language, **extra,
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, password
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    """An administrator, a portfolio manager, a lead for each CoP and a few members. Returns
+    the accounts created by this call with their passwords (existing ones are left alone)."""
+    created: list[DemoAccount] = []
+
+    def remember(user, password, description):
+        if password:
+            created.append(DemoAccount(user.email, password, description))
+
+    admin, password = _demo_user(f"admin@{DEMO_DOMAIN}", "Alex", "Admin", "en",
+                                 is_staff=True, is_superuser=True)
+    remember(admin, password, "administrator (Django admin)")
+
+    pm, password = _demo_user(f"pm@{DEMO_DOMAIN}", "Pat", "Gestionnaire", "fr")
+    if password:
+        pm.groups.add(portfolio_managers_group())
+    remember(pm, password, "portfolio manager, all communities")
+
+    communities = list(Community.objects.top_level().order_by("slug"))
+    for community in communities:
+        if password:
+            community.portfolio_managers.add(pm)
+        lead, lead_password = _demo_user(
+            f"lead.{community.slug}@{DEMO_DOMAIN}", "Lead", community.name_en, "en"
+        )
+        if lead_password:
+            membership_add_active(community=community, user=lead, role=Membership.Role.LEAD)
+        remember(lead, lead_password, f"lead of {community.name_en}")
+
+    for index, (first, last, language) in enumerate(
+        [("Morgan", "Tremblay", "fr"), ("Sam", "Singh", "en"), ("Camille", "Roy", "fr")]
+    ):
+        member, member_password = _demo_user(
+            f"member{index + 1}@{DEMO_DOMAIN}", first, last, language
+        )
+        if member_password:
+            for community in communities[index::3][:3]:
+                membership_add_active(community=community, user=member)
+        remember(member, member_password, "member of a few communities")
+    return created

@@ -126,3 +126,26 @@ ALLAUTH_FR_OVERRIDES = [
         '<strong>Note:</strong> you can still <a href="%(email_url)s">change your email address</a>.'
     ),
 ]
+
+# Also overridden: allauth sign-in, sign-up and two-factor strings whose French breaks
+# Canadian usage (a space before « ? » or « ! »), the portal's terms (Sign up = « S'inscrire »),
+# or writes « sûr(e) ».
+ALLAUTH_FR_CANADIAN_USAGE = [
+    gettext_noop("Forgot your password?"),
+    gettext_noop("Forgot Password?"),
+    gettext_noop("Hello from %(site_name)s!"),
+    gettext_noop("Thank you for using %(site_name)s!\n%(site_domain)s"),
+    gettext_noop(
+        "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
+    ),
+    gettext_noop("Are you sure you want to sign out?"),
+    gettext_noop("You have signed out."),
+    gettext_noop("Sign Up"),
+    gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
+    gettext_noop("Are you sure?"),
+    gettext_noop(
+        "You are about to deactivate authenticator app based authentication. Are you sure?"
+    ),
+    gettext_noop("Trust this Browser?"),
+    gettext_noop("Are you sure you want to remove this security key?"),
+]

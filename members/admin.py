@@ -1,0 +1,82 @@
+from auditlog.mixins import AuditlogHistoryAdminMixin
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
+
+from communities.models import Membership
+
+from .models import ExpertiseArea, User
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "preferred_language")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes: dict = {}
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = ("community", "role", "state", "joined_at", "ended_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("memberships (change them from the community or membership pages)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("community")
+
+
+@admin.register(User)
+class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    ordering = ("last_name", "first_name", "email")
+    list_display = (
+        "email", "first_name", "last_name", "organization", "role_type", "preferred_language",
+        "is_staff", "is_active", "date_joined",
+    )
+    list_filter = ("preferred_language", "role_type", "is_staff", "is_active", "groups",
+                   "organization__sector")
+    search_fields = ("email", "first_name", "last_name", "organization__name_en",
+                     "organization__name_fr", "job_title")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    filter_horizontal = ("groups", "user_permissions", "expertise_areas")
+    date_hierarchy = "date_joined"
+    inlines = (UserMembershipInline,)
+    show_auditlog_history_link = True
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "preferred_language")}),
+        (_("Profile"), {"fields": ("organization", "job_title", "role_type", "expertise_areas",
+                                   "bio", "phone", "contact_visibility", "listed_in_directory")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                  "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name",
+                                                 "preferred_language", "password1", "password2")}),
+    )
+
+
+@admin.register(ExpertiseArea)
+class ExpertiseAreaAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name_en", "name_fr", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+

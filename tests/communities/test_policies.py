@@ -1,0 +1,92 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from communities import policies
+from communities.models import Community, Membership
+from communities.services import membership_add_active, membership_sync_access, portfolio_managers_group
+from tests.communities.factories import CommunityFactory, make_member
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "non_member", "observer", "member", "co_lead", "lead",
+         "lead_elsewhere", "portfolio_manager", "admin"]
+ACTIONS = {
+    "view": policies.can_view_community,
+    "participate": policies.can_participate,
+    "manage": policies.can_manage_community,
+}
+# What each role may do on a MEMBERS-ONLY community.
+ALLOWED = {
+    "anonymous": set(),
+    "non_member": set(),
+    "observer": {"view"},
+    "member": {"view", "participate"},
+    "co_lead": {"view", "participate", "manage"},
+    "lead": {"view", "participate", "manage"},
+    "lead_elsewhere": set(),
+    "portfolio_manager": {"view"},
+    "admin": {"view", "participate", "manage"},
+}
+
+
+def _person(role, community):
+    if role == "anonymous":
+        return AnonymousUser()
+    user = UserFactory()
+    if role in ("observer", "member", "co_lead", "lead"):
+        make_member(community, user, role)
+    elif role == "lead_elsewhere":
+        make_member(CommunityFactory(), user, Membership.Role.LEAD)
+    elif role == "portfolio_manager":
+        user.groups.add(portfolio_managers_group())
+    elif role == "admin":
+        user.is_superuser = user.is_staff = True
+        user.save()
+    return type(user).objects.get(pk=user.pk) if user.pk else user  # fresh permission cache
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_members_only_community_permissions(role, action):
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    person = _person(role, community)
+
+    allowed = ACTIONS[action](person, community)
+
+    assert allowed == (action in ALLOWED[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_may_view_a_public_community(role):
+    community = CommunityFactory(visibility=Community.Visibility.PUBLIC)
+
+    assert policies.can_view_community(_person(role, community), community)
+
+
+def test_leaving_a_community_revokes_its_permissions():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    user = UserFactory()
+    membership = make_member(community, user, Membership.Role.LEAD)
+
+    membership.state = Membership.State.LEFT
+    membership.ended_at = membership.joined_at
+    membership.save()
+    membership_sync_access(membership=membership)
+
+    fresh = type(user).objects.get(pk=user.pk)
+    assert not policies.can_view_community(fresh, community)
+    assert not policies.can_manage_community(fresh, community)
+
+
+def test_changing_role_moves_the_person_to_the_new_role_group():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    user = UserFactory()
+    make_member(community, user, Membership.Role.MEMBER)
+
+    membership_add_active(community=community, user=user, role=Membership.Role.OBSERVER)
+
+    fresh = type(user).objects.get(pk=user.pk)
+    assert policies.can_view_community(fresh, community)
+    assert not policies.can_participate(fresh, community)
+    assert fresh.groups.filter(community_role__community=community).count() == 1

@@ -56,9 +56,9 @@ class MembershipAdminForm(forms.ModelForm):
         state = data.get("state")
         if state == Membership.State.ACTIVE and not data.get("joined_at"):
             data["joined_at"] = self.instance.joined_at = now
-        if state in (Membership.State.DECLINED, Membership.State.REMOVED, Membership.State.LEFT):
-            if not data.get("ended_at"):
-                data["ended_at"] = self.instance.ended_at = now
+        ended = (Membership.State.DECLINED, Membership.State.REMOVED, Membership.State.LEFT)
+        if state in ended and not data.get("ended_at"):
+            data["ended_at"] = self.instance.ended_at = now
         return data
 
 
@@ -90,9 +90,12 @@ def _roster_response(memberships, filename):
         ["community", "name", "email", "organization", "role", "state", "joined", "ended"],
         (
             [
-                m.community.name, m.user.get_full_name(), m.user.email,
+                m.community.name,
+                m.user.get_full_name(),
+                m.user.email,
                 m.user.organization.name if m.user.organization else "",
-                m.get_role_display(), m.get_state_display(),
+                m.get_role_display(),
+                m.get_state_display(),
                 m.joined_at.date().isoformat() if m.joined_at else "",
                 m.ended_at.date().isoformat() if m.ended_at else "",
             ]
@@ -104,27 +107,52 @@ def _roster_response(memberships, filename):
 @admin.register(Community)
 class CommunityAdmin(GuardedModelAdminMixin, AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     list_display = (
-        "name", "parent", "status", "visibility", "join_policy", "working_languages",
+        "name",
+        "parent",
+        "status",
+        "visibility",
+        "join_policy",
+        "working_languages",
         "active_members",
     )
     list_filter = ("status", "visibility", "join_policy", "working_languages", "parent")
     search_fields = ("name_en", "name_fr", "slug", "summary_en", "summary_fr")
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("parent", "portfolio_managers")
-    inlines = (CommunityObjectiveInline, CommunityOrganizationInline, MembershipInline, InvitationInline)
+    inlines = (
+        CommunityObjectiveInline,
+        CommunityOrganizationInline,
+        MembershipInline,
+        InvitationInline,
+    )
     actions = ("archive", "restore", "export_roster")
     show_auditlog_history_link = True
     fieldsets = (
         (None, {"fields": ("name", "slug", "parent", "summary", "status")}),
         (_("Mandate and members"), {"fields": ("objectives_intro", "member_description")}),
         (_("Access"), {"fields": ("visibility", "join_policy", "working_languages")}),
-        (_("Program"), {"fields": ("portfolio_managers", "contact_email",
-                                   "notify_portfolio_managers_of_new_members")}),
+        (
+            _("Program"),
+            {
+                "fields": (
+                    "portfolio_managers",
+                    "contact_email",
+                    "notify_portfolio_managers_of_new_members",
+                )
+            },
+        ),
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("parent").annotate(
-            _active_members=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(
+                _active_members=Count(
+                    "memberships", filter=Q(memberships__state=Membership.State.ACTIVE)
+                )
+            )
         )
 
     @admin.display(description=_("active members"), ordering="_active_members")
@@ -144,12 +172,16 @@ class CommunityAdmin(GuardedModelAdminMixin, AuditlogHistoryAdminMixin, TabbedTr
     @admin.action(description=_("Archive the selected communities"))
     def archive(self, request, queryset):
         count = queryset.update(status=Community.Status.ARCHIVED, updated_at=timezone.now())
-        self.message_user(request, _("%(count)d communities archived.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)d communities archived.") % {"count": count}, messages.SUCCESS
+        )
 
     @admin.action(description=_("Restore the selected communities"))
     def restore(self, request, queryset):
         count = queryset.update(status=Community.Status.ACTIVE, updated_at=timezone.now())
-        self.message_user(request, _("%(count)d communities restored.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)d communities restored.") % {"count": count}, messages.SUCCESS
+        )
 
     @admin.action(description=_("Export the rosters of the selected communities (CSV)"))
     def export_roster(self, request, queryset):

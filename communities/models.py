@@ -121,8 +121,10 @@ class Community(models.Model):
     objectives_intro = models.TextField(
         _("objectives introduction"),
         blank=True,
-        help_text=_("E.g. “… contributes knowledge and expertise to support advancements in "
-                    "Canada’s ability to:”"),
+        help_text=_(
+            "E.g. “… contributes knowledge and expertise to support advancements in "
+            "Canada’s ability to:”"
+        ),
     )
     member_description = models.TextField(_("who the members are"), blank=True)
     visibility = models.CharField(
@@ -222,11 +224,15 @@ class CommunityOrganization(models.Model):
         MEMBER = "member", _("Member organization")
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="organization_links",
+        Community,
+        on_delete=models.CASCADE,
+        related_name="organization_links",
         verbose_name=_("community"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="community_links",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="community_links",
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
@@ -285,12 +291,20 @@ class Membership(models.Model):
     message = models.TextField(_("message"), blank=True, help_text=_("Sent with a request."))
     decision_note = models.TextField(_("decision note"), blank=True)
     invitation = models.ForeignKey(
-        "Invitation", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="memberships", verbose_name=_("invitation"),
+        "Invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("invitation"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
@@ -320,7 +334,8 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["community", "state", "role"])]
 
     def __str__(self):
-        return f"{self.user} — {self.community} ({self.get_role_display()}, {self.get_state_display()})"
+        role, state = self.get_role_display(), self.get_state_display()
+        return f"{self.user} — {self.community} ({role}, {state})"
 
     @property
     def is_current(self) -> bool:
@@ -361,12 +376,20 @@ class Invitation(models.Model):
         _("state"), max_length=16, choices=State.choices, default=State.PENDING
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="invitations_sent", verbose_name=_("invited by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
     )
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="invitations_accepted", verbose_name=_("accepted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+        verbose_name=_("accepted by"),
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
@@ -411,7 +434,9 @@ class CommunityGroup(models.Model):
         verbose_name = _("community permission group")
         verbose_name_plural = _("community permission groups")
         constraints = [
-            models.UniqueConstraint(fields=["community", "role"], name="communities_group_per_role"),
+            models.UniqueConstraint(
+                fields=["community", "role"], name="communities_group_per_role"
+            ),
         ]
 
     def __str__(self):

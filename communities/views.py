@@ -7,12 +7,13 @@ from proposals.models import CapabilityGap, Project
 
 from . import policies
 from .models import Community, CommunityOrganization
-from .selectors import community_directory, communities_visible_to
+from .selectors import communities_visible_to, community_directory
 
 
 def community_list(request):
     return render(
-        request, "communities/community_list.html",
+        request,
+        "communities/community_list.html",
         {"communities": community_directory(request.user)},
     )
 

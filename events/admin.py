@@ -45,8 +45,16 @@ class EventDocumentInline(TranslationTabularInline):
 
 @admin.register(Event)
 class EventAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
-    list_display = ("title", "community", "event_type", "format", "start", "status",
-                    "confirmed", "waitlisted")
+    list_display = (
+        "title",
+        "community",
+        "event_type",
+        "format",
+        "start",
+        "status",
+        "confirmed",
+        "waitlisted",
+    )
     list_filter = ("status", "event_type", "format", "visibility", "community")
     search_fields = ("title_en", "title_fr", "slug", "city")
     date_hierarchy = "start"
@@ -58,11 +66,34 @@ class EventAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     show_auditlog_history_link = True
     readonly_fields = ("published_at", "cancelled_at", "created_by")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "community", "co_hosts", "event_type", "format",
-                           "status", "visibility")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "community",
+                    "co_hosts",
+                    "event_type",
+                    "format",
+                    "status",
+                    "visibility",
+                )
+            },
+        ),
         (_("Description"), {"fields": ("summary", "description", "agenda")}),
-        (_("When"), {"fields": ("start", "end", "time_zone", "registration_opens_at",
-                                "registration_closes_at")}),
+        (
+            _("When"),
+            {
+                "fields": (
+                    "start",
+                    "end",
+                    "time_zone",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                )
+            },
+        ),
         (_("Where"), {"fields": ("venue", "address", "city", "province", "virtual_link")}),
         (_("Seats"), {"fields": ("capacity_in_person", "capacity_virtual")}),
         (_("Participants"), {"fields": ("organizations",)}),
@@ -70,11 +101,23 @@ class EventAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _confirmed=Count("registrations", filter=Q(registrations__state__in=[
-                Registration.State.CONFIRMED, Registration.State.ATTENDED])),
-            _waitlisted=Count("registrations", filter=Q(
-                registrations__state=Registration.State.WAITLISTED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _confirmed=Count(
+                    "registrations",
+                    filter=Q(
+                        registrations__state__in=[
+                            Registration.State.CONFIRMED,
+                            Registration.State.ATTENDED,
+                        ]
+                    ),
+                ),
+                _waitlisted=Count(
+                    "registrations", filter=Q(registrations__state=Registration.State.WAITLISTED)
+                ),
+            )
         )
 
     @admin.display(description=_("confirmed"), ordering="_confirmed")
@@ -96,9 +139,15 @@ class EventAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
             "attendees.csv",
             ["event", "name", "email", "organization", "state", "attending", "registered"],
             (
-                [r.event.title, r.user.get_full_name(), r.user.email,
-                 r.user.organization.name if r.user.organization else "",
-                 r.get_state_display(), r.get_mode_display(), r.created_at.isoformat()]
+                [
+                    r.event.title,
+                    r.user.get_full_name(),
+                    r.user.email,
+                    r.user.organization.name if r.user.organization else "",
+                    r.get_state_display(),
+                    r.get_mode_display(),
+                    r.created_at.isoformat(),
+                ]
                 for r in registrations
             ),
         )

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 TIME_ZONE_CHOICES = [
     ("America/St_Johns", _("Newfoundland time (St. John’s)")),
     ("America/Halifax", _("Atlantic time (Halifax)")),
@@ -60,11 +59,15 @@ class Event(models.Model):
         COMPLETED = "completed", _("Completed")
 
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.PROTECT, related_name="events",
+        "communities.Community",
+        on_delete=models.PROTECT,
+        related_name="events",
         verbose_name=_("host community"),
     )
     co_hosts = models.ManyToManyField(
-        "communities.Community", related_name="co_hosted_events", blank=True,
+        "communities.Community",
+        related_name="co_hosted_events",
+        blank=True,
         verbose_name=_("co-hosting communities"),
     )
     title = models.CharField(_("title"), max_length=255)
@@ -103,12 +106,18 @@ class Event(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     organizations = models.ManyToManyField(
-        "communities.Organization", related_name="events", blank=True,
+        "communities.Organization",
+        related_name="events",
+        blank=True,
         verbose_name=_("participating organizations"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -122,7 +131,9 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="events_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="events_end_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(registration_closes_at__isnull=True)
                 | Q(registration_opens_at__isnull=True)
@@ -207,7 +218,9 @@ class Registration(models.Model):
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registrations",
         verbose_name=_("person"),
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
@@ -269,8 +282,12 @@ class EventDocument(models.Model):
     title = models.CharField(_("title"), max_length=255)
     file = models.FileField(_("file"), upload_to="events/documents/%Y/")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("uploaded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 

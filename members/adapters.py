@@ -25,8 +25,11 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", [])
-             if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             None,
         )
         # The message is rendered now (its links and codes exist only in this request); only

@@ -46,13 +46,32 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
     add_form = UserCreateForm
     ordering = ("last_name", "first_name", "email")
     list_display = (
-        "email", "first_name", "last_name", "organization", "role_type", "preferred_language",
-        "is_staff", "is_active", "date_joined",
+        "email",
+        "first_name",
+        "last_name",
+        "organization",
+        "role_type",
+        "preferred_language",
+        "is_staff",
+        "is_active",
+        "date_joined",
     )
-    list_filter = ("preferred_language", "role_type", "is_staff", "is_active", "groups",
-                   "organization__sector")
-    search_fields = ("email", "first_name", "last_name", "organization__name_en",
-                     "organization__name_fr", "job_title")
+    list_filter = (
+        "preferred_language",
+        "role_type",
+        "is_staff",
+        "is_active",
+        "groups",
+        "organization__sector",
+    )
+    search_fields = (
+        "email",
+        "first_name",
+        "last_name",
+        "organization__name_en",
+        "organization__name_fr",
+        "job_title",
+    )
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
     filter_horizontal = ("groups", "user_permissions", "expertise_areas")
@@ -62,15 +81,42 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "preferred_language")}),
-        (_("Profile"), {"fields": ("organization", "job_title", "role_type", "expertise_areas",
-                                   "bio", "phone", "contact_visibility", "listed_in_directory")}),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                  "user_permissions")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "organization",
+                    "job_title",
+                    "role_type",
+                    "expertise_areas",
+                    "bio",
+                    "phone",
+                    "contact_visibility",
+                    "listed_in_directory",
+                )
+            },
+        ),
+        (
+            _("Access"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name",
-                                                 "preferred_language", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "preferred_language",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
 
@@ -79,4 +125,3 @@ class ExpertiseAreaAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug")
     search_fields = ("name_en", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-

@@ -16,7 +16,14 @@ class SignupForm(forms.Form):
         help_text=_("The language of the emails the portal sends you."),
     )
 
-    field_order = ["first_name", "last_name", "email", "password1", "password2", "preferred_language"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "preferred_language",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -103,9 +103,7 @@ class User(AbstractUser):
         choices=ContactVisibility.choices,
         default=ContactVisibility.COMMUNITIES,
     )
-    listed_in_directory = models.BooleanField(
-        _("list me in the member directory"), default=True
-    )
+    listed_in_directory = models.BooleanField(_("list me in the member directory"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     USERNAME_FIELD = "email"

@@ -62,29 +62,59 @@ class ProposalAttachmentInline(admin.TabularInline):
 def _proposals_csv(queryset):
     return csv_response(
         "proposals.csv",
-        ["title", "call", "status", "lead department", "proposer", "portfolio manager",
-         "requested funding", "duration (months)", "submitted"],
+        [
+            "title",
+            "call",
+            "status",
+            "lead department",
+            "proposer",
+            "portfolio manager",
+            "requested funding",
+            "duration (months)",
+            "submitted",
+        ],
         (
-            [p.title, p.call.title, p.get_status_display(),
-             p.lead_department.name if p.lead_department else "", p.proposer.email,
-             p.portfolio_manager.email if p.portfolio_manager else "",
-             p.requested_funding or "", p.duration_months or "",
-             p.submitted_at.date().isoformat() if p.submitted_at else ""]
-            for p in queryset.select_related("call", "lead_department", "proposer",
-                                             "portfolio_manager")
+            [
+                p.title,
+                p.call.title,
+                p.get_status_display(),
+                p.lead_department.name if p.lead_department else "",
+                p.proposer.email,
+                p.portfolio_manager.email if p.portfolio_manager else "",
+                p.requested_funding or "",
+                p.duration_months or "",
+                p.submitted_at.date().isoformat() if p.submitted_at else "",
+            ]
+            for p in queryset.select_related(
+                "call", "lead_department", "proposer", "portfolio_manager"
+            )
         ),
     )
 
 
 @admin.register(Proposal)
 class ProposalAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
-    list_display = ("title", "call", "status", "lead_department", "proposer",
-                    "portfolio_manager", "submitted_at")
+    list_display = (
+        "title",
+        "call",
+        "status",
+        "lead_department",
+        "proposer",
+        "portfolio_manager",
+        "submitted_at",
+    )
     list_filter = ("status", "call", "communities")
     search_fields = ("title_en", "title_fr", "proposer__email", "lead_department__name_en")
     date_hierarchy = "created_at"
-    autocomplete_fields = ("call", "lead_department", "partners", "communities", "gaps",
-                           "proposer", "portfolio_manager")
+    autocomplete_fields = (
+        "call",
+        "lead_department",
+        "partners",
+        "communities",
+        "gaps",
+        "proposer",
+        "portfolio_manager",
+    )
     list_select_related = ("call", "lead_department", "proposer", "portfolio_manager")
     readonly_fields = ("status", "submitted_at")
     inlines = (ProposalTransitionInline, ProposalAttachmentInline)
@@ -109,8 +139,7 @@ class ProjectAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     list_filter = ("status", "year", "communities")
     search_fields = ("title_en", "title_fr", "slug", "summary_en", "summary_fr")
     prepopulated_fields = {"slug": ("title_en",)}
-    autocomplete_fields = ("communities", "gaps", "call", "proposal", "events",
-                           "portfolio_manager")
+    autocomplete_fields = ("communities", "gaps", "call", "proposal", "events", "portfolio_manager")
     list_select_related = ("call", "portfolio_manager")
     inlines = (ProjectOrganizationInline,)
     actions = ("export_csv",)
@@ -123,14 +152,23 @@ class ProjectAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
             ["title", "year", "status", "lead departments", "partners", "communities"],
             (
                 [
-                    p.title, p.year, p.get_status_display(),
-                    "; ".join(link.organization.name for link in p.organization_links.all()
-                              if link.role == ProjectOrganization.Role.LEAD),
-                    "; ".join(link.organization.name for link in p.organization_links.all()
-                              if link.role == ProjectOrganization.Role.PARTNER),
+                    p.title,
+                    p.year,
+                    p.get_status_display(),
+                    "; ".join(
+                        link.organization.name
+                        for link in p.organization_links.all()
+                        if link.role == ProjectOrganization.Role.LEAD
+                    ),
+                    "; ".join(
+                        link.organization.name
+                        for link in p.organization_links.all()
+                        if link.role == ProjectOrganization.Role.PARTNER
+                    ),
                     "; ".join(c.name for c in p.communities.all()),
                 ]
-                for p in queryset.prefetch_related("organization_links__organization",
-                                                   "communities")
+                for p in queryset.prefetch_related(
+                    "organization_links__organization", "communities"
+                )
             ),
         )

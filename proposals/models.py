@@ -27,7 +27,9 @@ class CapabilityGap(models.Model):
         CLOSED = "closed", _("Closed")
 
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, related_name="gaps",
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="gaps",
         verbose_name=_("community"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -41,8 +43,12 @@ class CapabilityGap(models.Model):
         _("rank"), null=True, blank=True, help_text=_("Order set by the leads; 1 comes first.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("identified by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("identified by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -52,7 +58,9 @@ class CapabilityGap(models.Model):
         verbose_name = _("gap or priority")
         verbose_name_plural = _("gaps and priorities")
         constraints = [
-            models.UniqueConstraint(fields=["community", "slug"], name="proposals_gap_slug_per_community"),
+            models.UniqueConstraint(
+                fields=["community", "slug"], name="proposals_gap_slug_per_community"
+            ),
         ]
 
     def __str__(self):
@@ -80,7 +88,9 @@ class Call(models.Model):
     closes_at = models.DateTimeField(_("closes"))
     is_published = models.BooleanField(_("published"), default=False)
     communities = models.ManyToManyField(
-        "communities.Community", related_name="calls", blank=True,
+        "communities.Community",
+        related_name="calls",
+        blank=True,
         verbose_name=_("communities addressed"),
     )
     priorities = models.ManyToManyField(
@@ -96,7 +106,10 @@ class Call(models.Model):
         verbose_name = _("call for proposals")
         verbose_name_plural = _("calls for proposals")
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="proposals_call_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="proposals_call_closes_after_opening",
+            ),
         ]
 
     def __str__(self):
@@ -130,15 +143,23 @@ class Proposal(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     lead_department = models.ForeignKey(
-        "communities.Organization", on_delete=models.PROTECT, related_name="led_proposals",
-        verbose_name=_("lead government department"), null=True, blank=True,
+        "communities.Organization",
+        on_delete=models.PROTECT,
+        related_name="led_proposals",
+        verbose_name=_("lead government department"),
+        null=True,
+        blank=True,
     )
     partners = models.ManyToManyField(
-        "communities.Organization", related_name="partner_proposals", blank=True,
+        "communities.Organization",
+        related_name="partner_proposals",
+        blank=True,
         verbose_name=_("partner organizations"),
     )
     communities = models.ManyToManyField(
-        "communities.Community", related_name="proposals", blank=True,
+        "communities.Community",
+        related_name="proposals",
+        blank=True,
         verbose_name=_("communities concerned"),
     )
     gaps = models.ManyToManyField(
@@ -147,17 +168,25 @@ class Proposal(models.Model):
     requested_funding = models.DecimalField(
         _("requested funding (CAD)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     proposer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposals",
         verbose_name=_("proposer"),
     )
     portfolio_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assigned_proposals", verbose_name=_("portfolio manager"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_proposals",
+        verbose_name=_("portfolio manager"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -195,7 +224,10 @@ class ProposalTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=16, choices=Proposal.Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=Proposal.Status.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("by"),
     )
     comment = models.TextField(_("comment"), blank=True)
@@ -219,7 +251,10 @@ class ProposalAttachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -249,30 +284,47 @@ class Project(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     organizations = models.ManyToManyField(
-        "communities.Organization", through="ProjectOrganization", related_name="projects",
-        blank=True, verbose_name=_("organizations"),
+        "communities.Organization",
+        through="ProjectOrganization",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("organizations"),
     )
     communities = models.ManyToManyField(
-        "communities.Community", related_name="projects", blank=True,
+        "communities.Community",
+        related_name="projects",
+        blank=True,
         verbose_name=_("communities"),
     )
     gaps = models.ManyToManyField(
         CapabilityGap, related_name="projects", blank=True, verbose_name=_("gaps addressed")
     )
     call = models.ForeignKey(
-        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+        Call,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("call for proposals"),
     )
     proposal = models.OneToOneField(
-        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="project",
+        Proposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project",
         verbose_name=_("proposal"),
     )
     events = models.ManyToManyField(
         "events.Event", related_name="projects", blank=True, verbose_name=_("related events")
     )
     portfolio_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assigned_projects", verbose_name=_("portfolio manager"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_projects",
+        verbose_name=_("portfolio manager"),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -285,7 +337,8 @@ class Project(models.Model):
         verbose_name_plural = _("funded projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="proposals_project_dates_ordered",
             ),
@@ -304,11 +357,15 @@ class ProjectOrganization(models.Model):
         PARTNER = "partner", _("Partner")
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="organization_links",
+        Project,
+        on_delete=models.CASCADE,
+        related_name="organization_links",
         verbose_name=_("project"),
     )
     organization = models.ForeignKey(
-        "communities.Organization", on_delete=models.CASCADE, related_name="project_links",
+        "communities.Organization",
+        on_delete=models.CASCADE,
+        related_name="project_links",
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PARTNER)
@@ -319,7 +376,9 @@ class ProjectOrganization(models.Model):
         verbose_name = _("project organization")
         verbose_name_plural = _("project organizations")
         constraints = [
-            models.UniqueConstraint(fields=["project", "organization"], name="proposals_org_once_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "organization"], name="proposals_org_once_per_project"
+            ),
         ]
 
     def __str__(self):

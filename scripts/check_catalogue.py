@@ -2,7 +2,8 @@
 
 Checks every entry of a .po file: translated (every plural form), not fuzzy, the same
 placeholders as the English, HTML tags kept, and French typography (a non-breaking space
-before a colon, inside « »). Usage: python scripts/check_catalogue.py locale/fr/LC_MESSAGES/django.po
+before a colon, inside « »).
+Usage: python scripts/check_catalogue.py locale/fr/LC_MESSAGES/django.po
 """
 
 import re

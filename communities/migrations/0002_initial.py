@@ -6,159 +6,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('communities', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("communities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='community',
-            name='portfolio_managers',
-            field=models.ManyToManyField(blank=True, related_name='managed_portfolios', to=settings.AUTH_USER_MODEL, verbose_name='portfolio managers'),
+            model_name="community",
+            name="portfolio_managers",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="managed_portfolios",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="portfolio managers",
+            ),
         ),
         migrations.AddField(
-            model_name='communitygroup',
-            name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_groups', to='communities.community', verbose_name='community'),
+            model_name="communitygroup",
+            name="community",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_groups",
+                to="communities.community",
+                verbose_name="community",
+            ),
         ),
         migrations.AddField(
-            model_name='communitygroup',
-            name='group',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='community_role', to='auth.group', verbose_name='group'),
+            model_name="communitygroup",
+            name="group",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="community_role",
+                to="auth.group",
+                verbose_name="group",
+            ),
         ),
         migrations.AddField(
-            model_name='communitygroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='communities.community'),
+            model_name="communitygroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="communities.community"
+            ),
         ),
         migrations.AddField(
-            model_name='communitygroupobjectpermission',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group'),
+            model_name="communitygroupobjectpermission",
+            name="group",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
         ),
         migrations.AddField(
-            model_name='communitygroupobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="communitygroupobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='communityobjective',
-            name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='communities.community', verbose_name='community'),
+            model_name="communityobjective",
+            name="community",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="objectives",
+                to="communities.community",
+                verbose_name="community",
+            ),
         ),
         migrations.AddField(
-            model_name='communityorganization',
-            name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organization_links', to='communities.community', verbose_name='community'),
+            model_name="communityorganization",
+            name="community",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="organization_links",
+                to="communities.community",
+                verbose_name="community",
+            ),
         ),
         migrations.AddField(
-            model_name='communityuserobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='communities.community'),
+            model_name="communityuserobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="communities.community"
+            ),
         ),
         migrations.AddField(
-            model_name='communityuserobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="communityuserobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='communityuserobjectpermission',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
+            model_name="communityuserobjectpermission",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_accepted', to=settings.AUTH_USER_MODEL, verbose_name='accepted by'),
+            model_name="invitation",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="invitations_accepted",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="accepted by",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='communities.community', verbose_name='community'),
+            model_name="invitation",
+            name="community",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="communities.community",
+                verbose_name="community",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='invited_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_sent', to=settings.AUTH_USER_MODEL, verbose_name='invited by'),
+            model_name="invitation",
+            name="invited_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="invitations_sent",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="invited by",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='communities.community', verbose_name='community'),
+            model_name="membership",
+            name="community",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="communities.community",
+                verbose_name="community",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="membership",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='invitation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='memberships', to='communities.invitation', verbose_name='invitation'),
+            model_name="membership",
+            name="invitation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="memberships",
+                to="communities.invitation",
+                verbose_name="invitation",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='member'),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="member",
+            ),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='units', to='communities.organization', verbose_name='part of'),
+            model_name="organization",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="units",
+                to="communities.organization",
+                verbose_name="part of",
+            ),
         ),
         migrations.AddField(
-            model_name='communityorganization',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_links', to='communities.organization', verbose_name='organization'),
+            model_name="communityorganization",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="community_links",
+                to="communities.organization",
+                verbose_name="organization",
+            ),
         ),
         migrations.AddField(
-            model_name='community',
-            name='organizations',
-            field=models.ManyToManyField(blank=True, related_name='communities', through='communities.CommunityOrganization', to='communities.organization', verbose_name='organizations'),
+            model_name="community",
+            name="organizations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="communities",
+                through="communities.CommunityOrganization",
+                to="communities.organization",
+                verbose_name="organizations",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communitygroup',
-            constraint=models.UniqueConstraint(fields=('community', 'role'), name='communities_group_per_role'),
+            model_name="communitygroup",
+            constraint=models.UniqueConstraint(
+                fields=("community", "role"), name="communities_group_per_role"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='communitygroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="communitygroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='communityuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="communityuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('community', 'email'), name='communities_one_pending_invitation_per_email'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "pending")),
+                fields=("community", "email"),
+                name="communities_one_pending_invitation_per_email",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['community', 'state', 'role'], name='communities_communi_15766e_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["community", "state", "role"], name="communities_communi_15766e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['invited', 'requested', 'active'])), fields=('community', 'user'), name='communities_one_current_membership'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["invited", "requested", "active"])),
+                fields=("community", "user"),
+                name="communities_one_current_membership",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('joined_at__isnull', False), ('state', 'active')), models.Q(('state', 'active'), _negated=True), _connector='OR'), name='communities_active_membership_has_joined_at'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("joined_at__isnull", False), ("state", "active")),
+                    models.Q(("state", "active"), _negated=True),
+                    _connector="OR",
+                ),
+                name="communities_active_membership_has_joined_at",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', False), ('state__in', ['declined', 'removed', 'left'])), ('state__in', ['invited', 'requested', 'active']), _connector='OR'), name='communities_ended_membership_has_ended_at'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ended_at__isnull", False), ("state__in", ["declined", "removed", "left"])
+                    ),
+                    ("state__in", ["invited", "requested", "active"]),
+                    _connector="OR",
+                ),
+                name="communities_ended_membership_has_ended_at",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communityorganization',
-            constraint=models.UniqueConstraint(fields=('community', 'organization'), name='communities_org_once_per_community'),
+            model_name="communityorganization",
+            constraint=models.UniqueConstraint(
+                fields=("community", "organization"), name="communities_org_once_per_community"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='community',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='communities_community_not_own_parent'),
+            model_name="community",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="communities_community_not_own_parent",
+            ),
         ),
     ]

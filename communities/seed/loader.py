@@ -17,12 +17,21 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from communities.models import (
+    Community,
+    CommunityObjective,
+    CommunityOrganization,
+    Membership,
+    Organization,
+)
+from communities.services import (
+    community_ensure_groups,
+    membership_add_active,
+    portfolio_managers_group,
+)
 from events.models import Event, EventOutcome, EventReminder
 from members.models import ExpertiseArea, User
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
-
-from ..models import Community, CommunityObjective, CommunityOrganization, Membership, Organization
-from ..services import community_ensure_groups, membership_add_active, portfolio_managers_group
 
 DATA_FILE = Path(__file__).with_name("cssp.json")
 
@@ -73,14 +82,22 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     report = LoadReport()
 
     for area in data.get("expertise_areas", []):
-        _create(ExpertiseArea, report, "expertise areas", {"slug": area["slug"]},
-                _bilingual(area, "name"))
+        _create(
+            ExpertiseArea,
+            report,
+            "expertise areas",
+            {"slug": area["slug"]},
+            _bilingual(area, "name"),
+        )
 
     organizations: dict[str, Organization] = {}
     created_now: set[str] = set()
     for org in data["organizations"]:
         organizations[org["key"]], created = _create(
-            Organization, report, "organizations", {"slug": org["key"]},
+            Organization,
+            report,
+            "organizations",
+            {"slug": org["key"]},
             {
                 **_bilingual(org, "name", "acronym"),
                 "former_names_en": "\n".join(org.get("former_names_en", [])),
@@ -101,7 +118,10 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     communities: dict[str, Community] = {}
     for item in data["communities"]:
         community, created = _create(
-            Community, report, "communities", {"slug": item["slug"]},
+            Community,
+            report,
+            "communities",
+            {"slug": item["slug"]},
             {
                 **_bilingual(item, "name", "summary", "objectives_intro", "member_description"),
                 "visibility": Community.Visibility.PUBLIC,
@@ -115,7 +135,10 @@ def load_cssp(data: dict | None = None) -> LoadReport:
             _link_community(community, item, organizations)
         for group in item.get("working_groups", []):
             working_group, _ = _create(
-                Community, report, "working groups", {"slug": group["slug"]},
+                Community,
+                report,
+                "working groups",
+                {"slug": group["slug"]},
                 {**_bilingual(group, "name", "summary"), "parent": community},
             )
             community_ensure_groups(community=working_group)
@@ -124,14 +147,23 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     for gap in data.get("gaps", []):
         community = communities[gap["community"]]
         gaps[gap["key"]], _ = _create(
-            CapabilityGap, report, "gaps", {"community": community, "slug": gap["key"]},
-            {**_bilingual(gap, "title", "description"), "kind": gap["kind"],
-             "status": gap["status"]},
+            CapabilityGap,
+            report,
+            "gaps",
+            {"community": community, "slug": gap["key"]},
+            {
+                **_bilingual(gap, "title", "description"),
+                "kind": gap["kind"],
+                "status": gap["status"],
+            },
         )
 
     for call in data.get("calls", []):
         instance, created = _create(
-            Call, report, "calls", {"slug": call["slug"]},
+            Call,
+            report,
+            "calls",
+            {"slug": call["slug"]},
             {
                 **_bilingual(call, "title", "description", "eligibility"),
                 "year": call["year"],
@@ -146,7 +178,10 @@ def load_cssp(data: dict | None = None) -> LoadReport:
 
     for project in data.get("projects", []):
         instance, created = _create(
-            Project, report, "projects", {"slug": project["slug"]},
+            Project,
+            report,
+            "projects",
+            {"slug": project["slug"]},
             {
                 **_bilingual(project, "title", "summary", "outcomes"),
                 "year": project["year"],
@@ -155,11 +190,14 @@ def load_cssp(data: dict | None = None) -> LoadReport:
         )
         if created:
             links = [(key, ProjectOrganization.Role.LEAD) for key in project["lead_organizations"]]
-            links += [(key, ProjectOrganization.Role.PARTNER)
-                      for key in project.get("partner_organizations", [])]
+            links += [
+                (key, ProjectOrganization.Role.PARTNER)
+                for key in project.get("partner_organizations", [])
+            ]
             ProjectOrganization.objects.bulk_create(
-                ProjectOrganization(project=instance, organization=organizations[key], role=role,
-                                    position=position)
+                ProjectOrganization(
+                    project=instance, organization=organizations[key], role=role, position=position
+                )
                 for position, (key, role) in enumerate(links)
             )
             instance.communities.set([communities[s] for s in project.get("communities", [])])
@@ -173,15 +211,19 @@ def load_cssp(data: dict | None = None) -> LoadReport:
 
 def _link_community(community: Community, item: dict, organizations: dict) -> None:
     links = [(lead["org"], lead["role"]) for lead in item.get("leads", [])]
-    links += [(key, CommunityOrganization.Role.MEMBER) for key in item.get("member_organizations", [])]
+    links += [
+        (key, CommunityOrganization.Role.MEMBER) for key in item.get("member_organizations", [])
+    ]
     CommunityOrganization.objects.bulk_create(
-        CommunityOrganization(community=community, organization=organizations[key], role=role,
-                              position=position)
+        CommunityOrganization(
+            community=community, organization=organizations[key], role=role, position=position
+        )
         for position, (key, role) in enumerate(links)
     )
     CommunityObjective.objects.bulk_create(
-        CommunityObjective(community=community, position=position, text_en=objective["en"],
-                           text_fr=objective["fr"])
+        CommunityObjective(
+            community=community, position=position, text_en=objective["en"], text_fr=objective["fr"]
+        )
         for position, objective in enumerate(item.get("objectives", []), start=1)
     )
 
@@ -189,7 +231,10 @@ def _link_community(community: Community, item: dict, organizations: dict) -> No
 def _load_event(event: dict, report: LoadReport, communities: dict, organizations: dict) -> None:
     start = _aware(event["start"], event["timezone"])
     instance, created = _create(
-        Event, report, "events", {"slug": event["slug"]},
+        Event,
+        report,
+        "events",
+        {"slug": event["slug"]},
         {
             **_bilingual(event, "title", "summary", "description", "venue"),
             "community": communities[event["host"]],
@@ -209,8 +254,9 @@ def _load_event(event: dict, report: LoadReport, communities: dict, organization
         return
     instance.organizations.set([organizations[k] for k in event.get("organizations", [])])
     EventReminder.objects.bulk_create(
-        EventReminder(event=instance, hours_before=hours,
-                      sent_at=start if start < timezone.now() else None)
+        EventReminder(
+            event=instance, hours_before=hours, sent_at=start if start < timezone.now() else None
+        )
         for hours in (48, 2)
     )
     outcome = event.get("outcome")
@@ -234,14 +280,20 @@ class DemoAccount:
     description: str
 
 
-def _demo_user(email: str, first: str, last: str, language: str, **extra) -> tuple[User, str | None]:
+def _demo_user(
+    email: str, first: str, last: str, language: str, **extra
+) -> tuple[User, str | None]:
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(
-        email=email, password=password, first_name=first, last_name=last,
-        preferred_language=language, **extra,
+        email=email,
+        password=password,
+        first_name=first,
+        last_name=last,
+        preferred_language=language,
+        **extra,
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, password
@@ -257,8 +309,9 @@ def create_demo_accounts() -> list[DemoAccount]:
         if password:
             created.append(DemoAccount(user.email, password, description))
 
-    admin, password = _demo_user(f"admin@{DEMO_DOMAIN}", "Alex", "Admin", "en",
-                                 is_staff=True, is_superuser=True)
+    admin, password = _demo_user(
+        f"admin@{DEMO_DOMAIN}", "Alex", "Admin", "en", is_staff=True, is_superuser=True
+    )
     remember(admin, password, "administrator (Django admin)")
 
     pm, password = _demo_user(f"pm@{DEMO_DOMAIN}", "Pat", "Gestionnaire", "fr")

@@ -7,7 +7,9 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without it
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cssp_portal")}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cssp_portal")
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cssp_portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-from .base import *  # noqa: E402, F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105

@@ -32,7 +32,7 @@ def _is_french() -> bool:
 
 @register.filter
 def long_date(value):
-    """"23 February 2026" / "23 février 2026", "1er février 2026"."""
+    """ "23 February 2026" / "23 février 2026", "1er février 2026"."""
     if value in (None, ""):
         return ""
     if isinstance(value, datetime.datetime):
@@ -45,7 +45,7 @@ def long_date(value):
 
 @register.filter
 def short_time(value):
-    """"2:30 p.m." / "14 h 30", "9 h 05", "14 h"."""
+    """ "2:30 p.m." / "14 h 30", "9 h 05", "14 h"."""
     if value in (None, ""):
         return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):

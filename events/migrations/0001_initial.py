@@ -6,127 +6,338 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0001_initial'),
+        ("communities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventDocument',
+            name="EventDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('file', models.FileField(upload_to='events/documents/%Y/', verbose_name='file')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("file", models.FileField(upload_to="events/documents/%Y/", verbose_name="file")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
             ],
             options={
-                'verbose_name': 'event document',
-                'verbose_name_plural': 'event documents',
-                'ordering': ['event', 'title'],
+                "verbose_name": "event document",
+                "verbose_name_plural": "event documents",
+                "ordering": ["event", "title"],
             },
         ),
         migrations.CreateModel(
-            name='EventOutcome',
+            name="EventOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('summary_en', models.TextField(null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(null=True, verbose_name='summary')),
-                ('key_takeaways', models.TextField(blank=True, verbose_name='key takeaways')),
-                ('key_takeaways_en', models.TextField(blank=True, null=True, verbose_name='key takeaways')),
-                ('key_takeaways_fr', models.TextField(blank=True, null=True, verbose_name='key takeaways')),
-                ('recommendations', models.TextField(blank=True, verbose_name='recommendations')),
-                ('recommendations_en', models.TextField(blank=True, null=True, verbose_name='recommendations')),
-                ('recommendations_fr', models.TextField(blank=True, null=True, verbose_name='recommendations')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("summary_en", models.TextField(null=True, verbose_name="summary")),
+                ("summary_fr", models.TextField(null=True, verbose_name="summary")),
+                ("key_takeaways", models.TextField(blank=True, verbose_name="key takeaways")),
+                (
+                    "key_takeaways_en",
+                    models.TextField(blank=True, null=True, verbose_name="key takeaways"),
+                ),
+                (
+                    "key_takeaways_fr",
+                    models.TextField(blank=True, null=True, verbose_name="key takeaways"),
+                ),
+                ("recommendations", models.TextField(blank=True, verbose_name="recommendations")),
+                (
+                    "recommendations_en",
+                    models.TextField(blank=True, null=True, verbose_name="recommendations"),
+                ),
+                (
+                    "recommendations_fr",
+                    models.TextField(blank=True, null=True, verbose_name="recommendations"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'event outcome',
-                'verbose_name_plural': 'event outcomes',
+                "verbose_name": "event outcome",
+                "verbose_name_plural": "event outcomes",
             },
         ),
         migrations.CreateModel(
-            name='EventReminder',
+            name="EventReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours_before', models.PositiveIntegerField(verbose_name='hours before the start')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hours_before",
+                    models.PositiveIntegerField(verbose_name="hours before the start"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
             ],
             options={
-                'verbose_name': 'reminder',
-                'verbose_name_plural': 'reminders',
-                'ordering': ['event', '-hours_before'],
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
+                "ordering": ["event", "-hours_before"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('confirmed', 'Confirmed'), ('waitlisted', 'Waitlisted'), ('cancelled', 'Cancelled'), ('attended', 'Attended')], max_length=16, verbose_name='state')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('virtual', 'Virtual')], default='in_person', max_length=16, verbose_name='attending')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered')),
-                ('promoted_at', models.DateTimeField(blank=True, null=True, verbose_name='promoted from the waitlist')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("waitlisted", "Waitlisted"),
+                            ("cancelled", "Cancelled"),
+                            ("attended", "Attended"),
+                        ],
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("virtual", "Virtual")],
+                        default="in_person",
+                        max_length=16,
+                        verbose_name="attending",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registered"
+                    ),
+                ),
+                (
+                    "promoted_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="promoted from the waitlist"
+                    ),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['event', 'created_at', 'pk'],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["event", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('event_type', models.CharField(choices=[('meeting', 'Meeting'), ('workshop', 'Workshop'), ('conference', 'Conference'), ('exercise', 'Exercise'), ('webinar', 'Webinar')], max_length=16, verbose_name='type')),
-                ('format', models.CharField(choices=[('in_person', 'In person'), ('virtual', 'Virtual'), ('hybrid', 'Hybrid')], default='in_person', max_length=16, verbose_name='format')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('summary_en', models.TextField(null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('agenda', models.TextField(blank=True, verbose_name='agenda')),
-                ('agenda_en', models.TextField(blank=True, null=True, verbose_name='agenda')),
-                ('agenda_fr', models.TextField(blank=True, null=True, verbose_name='agenda')),
-                ('start', models.DateTimeField(verbose_name='start')),
-                ('end', models.DateTimeField(verbose_name='end')),
-                ('time_zone', models.CharField(choices=[('America/St_Johns', 'Newfoundland time (St. John’s)'), ('America/Halifax', 'Atlantic time (Halifax)'), ('America/Toronto', 'Eastern time (Ottawa, Toronto, Montréal)'), ('America/Winnipeg', 'Central time (Winnipeg)'), ('America/Regina', 'Central time, no daylight saving (Regina)'), ('America/Edmonton', 'Mountain time (Edmonton)'), ('America/Whitehorse', 'Yukon time (Whitehorse)'), ('America/Vancouver', 'Pacific time (Vancouver)'), ('UTC', 'Coordinated Universal Time (UTC)')], default='America/Toronto', max_length=64, verbose_name='time zone')),
-                ('venue', models.CharField(blank=True, max_length=255, verbose_name='venue')),
-                ('venue_en', models.CharField(blank=True, max_length=255, null=True, verbose_name='venue')),
-                ('venue_fr', models.CharField(blank=True, max_length=255, null=True, verbose_name='venue')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='city')),
-                ('province', models.CharField(blank=True, max_length=4, verbose_name='province or territory')),
-                ('virtual_link', models.URLField(blank=True, help_text='Shown only to registered people.', verbose_name='virtual meeting link')),
-                ('capacity_in_person', models.PositiveIntegerField(blank=True, help_text='Empty for no limit.', null=True, verbose_name='in-person capacity')),
-                ('capacity_virtual', models.PositiveIntegerField(blank=True, help_text='Empty for no limit.', null=True, verbose_name='virtual capacity')),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='registration opens')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name='registration closes')),
-                ('visibility', models.CharField(choices=[('public', 'Public'), ('members', 'All signed-in members'), ('hosts', 'Members of the host communities')], default='members', max_length=16, verbose_name='visibility')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled'), ('completed', 'Completed')], default='draft', max_length=16, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('co_hosts', models.ManyToManyField(blank=True, related_name='co_hosted_events', to='communities.community', verbose_name='co-hosting communities')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='communities.community', verbose_name='host community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("workshop", "Workshop"),
+                            ("conference", "Conference"),
+                            ("exercise", "Exercise"),
+                            ("webinar", "Webinar"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("virtual", "Virtual"),
+                            ("hybrid", "Hybrid"),
+                        ],
+                        default="in_person",
+                        max_length=16,
+                        verbose_name="format",
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("summary_en", models.TextField(null=True, verbose_name="summary")),
+                ("summary_fr", models.TextField(null=True, verbose_name="summary")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                ("agenda", models.TextField(blank=True, verbose_name="agenda")),
+                ("agenda_en", models.TextField(blank=True, null=True, verbose_name="agenda")),
+                ("agenda_fr", models.TextField(blank=True, null=True, verbose_name="agenda")),
+                ("start", models.DateTimeField(verbose_name="start")),
+                ("end", models.DateTimeField(verbose_name="end")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        choices=[
+                            ("America/St_Johns", "Newfoundland time (St. John’s)"),
+                            ("America/Halifax", "Atlantic time (Halifax)"),
+                            ("America/Toronto", "Eastern time (Ottawa, Toronto, Montréal)"),
+                            ("America/Winnipeg", "Central time (Winnipeg)"),
+                            ("America/Regina", "Central time, no daylight saving (Regina)"),
+                            ("America/Edmonton", "Mountain time (Edmonton)"),
+                            ("America/Whitehorse", "Yukon time (Whitehorse)"),
+                            ("America/Vancouver", "Pacific time (Vancouver)"),
+                            ("UTC", "Coordinated Universal Time (UTC)"),
+                        ],
+                        default="America/Toronto",
+                        max_length=64,
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=255, verbose_name="venue")),
+                (
+                    "venue_en",
+                    models.CharField(blank=True, max_length=255, null=True, verbose_name="venue"),
+                ),
+                (
+                    "venue_fr",
+                    models.CharField(blank=True, max_length=255, null=True, verbose_name="venue"),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("city", models.CharField(blank=True, max_length=120, verbose_name="city")),
+                (
+                    "province",
+                    models.CharField(
+                        blank=True, max_length=4, verbose_name="province or territory"
+                    ),
+                ),
+                (
+                    "virtual_link",
+                    models.URLField(
+                        blank=True,
+                        help_text="Shown only to registered people.",
+                        verbose_name="virtual meeting link",
+                    ),
+                ),
+                (
+                    "capacity_in_person",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty for no limit.",
+                        null=True,
+                        verbose_name="in-person capacity",
+                    ),
+                ),
+                (
+                    "capacity_virtual",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty for no limit.",
+                        null=True,
+                        verbose_name="virtual capacity",
+                    ),
+                ),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration opens"),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration closes"),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("members", "All signed-in members"),
+                            ("hosts", "Members of the host communities"),
+                        ],
+                        default="members",
+                        max_length=16,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("cancelled", "Cancelled"),
+                            ("completed", "Completed"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "co_hosts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="co_hosted_events",
+                        to="communities.community",
+                        verbose_name="co-hosting communities",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="communities.community",
+                        verbose_name="host community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-start'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-start"],
             },
         ),
     ]

@@ -6,78 +6,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0001_initial'),
-        ('events', '0001_initial'),
+        ("communities", "0001_initial"),
+        ("events", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            model_name="event",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='organizations',
-            field=models.ManyToManyField(blank=True, related_name='events', to='communities.organization', verbose_name='participating organizations'),
+            model_name="event",
+            name="organizations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="events",
+                to="communities.organization",
+                verbose_name="participating organizations",
+            ),
         ),
         migrations.AddField(
-            model_name='eventdocument',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='events.event', verbose_name='event'),
+            model_name="eventdocument",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="events.event",
+                verbose_name="event",
+            ),
         ),
         migrations.AddField(
-            model_name='eventdocument',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="eventdocument",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
         migrations.AddField(
-            model_name='eventoutcome',
-            name='event',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='outcome', to='events.event', verbose_name='event'),
+            model_name="eventoutcome",
+            name="event",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outcome",
+                to="events.event",
+                verbose_name="event",
+            ),
         ),
         migrations.AddField(
-            model_name='eventreminder',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='events.event', verbose_name='event'),
+            model_name="eventreminder",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="events.event",
+                verbose_name="event",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event', verbose_name='event'),
+            model_name="registration",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="registrations",
+                to="events.event",
+                verbose_name="event",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to=settings.AUTH_USER_MODEL, verbose_name='person'),
+            model_name="registration",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="registrations",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'start'], name='events_even_status_336136_idx'),
+            model_name="event",
+            index=models.Index(fields=["status", "start"], name="events_even_status_336136_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='events_end_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="events_end_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('registration_closes_at__isnull', True), ('registration_opens_at__isnull', True), ('registration_closes_at__gt', models.F('registration_opens_at')), _connector='OR'), name='events_registration_window_ordered'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("registration_closes_at__isnull", True),
+                    ("registration_opens_at__isnull", True),
+                    ("registration_closes_at__gt", models.F("registration_opens_at")),
+                    _connector="OR",
+                ),
+                name="events_registration_window_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventreminder',
-            constraint=models.UniqueConstraint(fields=('event', 'hours_before'), name='events_reminder_once'),
+            model_name="eventreminder",
+            constraint=models.UniqueConstraint(
+                fields=("event", "hours_before"), name="events_reminder_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['event', 'state', 'mode', 'created_at'], name='events_regi_event_i_05e3c3_idx'),
+            model_name="registration",
+            index=models.Index(
+                fields=["event", "state", "mode", "created_at"],
+                name="events_regi_event_i_05e3c3_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['confirmed', 'waitlisted', 'attended'])), fields=('event', 'user'), name='events_one_current_registration'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["confirmed", "waitlisted", "attended"])),
+                fields=("event", "user"),
+                name="events_one_current_registration",
+            ),
         ),
     ]

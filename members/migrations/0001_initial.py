@@ -3,72 +3,215 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import members.models
 from django.db import migrations, models
+
+import members.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('communities', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("communities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpertiseArea',
+            name="ExpertiseArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_fr', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("name_fr", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'expertise area',
-                'verbose_name_plural': 'expertise areas',
-                'ordering': ['name'],
+                "verbose_name": "expertise area",
+                "verbose_name_plural": "expertise areas",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('preferred_language', models.CharField(choices=[('en', 'English'), ('fr', 'French')], default='en', help_text='The language of the emails the portal sends you.', max_length=2, verbose_name='preferred language')),
-                ('job_title', models.CharField(blank=True, max_length=200, verbose_name='job title')),
-                ('role_type', models.CharField(blank=True, choices=[('responder', 'Responder'), ('policy_maker', 'Policy-maker'), ('planner', 'Planner'), ('operator', 'Operator'), ('senior_decision_maker', 'Senior decision-maker'), ('scientist', 'Science and technology expert')], max_length=32, verbose_name='role type')),
-                ('bio', models.TextField(blank=True, verbose_name='public biography')),
-                ('bio_en', models.TextField(blank=True, null=True, verbose_name='public biography')),
-                ('bio_fr', models.TextField(blank=True, null=True, verbose_name='public biography')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='telephone')),
-                ('contact_visibility', models.CharField(choices=[('private', 'Only me (and administrators)'), ('communities', 'Members of my communities'), ('members', 'All signed-in members')], default='communities', max_length=16, verbose_name='who may see my email address and telephone')),
-                ('listed_in_directory', models.BooleanField(default=True, verbose_name='list me in the member directory')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='communities.organization', verbose_name='organization')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('expertise_areas', models.ManyToManyField(blank=True, related_name='people', to='members.expertisearea', verbose_name='expertise areas')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French")],
+                        default="en",
+                        help_text="The language of the emails the portal sends you.",
+                        max_length=2,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="job title"),
+                ),
+                (
+                    "role_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("responder", "Responder"),
+                            ("policy_maker", "Policy-maker"),
+                            ("planner", "Planner"),
+                            ("operator", "Operator"),
+                            ("senior_decision_maker", "Senior decision-maker"),
+                            ("scientist", "Science and technology expert"),
+                        ],
+                        max_length=32,
+                        verbose_name="role type",
+                    ),
+                ),
+                ("bio", models.TextField(blank=True, verbose_name="public biography")),
+                (
+                    "bio_en",
+                    models.TextField(blank=True, null=True, verbose_name="public biography"),
+                ),
+                (
+                    "bio_fr",
+                    models.TextField(blank=True, null=True, verbose_name="public biography"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="telephone")),
+                (
+                    "contact_visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Only me (and administrators)"),
+                            ("communities", "Members of my communities"),
+                            ("members", "All signed-in members"),
+                        ],
+                        default="communities",
+                        max_length=16,
+                        verbose_name="who may see my email address and telephone",
+                    ),
+                ),
+                (
+                    "listed_in_directory",
+                    models.BooleanField(
+                        default=True, verbose_name="list me in the member directory"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="communities.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "expertise_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="people",
+                        to="members.expertisearea",
+                        verbose_name="expertise areas",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['last_name', 'first_name', 'email'],
-                'permissions': [('act_as_portfolio_manager', 'Can act as a CSSP portfolio manager')],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='members_user_email_ci_unique')],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["last_name", "first_name", "email"],
+                "permissions": [
+                    ("act_as_portfolio_manager", "Can act as a CSSP portfolio manager")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        name="members_user_email_ci_unique",
+                    )
+                ],
             },
             managers=[
-                ('objects', members.models.UserManager()),
+                ("objects", members.models.UserManager()),
             ],
         ),
     ]

@@ -7,221 +7,623 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0001_initial'),
-        ('events', '0001_initial'),
+        ("communities", "0001_initial"),
+        ("events", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CapabilityGap',
+            name="CapabilityGap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('risk', 'Risk'), ('vulnerability', 'Vulnerability'), ('capability_gap', 'Capability gap'), ('priority', 'Recommended priority')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('identified', 'Identified'), ('prioritized', 'Prioritized'), ('addressed_by_call', 'Addressed by a call for proposals'), ('addressed_by_project', 'Being addressed by a project'), ('closed', 'Closed')], default='identified', max_length=24, verbose_name='status')),
-                ('rank', models.PositiveIntegerField(blank=True, help_text='Order set by the leads; 1 comes first.', null=True, verbose_name='rank')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gaps', to='communities.community', verbose_name='community')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='identified by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("risk", "Risk"),
+                            ("vulnerability", "Vulnerability"),
+                            ("capability_gap", "Capability gap"),
+                            ("priority", "Recommended priority"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("identified", "Identified"),
+                            ("prioritized", "Prioritized"),
+                            ("addressed_by_call", "Addressed by a call for proposals"),
+                            ("addressed_by_project", "Being addressed by a project"),
+                            ("closed", "Closed"),
+                        ],
+                        default="identified",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Order set by the leads; 1 comes first.",
+                        null=True,
+                        verbose_name="rank",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gaps",
+                        to="communities.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="identified by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gap or priority',
-                'verbose_name_plural': 'gaps and priorities',
-                'ordering': ['community', models.OrderBy(models.F('rank'), nulls_last=True), 'title'],
+                "verbose_name": "gap or priority",
+                "verbose_name_plural": "gaps and priorities",
+                "ordering": [
+                    "community",
+                    models.OrderBy(models.F("rank"), nulls_last=True),
+                    "title",
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('description', models.TextField(verbose_name='description')),
-                ('description_en', models.TextField(null=True, verbose_name='description')),
-                ('description_fr', models.TextField(null=True, verbose_name='description')),
-                ('eligibility', models.TextField(blank=True, verbose_name='eligibility')),
-                ('eligibility_en', models.TextField(blank=True, null=True, verbose_name='eligibility')),
-                ('eligibility_fr', models.TextField(blank=True, null=True, verbose_name='eligibility')),
-                ('opens_at', models.DateTimeField(verbose_name='opens')),
-                ('closes_at', models.DateTimeField(verbose_name='closes')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('communities', models.ManyToManyField(blank=True, related_name='calls', to='communities.community', verbose_name='communities addressed')),
-                ('priorities', models.ManyToManyField(blank=True, related_name='calls', to='proposals.capabilitygap', verbose_name='priorities addressed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("description", models.TextField(verbose_name="description")),
+                ("description_en", models.TextField(null=True, verbose_name="description")),
+                ("description_fr", models.TextField(null=True, verbose_name="description")),
+                ("eligibility", models.TextField(blank=True, verbose_name="eligibility")),
+                (
+                    "eligibility_en",
+                    models.TextField(blank=True, null=True, verbose_name="eligibility"),
+                ),
+                (
+                    "eligibility_fr",
+                    models.TextField(blank=True, null=True, verbose_name="eligibility"),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="opens")),
+                ("closes_at", models.DateTimeField(verbose_name="closes")),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "communities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="calls",
+                        to="communities.community",
+                        verbose_name="communities addressed",
+                    ),
+                ),
+                (
+                    "priorities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="calls",
+                        to="proposals.capabilitygap",
+                        verbose_name="priorities addressed",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call for proposals',
-                'verbose_name_plural': 'calls for proposals',
-                'ordering': ['-opens_at'],
+                "verbose_name": "call for proposals",
+                "verbose_name_plural": "calls for proposals",
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('summary_en', models.TextField(null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(null=True, verbose_name='summary')),
-                ('outcomes', models.TextField(blank=True, verbose_name='outcomes')),
-                ('outcomes_en', models.TextField(blank=True, null=True, verbose_name='outcomes')),
-                ('outcomes_fr', models.TextField(blank=True, null=True, verbose_name='outcomes')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('completed', 'Completed')], default='active', max_length=16, verbose_name='status')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='proposals.call', verbose_name='call for proposals')),
-                ('communities', models.ManyToManyField(blank=True, related_name='projects', to='communities.community', verbose_name='communities')),
-                ('events', models.ManyToManyField(blank=True, related_name='projects', to='events.event', verbose_name='related events')),
-                ('gaps', models.ManyToManyField(blank=True, related_name='projects', to='proposals.capabilitygap', verbose_name='gaps addressed')),
-                ('portfolio_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_projects', to=settings.AUTH_USER_MODEL, verbose_name='portfolio manager')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("summary_en", models.TextField(null=True, verbose_name="summary")),
+                ("summary_fr", models.TextField(null=True, verbose_name="summary")),
+                ("outcomes", models.TextField(blank=True, verbose_name="outcomes")),
+                ("outcomes_en", models.TextField(blank=True, null=True, verbose_name="outcomes")),
+                ("outcomes_fr", models.TextField(blank=True, null=True, verbose_name="outcomes")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("completed", "Completed")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="proposals.call",
+                        verbose_name="call for proposals",
+                    ),
+                ),
+                (
+                    "communities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="communities.community",
+                        verbose_name="communities",
+                    ),
+                ),
+                (
+                    "events",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="events.event",
+                        verbose_name="related events",
+                    ),
+                ),
+                (
+                    "gaps",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="proposals.capabilitygap",
+                        verbose_name="gaps addressed",
+                    ),
+                ),
+                (
+                    "portfolio_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_projects",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="portfolio manager",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funded project',
-                'verbose_name_plural': 'funded projects',
-                'ordering': ['-year', 'title'],
+                "verbose_name": "funded project",
+                "verbose_name_plural": "funded projects",
+                "ordering": ["-year", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectOrganization',
+            name="ProjectOrganization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead department'), ('partner', 'Partner')], default='partner', max_length=16, verbose_name='role')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='project_links', to='communities.organization', verbose_name='organization')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organization_links', to='proposals.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead department"), ("partner", "Partner")],
+                        default="partner",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="project_links",
+                        to="communities.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organization_links",
+                        to="proposals.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project organization',
-                'verbose_name_plural': 'project organizations',
-                'ordering': ['project', 'role', 'position'],
+                "verbose_name": "project organization",
+                "verbose_name_plural": "project organizations",
+                "ordering": ["project", "role", "position"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='organizations',
-            field=models.ManyToManyField(blank=True, related_name='projects', through='proposals.ProjectOrganization', to='communities.organization', verbose_name='organizations'),
+            model_name="project",
+            name="organizations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="projects",
+                through="proposals.ProjectOrganization",
+                to="communities.organization",
+                verbose_name="organizations",
+            ),
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(blank=True, null=True, verbose_name='summary')),
-                ('objectives', models.TextField(blank=True, verbose_name='objectives')),
-                ('objectives_en', models.TextField(blank=True, null=True, verbose_name='objectives')),
-                ('objectives_fr', models.TextField(blank=True, null=True, verbose_name='objectives')),
-                ('requested_funding', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='requested funding (CAD)')),
-                ('duration_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='duration (months)')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('recommended', 'Recommended'), ('funded', 'Funded'), ('not_funded', 'Not funded'), ('withdrawn', 'Withdrawn')], default='draft', max_length=16, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='proposals.call', verbose_name='call')),
-                ('communities', models.ManyToManyField(blank=True, related_name='proposals', to='communities.community', verbose_name='communities concerned')),
-                ('gaps', models.ManyToManyField(blank=True, related_name='proposals', to='proposals.capabilitygap', verbose_name='gaps addressed')),
-                ('lead_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_proposals', to='communities.organization', verbose_name='lead government department')),
-                ('partners', models.ManyToManyField(blank=True, related_name='partner_proposals', to='communities.organization', verbose_name='partner organizations')),
-                ('portfolio_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_proposals', to=settings.AUTH_USER_MODEL, verbose_name='portfolio manager')),
-                ('proposer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to=settings.AUTH_USER_MODEL, verbose_name='proposer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("title_en", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=255, null=True, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("summary_en", models.TextField(blank=True, null=True, verbose_name="summary")),
+                ("summary_fr", models.TextField(blank=True, null=True, verbose_name="summary")),
+                ("objectives", models.TextField(blank=True, verbose_name="objectives")),
+                (
+                    "objectives_en",
+                    models.TextField(blank=True, null=True, verbose_name="objectives"),
+                ),
+                (
+                    "objectives_fr",
+                    models.TextField(blank=True, null=True, verbose_name="objectives"),
+                ),
+                (
+                    "requested_funding",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="requested funding (CAD)",
+                    ),
+                ),
+                (
+                    "duration_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="duration (months)"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("recommended", "Recommended"),
+                            ("funded", "Funded"),
+                            ("not_funded", "Not funded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="proposals.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "communities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="proposals",
+                        to="communities.community",
+                        verbose_name="communities concerned",
+                    ),
+                ),
+                (
+                    "gaps",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="proposals",
+                        to="proposals.capabilitygap",
+                        verbose_name="gaps addressed",
+                    ),
+                ),
+                (
+                    "lead_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_proposals",
+                        to="communities.organization",
+                        verbose_name="lead government department",
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="partner_proposals",
+                        to="communities.organization",
+                        verbose_name="partner organizations",
+                    ),
+                ),
+                (
+                    "portfolio_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_proposals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="portfolio manager",
+                    ),
+                ),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ['-updated_at'],
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='proposal',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='project', to='proposals.proposal', verbose_name='proposal'),
+            model_name="project",
+            name="proposal",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="project",
+                to="proposals.proposal",
+                verbose_name="proposal",
+            ),
         ),
         migrations.CreateModel(
-            name='ProposalAttachment',
+            name="ProposalAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='proposals/%Y/', verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='proposals.proposal', verbose_name='proposal')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="proposals/%Y/", verbose_name="file")),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="proposals.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['proposal', 'created_at'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["proposal", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalTransition',
+            name="ProposalTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('recommended', 'Recommended'), ('funded', 'Funded'), ('not_funded', 'Not funded'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('recommended', 'Recommended'), ('funded', 'Funded'), ('not_funded', 'Not funded'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='proposals.proposal', verbose_name='proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("recommended", "Recommended"),
+                            ("funded", "Funded"),
+                            ("not_funded", "Not funded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("recommended", "Recommended"),
+                            ("funded", "Funded"),
+                            ("not_funded", "Not funded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="to",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="proposals.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal status change',
-                'verbose_name_plural': 'proposal status changes',
-                'ordering': ['proposal', 'created_at', 'pk'],
+                "verbose_name": "proposal status change",
+                "verbose_name_plural": "proposal status changes",
+                "ordering": ["proposal", "created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='capabilitygap',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='proposals_gap_slug_per_community'),
+            model_name="capabilitygap",
+            constraint=models.UniqueConstraint(
+                fields=("community", "slug"), name="proposals_gap_slug_per_community"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='proposals_call_closes_after_opening'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="proposals_call_closes_after_opening",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectorganization',
-            constraint=models.UniqueConstraint(fields=('project', 'organization'), name='proposals_org_once_per_project'),
+            model_name="projectorganization",
+            constraint=models.UniqueConstraint(
+                fields=("project", "organization"), name="proposals_org_once_per_project"
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['status', 'portfolio_manager'], name='proposals_p_status_cee274_idx'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["status", "portfolio_manager"], name="proposals_p_status_cee274_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), _connector='OR'), name='proposals_submitted_has_date'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"), ("submitted_at__isnull", False), _connector="OR"
+                ),
+                name="proposals_submitted_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('requested_funding__isnull', True), ('requested_funding__gte', 0), _connector='OR'), name='proposals_funding_not_negative'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("requested_funding__isnull", True),
+                    ("requested_funding__gte", 0),
+                    _connector="OR",
+                ),
+                name="proposals_funding_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='proposals_project_dates_ordered'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="proposals_project_dates_ordered",
+            ),
         ),
     ]

@@ -52,9 +52,17 @@ def test_every_organization_name_in_the_seeds_resolves_to_one_organization():
         assert Organization.objects.filter(slug=org["key"]).exists()
     assert Organization.objects.count() == len(DATA["organizations"])
     # Spot checks of bodies named in different seeds.
-    for name in ["Royal Canadian Mounted Police", "Interdev Technologies", "County of Renfrew",
-                 "Sureté du Quebec", "SHERPA", "Canadian Association of Fire Chiefs"]:
-        assert any(name in seed_name for org in DATA["organizations"] for seed_name in org["seed_names"])
+    for name in [
+        "Royal Canadian Mounted Police",
+        "Interdev Technologies",
+        "County of Renfrew",
+        "Sureté du Quebec",
+        "SHERPA",
+        "Canadian Association of Fire Chiefs",
+    ]:
+        assert any(
+            name in seed_name for org in DATA["organizations"] for seed_name in org["seed_names"]
+        )
 
 
 def test_loads_the_three_funded_projects_with_their_leads_and_partners():
@@ -62,12 +70,18 @@ def test_loads_the_three_funded_projects_with_their_leads_and_partners():
 
     assert Project.objects.count() == 3
     vessel = Project.objects.get(year=2021)
-    leads = set(vessel.organization_links.filter(role=ProjectOrganization.Role.LEAD)
-                .values_list("organization__name_en", flat=True))
+    leads = set(
+        vessel.organization_links.filter(role=ProjectOrganization.Role.LEAD).values_list(
+            "organization__name_en", flat=True
+        )
+    )
     assert leads == {"Health Canada", "DND Director Nuclear Safety"}
     assert vessel.organization_links.filter(role=ProjectOrganization.Role.PARTNER).count() == 8
-    assert Project.objects.get(year=2020).organization_links.filter(
-        organization__name_en__icontains="Interdev").exists()
+    assert (
+        Project.objects.get(year=2020)
+        .organization_links.filter(organization__name_en__icontains="Interdev")
+        .exists()
+    )
 
 
 def test_loads_the_ccrs_roundtable_as_a_past_event_with_its_outcomes():
@@ -79,7 +93,10 @@ def test_loads_the_ccrs_roundtable_as_a_past_event_with_its_outcomes():
     assert event.end.astimezone(event.zone).date().isoformat() == "2018-02-25"
     assert "Montr" in event.city
     assert event.outcome.summary_fr and event.outcome.key_takeaways_en
-    assert "human trafficking" in event.outcome.key_takeaways_en.lower() + event.outcome.summary_en.lower()
+    assert (
+        "human trafficking"
+        in event.outcome.key_takeaways_en.lower() + event.outcome.summary_en.lower()
+    )
 
 
 def test_loads_the_2022_call_for_proposals():
@@ -91,8 +108,10 @@ def test_loads_the_2022_call_for_proposals():
 
 def test_running_the_loader_twice_changes_nothing():
     load_cssp()
-    before = {model: model.objects.count() for model in (Organization, Community, Project, Event, Call,
-                                                          CommunityOrganization)}
+    before = {
+        model: model.objects.count()
+        for model in (Organization, Community, Project, Event, Call, CommunityOrganization)
+    }
 
     report = load_cssp()
 
@@ -103,8 +122,9 @@ def test_running_the_loader_twice_changes_nothing():
 def test_the_loader_never_overwrites_what_curators_edited():
     load_cssp()
     Community.objects.filter(slug="chemical").update(summary_en="Curated summary")
-    CommunityOrganization.objects.filter(community__slug="chemical",
-                                         role=CommunityOrganization.Role.MEMBER).first().delete()
+    CommunityOrganization.objects.filter(
+        community__slug="chemical", role=CommunityOrganization.Role.MEMBER
+    ).first().delete()
     links = CommunityOrganization.objects.filter(community__slug="chemical").count()
 
     load_cssp()
@@ -127,7 +147,10 @@ def test_demo_accounts_give_each_cop_a_lead_and_are_created_once():
     accounts = create_demo_accounts()
 
     assert len({a.email for a in accounts}) == len(accounts) >= 14
-    assert Membership.objects.filter(role=Membership.Role.LEAD, state=Membership.State.ACTIVE).count() == 11
+    assert (
+        Membership.objects.filter(role=Membership.Role.LEAD, state=Membership.State.ACTIVE).count()
+        == 11
+    )
     assert create_demo_accounts() == []
 
 
@@ -140,7 +163,8 @@ def test_the_command_skips_demo_accounts_outside_the_embedded_default(capsys):
 
 
 def test_the_data_file_is_valid_json_with_every_section():
-    with open(Path(__file__).resolve().parents[2] / "communities" / "seed" / "cssp.json",
-              encoding="utf-8") as handle:
+    with open(
+        Path(__file__).resolve().parents[2] / "communities" / "seed" / "cssp.json", encoding="utf-8"
+    ) as handle:
         data = json.load(handle)
     assert {"organizations", "communities", "projects", "events", "calls", "gaps"} <= set(data)

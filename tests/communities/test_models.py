@@ -15,9 +15,7 @@ def test_a_person_has_one_current_membership_per_community():
     make_member(community, user)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(
-            community=community, user=user, state=Membership.State.REQUESTED
-        )
+        Membership.objects.create(community=community, user=user, state=Membership.State.REQUESTED)
 
 
 def test_ended_memberships_are_kept_so_a_person_can_join_again():
@@ -27,7 +25,9 @@ def test_ended_memberships_are_kept_so_a_person_can_join_again():
 
     make_member(community, user)
 
-    states = sorted(Membership.objects.filter(community=community, user=user).values_list("state", flat=True))
+    states = sorted(
+        Membership.objects.filter(community=community, user=user).values_list("state", flat=True)
+    )
     assert states == ["active", "left", "removed"]
 
 
@@ -55,7 +55,8 @@ def test_one_pending_invitation_per_address_and_community():
 
 def test_an_expired_invitation_cannot_be_used():
     invitation = Invitation.objects.create(
-        community=CommunityFactory(), email="a@example.ca",
+        community=CommunityFactory(),
+        email="a@example.ca",
         expires_at=timezone.now() - timezone.timedelta(minutes=1),
     )
 
@@ -65,8 +66,9 @@ def test_an_expired_invitation_cannot_be_used():
 def test_a_working_group_cannot_have_its_own_working_group():
     community = CommunityFactory()
     group = CommunityFactory(parent=community)
-    nested = Community(name_en="x", name_fr="x", slug="nested", summary_en="s", summary_fr="s",
-                       parent=group)
+    nested = Community(
+        name_en="x", name_fr="x", slug="nested", summary_en="s", summary_fr="s", parent=group
+    )
 
     with pytest.raises(ValidationError) as error:
         nested.full_clean()

@@ -3,14 +3,27 @@ from django.contrib.auth.models import AnonymousUser
 
 from communities import policies
 from communities.models import Community, Membership
-from communities.services import membership_add_active, membership_sync_access, portfolio_managers_group
+from communities.services import (
+    membership_add_active,
+    membership_sync_access,
+    portfolio_managers_group,
+)
 from tests.communities.factories import CommunityFactory, make_member
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "non_member", "observer", "member", "co_lead", "lead",
-         "lead_elsewhere", "portfolio_manager", "admin"]
+ROLES = [
+    "anonymous",
+    "non_member",
+    "observer",
+    "member",
+    "co_lead",
+    "lead",
+    "lead_elsewhere",
+    "portfolio_manager",
+    "admin",
+]
 ACTIONS = {
     "view": policies.can_view_community,
     "participate": policies.can_participate,

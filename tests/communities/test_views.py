@@ -38,8 +38,9 @@ def test_a_member_sees_their_members_only_community(client):
 
 
 def test_community_page_in_french_shows_french_content(client):
-    community = CommunityFactory(name_en="Chemical", name_fr="Chimique",
-                                 summary_fr="Des experts en chimie.")
+    community = CommunityFactory(
+        name_en="Chemical", name_fr="Chimique", summary_fr="Des experts en chimie."
+    )
 
     page = client.get(_url("communities:detail", "fr", slug=community.slug)).content.decode()
 

@@ -60,8 +60,9 @@ def test_roster_export_is_a_csv_of_the_selected_communities(admin_client):
     from communities.services import membership_add_active
 
     community = Community.objects.get(slug="fire-services")
-    membership_add_active(community=community, user=UserFactory(first_name="Émilie"),
-                          role=Membership.Role.LEAD)
+    membership_add_active(
+        community=community, user=UserFactory(first_name="Émilie"), role=Membership.Role.LEAD
+    )
 
     response = admin_client.post(
         "/en/admin/communities/community/",

@@ -9,26 +9,44 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_settings_pass_the_deploy_check_with_only_the_two_required_variables():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING",
-                     DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
-                     DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
-                     DJANGO_ALLOWED_HOSTS="cop.example.gc.ca")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
+        DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
+        DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
-                     DJANGO_ALLOWED_HOSTS="cop.example.gc.ca")
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
+        DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
+    )
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr

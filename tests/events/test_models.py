@@ -16,9 +16,15 @@ OTTAWA = zoneinfo.ZoneInfo("America/Toronto")
 def _event(**overrides):
     start = datetime.datetime(2027, 2, 23, 9, 0, tzinfo=OTTAWA)
     values = {
-        "community": CommunityFactory(), "title_en": "Workshop", "title_fr": "Atelier",
-        "slug": "workshop", "event_type": Event.Type.WORKSHOP, "summary_en": "s",
-        "summary_fr": "s", "start": start, "end": start + datetime.timedelta(hours=3),
+        "community": CommunityFactory(),
+        "title_en": "Workshop",
+        "title_fr": "Atelier",
+        "slug": "workshop",
+        "event_type": Event.Type.WORKSHOP,
+        "summary_en": "s",
+        "summary_fr": "s",
+        "start": start,
+        "end": start + datetime.timedelta(hours=3),
     }
     values.update(overrides)
     return Event(**values)

@@ -13,9 +13,17 @@ pytestmark = pytest.mark.django_db
 
 def _call(**overrides):
     now = timezone.now()
-    values = {"title_en": "2027 Call", "title_fr": "Appel 2027", "slug": "call-2027", "year": 2027,
-              "description_en": "d", "description_fr": "d", "opens_at": now - datetime.timedelta(days=1),
-              "closes_at": now + datetime.timedelta(days=30), "is_published": True}
+    values = {
+        "title_en": "2027 Call",
+        "title_fr": "Appel 2027",
+        "slug": "call-2027",
+        "year": 2027,
+        "description_en": "d",
+        "description_fr": "d",
+        "opens_at": now - datetime.timedelta(days=1),
+        "closes_at": now + datetime.timedelta(days=30),
+        "is_published": True,
+    }
     values.update(overrides)
     return Call(**values)
 
@@ -45,8 +53,9 @@ def test_a_submitted_proposal_records_when():
     call.save()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Proposal.objects.create(call=call, title_en="Sensors", proposer=UserFactory(),
-                                status=Proposal.Status.SUBMITTED)
+        Proposal.objects.create(
+            call=call, title_en="Sensors", proposer=UserFactory(), status=Proposal.Status.SUBMITTED
+        )
 
 
 def test_requested_funding_cannot_be_negative():
@@ -54,5 +63,6 @@ def test_requested_funding_cannot_be_negative():
     call.save()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Proposal.objects.create(call=call, title_en="Sensors", proposer=UserFactory(),
-                                requested_funding=-1)
+        Proposal.objects.create(
+            call=call, title_en="Sensors", proposer=UserFactory(), requested_funding=-1
+        )

@@ -35,10 +35,14 @@ class Command(BaseCommand):
             return
         accounts = create_demo_accounts()
         if not accounts:
-            self.stdout.write("Demo accounts exist already (their passwords were printed when "
-                              "they were created; reset one with: manage.py changepassword EMAIL).")
+            self.stdout.write(
+                "Demo accounts exist already (their passwords were printed when "
+                "they were created; reset one with: manage.py changepassword EMAIL)."
+            )
             return
         width = max(len(a.email) for a in accounts)
         self.stdout.write(self.style.WARNING("Demo accounts (shown once, keep them):"))
         for account in accounts:
-            self.stdout.write(f"  {account.email:<{width}}  {account.password}  {account.description}")
+            self.stdout.write(
+                f"  {account.email:<{width}}  {account.password}  {account.description}"
+            )

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdminMixin
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -166,22 +167,26 @@ class CommunityAdmin(GuardedModelAdminMixin, AuditlogHistoryAdminMixin, TabbedTr
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Membership:
-            for membership in formset.new_objects + [m for m, _ in formset.changed_objects]:
+            for membership in formset.new_objects + [
+                changed for changed, _fields in formset.changed_objects
+            ]:
                 services.membership_sync_access(membership=membership)
 
     @admin.action(description=_("Archive the selected communities"))
     def archive(self, request, queryset):
         count = queryset.update(status=Community.Status.ARCHIVED, updated_at=timezone.now())
-        self.message_user(
-            request, _("%(count)d communities archived.") % {"count": count}, messages.SUCCESS
+        message = ngettext(
+            "%(count)d community archived.", "%(count)d communities archived.", count
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Restore the selected communities"))
     def restore(self, request, queryset):
         count = queryset.update(status=Community.Status.ACTIVE, updated_at=timezone.now())
-        self.message_user(
-            request, _("%(count)d communities restored.") % {"count": count}, messages.SUCCESS
+        message = ngettext(
+            "%(count)d community restored.", "%(count)d communities restored.", count
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Export the rosters of the selected communities (CSV)"))
     def export_roster(self, request, queryset):

@@ -221,17 +221,19 @@ class ProposalTransition(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("proposal")
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=Proposal.Status.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=Proposal.Status.choices)
+    from_status = models.CharField(
+        _("previous status"), max_length=16, choices=Proposal.Status.choices
+    )
+    to_status = models.CharField(_("new status"), max_length=16, choices=Proposal.Status.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
     )
     comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:
         ordering = ["proposal", "created_at", "pk"]

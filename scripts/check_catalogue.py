@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+WHOLE_TAG = re.compile(r"<[^>]*>")
 
 
 def problems(path):
@@ -40,7 +41,9 @@ def problems(path):
                 yield f"French colon needs a non-breaking space before it: {label!r}"
             if re.search(r"«[^\u00a0]|[^\u00a0]»", text):
                 yield f"« » need non-breaking spaces inside: {label!r}"
-            if re.search(r"\be-?mail\b", text, re.IGNORECASE):
+            # Placeholders such as %(email)s and markup such as mailto: are not prose.
+            prose = WHOLE_TAG.sub("", PLACEHOLDER.sub("", text))
+            if re.search(r"\be-?mail\b", prose, re.IGNORECASE):
                 yield f"use « courriel », not « e-mail »: {label!r}"
 
 

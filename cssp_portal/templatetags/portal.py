@@ -26,6 +26,12 @@ def field_widget(field):
     return field.as_widget(attrs=attrs)
 
 
+@register.filter
+def error_count(form) -> int:
+    """How many error messages a form shows (a field can have several)."""
+    return sum(len(errors) for errors in form.errors.values())
+
+
 def _is_french() -> bool:
     return (translation.get_language() or "en").startswith("fr")
 

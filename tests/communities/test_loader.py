@@ -11,12 +11,15 @@ from events.models import Event
 from proposals.models import Call, Project, ProjectOrganization
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# The public CSSP texts the data file was built from (copied from shared/seeds).
+SEEDS = Path(__file__).resolve().parents[2] / "communities" / "seed" / "sources"
 DATA = read_data()
 
 
 def _seed_text() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    texts = sorted(SEEDS.glob("*.txt"))
+    assert len(texts) == 4, f"the four CSSP source texts are expected in {SEEDS}"
+    return "\n".join(p.read_text(encoding="utf-8") for p in texts)
 
 
 def test_loads_the_eleven_cssp_communities_in_both_languages():

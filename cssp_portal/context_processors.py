@@ -1,17 +1,36 @@
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
 
+def other_language_url(full_path: str, current: str, other: str) -> str:
+    """The same page in the other official language, query kept.
+
+    A `next=` target is switched too, so signing in after changing language stays in that
+    language; an address Django cannot resolve (a 404) still gets its language prefix swapped.
+    """
+    parts = urlsplit(full_path)
+    path = translate_url(parts.path, other)
+    if path == parts.path and parts.path.startswith(f"/{current}/"):
+        path = f"/{other}/" + parts.path[len(current) + 2 :]
+    query = [
+        (key, translate_url(value, other) if key == "next" and value.startswith("/") else value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(path=path, query=urlencode(query)))
+
+
 def site(request):
     """What every page's header and footer need: the toggle to the same page in the other
     official language, and the program's contact address."""
-    current = translation.get_language() or settings.LANGUAGE_CODE
-    other = "fr" if current.startswith("en") else "en"
+    current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    other = "fr" if current == "en" else "en"
     return {
         "other_language": other,
         "other_language_name": translation.get_language_info(other)["name_local"],
-        "other_language_url": translate_url(request.get_full_path(), other),
+        "other_language_url": other_language_url(request.get_full_path(), current, other),
         "cssp_contact_email": settings.CSSP_CONTACT_EMAIL,
         "portal_release_date": settings.PORTAL_RELEASE_DATE,
     }

@@ -31,8 +31,11 @@ class SessionLifetimeMiddleware:
             ):
                 logout(request)
             else:
-                if _STARTED not in session:
-                    session[_STARTED] = now
-                if now - last_seen >= _TOUCH_EVERY or _LAST_SEEN not in session:
+                if now - last_seen >= _TOUCH_EVERY:
                     session[_LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # The clocks start at sign-in: the request that logged the person in.
+        if session.get("_auth_user_id") and _STARTED not in session:
+            now = int(timezone.now().timestamp())
+            session[_STARTED] = session[_LAST_SEEN] = now
+        return response

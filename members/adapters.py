@@ -1,6 +1,12 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.contrib.auth import get_user_model
+from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import Language
 from .tasks import send_account_email_task
@@ -21,9 +27,29 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix, email, context):
+        request = allauth_context.request
         language = self._recipient_language(email, context)
+        # Links lead to the pages in the recipient's language (resolved while the request's
+        # language is still active: i18n_patterns only resolve the active prefix).
+        ctx = {
+            key: _in_language(value, language)
+            if key.endswith("_url") and isinstance(value, str)
+            else value
+            for key, value in context.items()
+        }
         with translation.override(language):
-            message = self.render_mail(template_prefix, email, context)
+            ctx = {
+                "request": request,
+                "email": email,
+                # allauth's templates greet with the site's name: the portal's, in the
+                # recipient's language (not the host name RequestSite would give).
+                "current_site": SimpleNamespace(
+                    name=gettext("CSSP Communities of Practice"),
+                    domain=request.get_host() if request else "",
+                ),
+                **ctx,
+            }
+            message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (
                 content
@@ -50,3 +76,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and getattr(user, "preferred_language", None):
             return user.preferred_language
         return (translation.get_language() or "en")[:2]
+
+
+def _in_language(url: str, language: str) -> str:
+    parts = urlsplit(url)
+    path = translate_url(parts.path, language)
+    return urlunsplit(parts._replace(path=path))

@@ -241,8 +241,9 @@ def test_account_emails_greet_the_member_with_the_portal_name(
         capture=django_capture_on_commit_callbacks,
     )
 
-    # Then it opens with allauth's greeting naming the site, not "Hello from !"
-    greeting = in_language(lang, "Hello from %(site_name)s!") % {"site_name": "testserver"}
+    # Then it opens with allauth's greeting naming the portal, not "Hello from !"
+    portal = in_language(lang, "CSSP Communities of Practice")
+    greeting = in_language(lang, "Hello from %(site_name)s!") % {"site_name": portal}
     assert mailoutbox[0].body.startswith(greeting)
 
 
@@ -488,3 +489,34 @@ def test_a_burst_of_sign_in_attempts_from_one_address_is_answered_with_http_429(
     # default), the portal stops rendering the form and answers "429 Too Many Requests"
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429
+
+
+def test_a_french_speaker_signing_up_on_the_english_site_gets_french_links(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Given a visitor on the English site who prefers French
+    # When they sign up
+    sign_up(
+        client,
+        "en",
+        email="francophone@example.gc.ca",
+        preferred_language="fr",
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    # Then the confirmation link in their French email opens the French page
+    assert "/fr/accounts/confirm-email/" in mailoutbox[0].body
+    assert "/en/accounts/" not in mailoutbox[0].body
+
+
+def test_signing_out_of_the_french_site_lands_on_the_french_home_page(client):
+    # Given a member signed in on the French site, with an English browser
+    member = UserFactory(verified=True)
+    client.force_login(member)
+
+    # When they sign out
+    response = client.post(url("fr", "account_logout"), HTTP_ACCEPT_LANGUAGE="en")
+
+    # Then they land on the French home page
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"

@@ -3,7 +3,8 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cssp_portal")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Redis database 15: the tests flush it, never the portal's own broker and cache (db 0).
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from .base import *  # noqa: F403
 from .base import env

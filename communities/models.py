@@ -78,9 +78,6 @@ class CommunityQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Community.Status.ACTIVE)
 
-    def public(self):
-        return self.filter(visibility=Community.Visibility.PUBLIC)
-
     def top_level(self):
         return self.filter(parent__isnull=True)
 

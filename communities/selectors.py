@@ -5,6 +5,15 @@ from .models import Community, CommunityOrganization
 from .policies import VIEW
 
 
+def communities_of_member(user) -> QuerySet[Community]:
+    """The communities the user belongs to (any active role), as their grants say."""
+    if not user.is_authenticated:
+        return Community.objects.none()
+    return get_objects_for_user(
+        user, VIEW, klass=Community, accept_global_perms=False, with_superuser=False
+    )
+
+
 def communities_visible_to(user) -> QuerySet[Community]:
     """Public communities, plus the members-only ones the user may see."""
     public = Q(visibility=Community.Visibility.PUBLIC)
@@ -12,10 +21,7 @@ def communities_visible_to(user) -> QuerySet[Community]:
         return Community.objects.filter(public)
     if user.has_perm(VIEW):
         return Community.objects.all()
-    granted = get_objects_for_user(
-        user, VIEW, klass=Community, accept_global_perms=False, with_superuser=False
-    ).values("pk")
-    return Community.objects.filter(public | Q(pk__in=granted))
+    return Community.objects.filter(public | Q(pk__in=communities_of_member(user).values("pk")))
 
 
 def community_directory(user) -> QuerySet[Community]:

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from events.models import Event
+from events.selectors import events_visible_to
 from proposals.models import CapabilityGap, Project
 
 from . import policies
@@ -39,8 +39,10 @@ def community_detail(request, slug):
         "lead_links": [link for link in links if link.role != CommunityOrganization.Role.MEMBER],
         "member_links": [link for link in links if link.role == CommunityOrganization.Role.MEMBER],
         "working_groups": communities_visible_to(request.user).filter(parent=community),
-        "upcoming_events": Event.objects.upcoming().filter(community=community)[:5],
-        "past_events": Event.objects.past().filter(community=community)[:5],
+        "upcoming_events": events_visible_to(request.user)
+        .upcoming()
+        .filter(community=community)[:5],
+        "past_events": events_visible_to(request.user).past().filter(community=community)[:5],
         "projects": Project.objects.filter(communities=community),
         "gaps": CapabilityGap.objects.filter(community=community),
         "can_manage": policies.can_manage_community(request.user, community),

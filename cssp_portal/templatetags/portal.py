@@ -36,13 +36,20 @@ def _is_french() -> bool:
     return (translation.get_language() or "en").startswith("fr")
 
 
+def _shown(value):
+    """A moment is shown in the zone it carries (see `in_zone`); one straight from the
+    database carries UTC and is shown in the portal's time zone."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is datetime.UTC:
+        return timezone.localtime(value)
+    return value
+
+
 @register.filter
 def long_date(value):
     """ "23 February 2026" / "23 février 2026", "1er février 2026"."""
     if value in (None, ""):
         return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    value = _shown(value)
     text = date_format(value, "DATE_FORMAT")
     if _is_french() and value.day == 1:
         text = "1er" + text[1:]
@@ -54,8 +61,7 @@ def short_time(value):
     """ "2:30 p.m." / "14 h 30", "9 h 05", "14 h"."""
     if value in (None, ""):
         return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value = _shown(value)
     if _is_french():
         return dateformat.format(value, "G\xa0\\h" if value.minute == 0 else "G\xa0\\h\xa0i")
     return date_format(value, "TIME_FORMAT")

@@ -61,3 +61,62 @@ def test_the_directory_needs_the_same_number_of_queries_for_many_communities(
         page = client.get(_url("communities:list"))
 
     assert page.content.decode().count('class="card"') == 30
+
+
+def _event(community, title, visibility, **extra):
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import Event
+
+    start = timezone.now() + datetime.timedelta(days=7)
+    return Event.objects.create(
+        community=community,
+        title_en=title,
+        title_fr=title,
+        slug=title.lower(),
+        event_type=Event.Type.MEETING,
+        summary_en="s",
+        summary_fr="s",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        visibility=visibility,
+        status=Event.Status.PUBLISHED,
+        **extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", {"OpenDay"}),
+        ("non_member", {"OpenDay", "AllMembers"}),
+        ("member", {"OpenDay", "AllMembers", "HostsOnly"}),
+        ("co_host_member", {"OpenDay", "AllMembers", "HostsOnly"}),
+    ],
+)
+def test_a_community_page_lists_only_the_events_the_visitor_may_see(client, who, expected):
+    from events.models import Event
+
+    community, co_host = CommunityFactory(), CommunityFactory()
+    _event(community, "OpenDay", Event.Visibility.PUBLIC)
+    _event(community, "AllMembers", Event.Visibility.MEMBERS)
+    _event(community, "HostsOnly", Event.Visibility.HOSTS).co_hosts.add(co_host)
+    _event(community, "DraftPlan", Event.Visibility.PUBLIC).__class__.objects.filter(
+        slug="draftplan"
+    ).update(status=Event.Status.DRAFT)
+    if who != "anonymous":
+        user = UserFactory()
+        if who == "member":
+            make_member(community, user)
+        elif who == "co_host_member":
+            make_member(co_host, user)
+        client.force_login(user)
+
+    page = client.get(_url("communities:detail", slug=community.slug)).content.decode()
+
+    shown = {
+        title for title in ("OpenDay", "AllMembers", "HostsOnly", "DraftPlan") if title in page
+    }
+    assert shown == expected

@@ -1,0 +1,46 @@
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import translation
+
+from cssp_portal.templatetags.portal import in_zone, long_date, short_time
+
+VANCOUVER = zoneinfo.ZoneInfo("America/Vancouver")
+
+
+@pytest.mark.parametrize(
+    ("lang", "moment", "expected"),
+    [
+        ("en", datetime.date(2026, 2, 23), "23 February 2026"),
+        ("fr", datetime.date(2026, 2, 23), "23 février 2026"),
+        ("fr", datetime.date(2026, 11, 1), "1er novembre 2026"),
+    ],
+)
+def test_long_dates_read_naturally_in_each_language(lang, moment, expected):
+    with translation.override(lang):
+        assert long_date(moment) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "hour", "minute", "expected"),
+    [
+        ("en", 14, 30, "2:30 p.m."),
+        ("fr", 14, 30, "14\xa0h\xa030"),
+        ("fr", 9, 5, "9\xa0h\xa005"),
+        ("fr", 14, 0, "14\xa0h"),
+    ],
+)
+def test_times_follow_canadian_usage(lang, hour, minute, expected):
+    with translation.override(lang):
+        assert short_time(datetime.time(hour, minute)) == expected
+
+
+def test_a_moment_is_shown_in_the_events_zone_not_the_portals():
+    # 23:30 in Vancouver is already the next day in Toronto, the portal's zone.
+    moment = datetime.datetime(2026, 2, 24, 7, 30, tzinfo=datetime.UTC)
+
+    with translation.override("en"):
+        assert long_date(in_zone(moment, "America/Vancouver")) == "23 February 2026"
+        assert short_time(in_zone(moment, "America/Vancouver")) == "11:30 p.m."
+        assert long_date(moment) == "24 February 2026"

@@ -37,3 +37,13 @@ def community_directory(user) -> QuerySet[Community]:
         .prefetch_related(Prefetch("organization_links", queryset=leads, to_attr="lead_links"))
         .order_by("name")
     )
+
+
+def communities_followed_by(user) -> QuerySet[Community]:
+    """The communities whose news concerns the user: those they belong to and those assigned
+    to them as portfolio manager."""
+    if not user.is_authenticated:
+        return Community.objects.none()
+    return Community.objects.filter(
+        Q(pk__in=communities_of_member(user).values("pk")) | Q(portfolio_managers=user)
+    ).distinct()

@@ -11,6 +11,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from members.models import User
+from notifications import kinds
+from notifications.services import notify
 
 from .models import Community, CommunityGroup, Membership
 from .policies import MANAGE, PARTICIPATE, VIEW
@@ -56,11 +58,18 @@ def membership_sync_access(*, membership: Membership) -> None:
 
 @transaction.atomic
 def membership_add_active(
-    *, community: Community, user: User, role: str = Membership.Role.MEMBER, by: User | None = None
+    *,
+    community: Community,
+    user: User,
+    role: str = Membership.Role.MEMBER,
+    by: User | None = None,
+    notify: bool = True,
 ) -> Membership:
     """Make `user` an active member of `community` with `role` (administrators and the data
     loader; members join through the request and invitation services). An existing current
-    membership is activated and given the role."""
+    membership is activated and given the role. A newly active member is announced to the
+    community's leads (and portfolio managers, if the community asks for it) unless `notify`
+    is False (the data loader)."""
     now = timezone.now()
     membership = (
         Membership.objects.select_for_update()
@@ -69,6 +78,7 @@ def membership_add_active(
     )
     if membership is None:
         membership = Membership(community=community, user=user, created_at=now)
+    newly_active = membership.state != Membership.State.ACTIVE
     membership.role = role
     membership.state = Membership.State.ACTIVE
     membership.joined_at = membership.joined_at or now
@@ -76,7 +86,36 @@ def membership_add_active(
     membership.full_clean(exclude=["invitation"])
     membership.save()
     membership_sync_access(membership=membership)
+    if notify and newly_active:
+        membership_announce(membership=membership)
     return membership
+
+
+def membership_announce(*, membership: Membership) -> None:
+    """Tell the community's leads, and its portfolio managers when the community asks for it,
+    that someone became a member (kind "community.new_member")."""
+    community = membership.community
+    recipients = [
+        lead.user
+        for lead in community.memberships.filter(
+            state=Membership.State.ACTIVE, role__in=Membership.LEAD_ROLES
+        )
+        .exclude(user=membership.user)
+        .select_related("user")
+    ]
+    if community.notify_portfolio_managers_of_new_members:
+        recipients += list(community.portfolio_managers.exclude(pk=membership.user_id))
+    notify(
+        kind=kinds.COMMUNITY_NEW_MEMBER,
+        recipients=recipients,
+        about=membership,
+        community=community,
+        context={
+            "member_name": membership.user.get_full_name() or membership.user.email,
+            "role": membership.role,
+        },
+        key=f"membership:{membership.pk}:active",
+    )
 
 
 @transaction.atomic

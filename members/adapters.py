@@ -1,15 +1,11 @@
-from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context as allauth_context
 from django.contrib.auth import get_user_model
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.translation import gettext
 
 from .models import Language
-from .tasks import send_account_email_task
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,55 +23,32 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix, email, context):
-        request = allauth_context.request
-        language = self._recipient_language(email, context)
+        """Record the email in the notification outbox (delivered by Celery after commit,
+        rendered there in the recipient's language) instead of sending it in the request."""
+        from notifications.services import notify_account_email
+
+        user = context.get("user")
+        if user is None or not getattr(user, "pk", None):
+            user = get_user_model().objects.filter(email__iexact=email).first()
+        language = (
+            getattr(user, "preferred_language", "") or (translation.get_language() or "en")[:2]
+        )
         # Links lead to the pages in the recipient's language (resolved while the request's
         # language is still active: i18n_patterns only resolve the active prefix).
-        ctx = {
+        plain = {
             key: _in_language(value, language)
             if key.endswith("_url") and isinstance(value, str)
             else value
             for key, value in context.items()
+            if key not in ("user", "request", "current_site", "email")
         }
-        with translation.override(language):
-            ctx = {
-                "request": request,
-                "email": email,
-                # allauth's templates greet with the site's name: the portal's, in the
-                # recipient's language (not the host name RequestSite would give).
-                "current_site": SimpleNamespace(
-                    name=gettext("CSSP Communities of Practice"),
-                    domain=request.get_host() if request else "",
-                ),
-                **ctx,
-            }
-            message = self.render_mail(template_prefix, email, ctx)
-        html = next(
-            (
-                content
-                for content, mimetype in getattr(message, "alternatives", [])
-                if mimetype == "text/html"
-            ),
-            None,
+        notify_account_email(
+            template_prefix=template_prefix,
+            email=email,
+            context=plain,
+            user=user,
+            language=language,
         )
-        # The message is rendered now (its links and codes exist only in this request); only
-        # delivery is deferred, and only once the transaction that created them has committed.
-        send_account_email_task.delay_on_commit(
-            subject=message.subject,
-            body=message.body,
-            to=list(message.to),
-            html=html,
-            from_email=message.from_email,
-        )
-
-    @staticmethod
-    def _recipient_language(email, context) -> str:
-        user = context.get("user")
-        if user is None or not getattr(user, "pk", None):
-            user = get_user_model().objects.filter(email__iexact=email).first()
-        if user is not None and getattr(user, "preferred_language", None):
-            return user.preferred_language
-        return (translation.get_language() or "en")[:2]
 
 
 def _in_language(url: str, language: str) -> str:

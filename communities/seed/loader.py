@@ -327,7 +327,9 @@ def create_demo_accounts() -> list[DemoAccount]:
             f"lead.{community.slug}@{DEMO_DOMAIN}", "Lead", community.name_en, "en"
         )
         if lead_password:
-            membership_add_active(community=community, user=lead, role=Membership.Role.LEAD)
+            membership_add_active(
+                community=community, user=lead, role=Membership.Role.LEAD, notify=False
+            )
         remember(lead, lead_password, f"lead of {community.name_en}")
 
     for index, (first, last, language) in enumerate(
@@ -338,6 +340,6 @@ def create_demo_accounts() -> list[DemoAccount]:
         )
         if member_password:
             for community in communities[index::3][:3]:
-                membership_add_active(community=community, user=member)
+                membership_add_active(community=community, user=member, notify=False)
         remember(member, member_password, "member of a few communities")
     return created

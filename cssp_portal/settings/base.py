@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communities",
     "events",
     "proposals",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -221,10 +222,42 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 2}
+# A request that queues a task while Redis is down gives up within about two seconds: the
+# outbox row is committed and the sweep queues it once Redis is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
+
+# The notification outbox (notifications/): batches, retries and the sweep.
+NOTIFICATIONS = {
+    "BATCH_SIZE": env.int("NOTIFICATIONS_BATCH_SIZE", default=50),
+    "MAX_ATTEMPTS": env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8),
+    # 1, 2, 4… minutes between attempts, at most 2 hours: about 4 hours in all.
+    "RETRY_BASE_SECONDS": env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60),
+    "RETRY_MAX_SECONDS": env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=2 * 60 * 60),
+    # A queued row still pending after this long lost its task (Redis restarted, worker killed).
+    "REQUEUE_AFTER_SECONDS": env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=5 * 60),
+    "REQUEUE_LIMIT": env.int("NOTIFICATIONS_REQUEUE_LIMIT", default=20000),
+    "SWEEP_SECONDS": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
+}
+
 # Periodic work is declared here and only here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-requeue-due": {
+        "task": "notifications.tasks.outbox_requeue_due_task",
+        "schedule": NOTIFICATIONS["SWEEP_SECONDS"],
+    },
+    # Members choose the hour of their digests; a quarter-hourly pass sends each within minutes.
+    "notifications-digests": {
+        "task": "notifications.tasks.digests_collect_due_task",
+        "schedule": 15 * 60.0,
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------
 

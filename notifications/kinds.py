@@ -1,0 +1,66 @@
+"""The kinds of notification the portal sends, declared in one place.
+
+A kind names its templates, its default delivery and whether members may turn it off. The
+preferences page, the unsubscribe link and the digests are all driven by this registry, so a
+feature that wants to email someone adds a kind here and a set of templates under
+templates/<app>/email/, then calls `notifications.services.notify`.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Frequency
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: Promise
+    description: Promise
+    # templates/<template>_subject.txt, _message.txt, _message.html and _summary.txt (one line,
+    # used in digests).
+    template: str
+    default: str = Frequency.IMMEDIATE
+    # Security and account emails cannot be turned off or delayed.
+    locked: bool = False
+    # Context keys holding secrets (links with keys, codes): erased once the email is sent.
+    secret_context: bool = False
+
+
+ACCOUNT = "account"
+COMMUNITY_NEW_MEMBER = "community.new_member"
+
+KINDS: dict[str, Kind] = {
+    kind.code: kind
+    for kind in [
+        Kind(
+            code=ACCOUNT,
+            label=_("Account and security"),
+            description=_(
+                "Address confirmations, password resets and security notices. These are "
+                "always sent immediately."
+            ),
+            template="",
+            locked=True,
+            secret_context=True,
+        ),
+        Kind(
+            code=COMMUNITY_NEW_MEMBER,
+            label=_("New members"),
+            description=_("Someone joined a community you lead or follow as a portfolio manager."),
+            template="communities/email/new_member",
+            default=Frequency.DAILY,
+        ),
+    ]
+}
+
+
+def get_kind(code: str) -> Kind:
+    return KINDS[code]
+
+
+def optional_kinds() -> list[Kind]:
+    """The kinds a member may choose how (and whether) to receive."""
+    return [kind for kind in KINDS.values() if not kind.locked]

@@ -1,0 +1,42 @@
+import pytest
+from django.db import transaction
+
+from cssp_portal.celery import app
+from notifications import kinds, services
+from notifications.models import DigestSchedule
+from tests.communities.factories import CommunityFactory
+from tests.members.factories import UserFactory
+
+
+def test_celery_is_configured_for_safe_delivery():
+    conf = app.conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.accept_content == ["json"]
+    assert conf.broker_url.startswith("redis://")
+
+
+def test_the_sweep_and_the_digests_are_scheduled_and_registered():
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert scheduled == {
+        "notifications.tasks.outbox_requeue_due_task",
+        "notifications.tasks.digests_collect_due_task",
+    }
+    assert scheduled <= set(app.tasks)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delivery_is_queued_only_after_commit(mailoutbox):
+    lead = UserFactory()
+    community = CommunityFactory()
+    services.preferences_save(
+        user=lead,
+        general={kinds.COMMUNITY_NEW_MEMBER: "immediate"},
+        per_community={},
+        schedule=DigestSchedule(),
+    )
+    with transaction.atomic():
+        services.notify(kind=kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community)
+        assert mailoutbox == []
+    assert [m.to for m in mailoutbox] == [[lead.email]]

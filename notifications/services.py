@@ -358,7 +358,7 @@ def digests_collect_due(*, now: datetime.datetime | None = None) -> int:
     waiting = Notification.objects.filter(
         state=PENDING, digest__isnull=True, frequency__in=DIGEST_FREQUENCIES
     )
-    pairs = set(waiting.values_list("recipient_id", "frequency").distinct())
+    pairs = set(waiting.order_by().values_list("recipient_id", "frequency").distinct())
     schedules = {
         s.user_id: s
         for s in DigestSchedule.objects.filter(user_id__in={user_id for user_id, _ in pairs})

@@ -407,6 +407,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.community}"
 
+    def get_absolute_url(self):
+        return reverse("communities:invitation", args=[self.token])
+
     @property
     def is_usable(self) -> bool:
         return self.state == self.State.PENDING and self.expires_at > timezone.now()

@@ -45,3 +45,31 @@ def can_participate(user, community: Community) -> bool:
 def can_manage_community(user, community: Community) -> bool:
     """Leads and co-leads manage their own community's page and roster; administrators any."""
     return _has(user, MANAGE, community)
+
+
+def can_join(user, community: Community) -> bool:
+    """A signed-in person who is not already a member may join an open community or ask to join
+    one that takes requests, if they can see it and it is not archived. Invitation-only
+    communities are joined only through an invitation."""
+    from .models import Community
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if community.status != Community.Status.ACTIVE:
+        return False
+    if community.join_policy == Community.JoinPolicy.INVITATION:
+        return False
+    return can_view_community(user, community)
+
+
+def can_answer_invitation(user, invitation) -> bool:
+    """The invitation link is not enough on its own: the signed-in person must own the invited
+    address (one of their confirmed addresses), so a forwarded link cannot be used by others."""
+    from allauth.account.models import EmailAddress
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    email = invitation.email.lower()
+    if user.email.lower() == email:
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

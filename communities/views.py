@@ -1,12 +1,24 @@
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from events.selectors import events_visible_to
+from members.models import User
 from proposals.models import CapabilityGap, Project
 
-from . import policies
-from .models import Community, CommunityOrganization
+from . import policies, services
+from .forms import JoinRequestForm
+from .models import Community, CommunityOrganization, Invitation, Membership
 from .selectors import communities_visible_to, community_directory
 
 
@@ -46,6 +58,143 @@ def community_detail(request, slug):
         "projects": Project.objects.filter(communities=community),
         "gaps": CapabilityGap.objects.filter(community=community),
         "can_manage": policies.can_manage_community(request.user, community),
+        "can_join": policies.can_join(request.user, community),
+        "membership": Membership.objects.filter(
+            community=community,
+            user_id=request.user.pk,
+            state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
+        ).first()
+        if request.user.is_authenticated
+        else None,
+        "join_form": JoinRequestForm(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
         "date_modified": community.updated_at,
     }
     return render(request, "communities/community_detail.html", context)
+
+
+def _first_message(error: ValidationError) -> str:
+    return error.messages[0] if error.messages else str(error)
+
+
+@login_required
+@require_POST
+def community_join(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    if not policies.can_view_community(request.user, community):
+        raise Http404
+    if not policies.can_join(request.user, community):
+        raise PermissionDenied
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_message(ValidationError(form.errors["message"])))
+        return redirect(community)
+    try:
+        membership = services.membership_join(
+            community=community, user=request.user, message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        if membership.state == Membership.State.ACTIVE:
+            messages.success(request, _("Welcome! You are now a member of this community."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request was sent to the community's leads. "
+                    "You will get their answer by email."
+                ),
+            )
+    return redirect(community)
+
+
+@login_required
+@require_POST
+def community_leave(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    membership = (
+        Membership.objects.filter(
+            community=community,
+            user=request.user,
+            state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
+        )
+        .select_related("community")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_leave(membership=membership, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        if membership.state == Membership.State.ACTIVE:
+            messages.success(request, _("You left the community."))
+        else:
+            messages.success(request, _("Your request to join was withdrawn."))
+    if policies.can_view_community(request.user, community):
+        return redirect(community)
+    return redirect("communities:mine")
+
+
+@login_required
+def my_communities(request):
+    memberships = (
+        Membership.objects.filter(
+            user=request.user,
+            state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
+        )
+        .select_related("community")
+        .order_by("community__name")
+    )
+    invitations = (
+        Invitation.objects.filter(email__iexact=request.user.email, state=Invitation.State.PENDING)
+        .filter(expires_at__gt=timezone.now())
+        .select_related("community", "invited_by")
+    )
+    return render(
+        request,
+        "communities/my_communities.html",
+        {
+            "memberships": memberships,
+            "invitations": invitations,
+            "communities_url": reverse("communities:list"),
+        },
+    )
+
+
+def invitation_detail(request, token):
+    """The link in an invitation email. Anyone holding it sees what it is for; a person without
+    an account is led through sign-up (their address counts as confirmed: the link proves they
+    own it) and comes back here to accept."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("community", "invited_by"), token=token
+    )
+    context = {"invitation": invitation, "community": invitation.community}
+    if not invitation.is_usable:
+        return render(request, "communities/invitation_unusable.html", context, status=410)
+    if not request.user.is_authenticated:
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        here = request.get_full_path()
+        context["signup_url"] = (
+            f"{reverse('account_signup')}?{urlencode({'email': invitation.email, 'next': here})}"
+        )
+        context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': here})}"
+        context["has_account"] = User.objects.filter(email__iexact=invitation.email).exists()
+        return render(request, "communities/invitation_anonymous.html", context)
+    if not policies.can_answer_invitation(request.user, invitation):
+        return render(request, "communities/invitation_other_account.html", context, status=403)
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "decline":
+                services.invitation_decline(invitation=invitation, user=request.user)
+                messages.success(request, _("You declined the invitation."))
+                return redirect("communities:mine")
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+            return redirect(request.path)
+        messages.success(request, _("Welcome! You are now a member of this community."))
+        return redirect(invitation.community)
+    return render(request, "communities/invitation_answer.html", context)

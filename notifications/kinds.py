@@ -31,6 +31,9 @@ class Kind:
 
 ACCOUNT = "account"
 COMMUNITY_NEW_MEMBER = "community.new_member"
+COMMUNITY_JOIN_REQUEST = "community.join_request"
+COMMUNITY_JOIN_DECISION = "community.join_decision"
+COMMUNITY_INVITATION = "community.invitation"
 
 KINDS: dict[str, Kind] = {
     kind.code: kind
@@ -52,6 +55,24 @@ KINDS: dict[str, Kind] = {
             description=_("Someone joined a community you lead or follow as a portfolio manager."),
             template="communities/email/new_member",
             default=Frequency.DAILY,
+        ),
+        Kind(
+            code=COMMUNITY_JOIN_REQUEST,
+            label=_("Requests to join"),
+            description=_("Someone asked to join a community you lead."),
+            template="communities/email/join_request",
+        ),
+        Kind(
+            code=COMMUNITY_JOIN_DECISION,
+            label=_("Answers to my requests"),
+            description=_("A lead approved or declined your request to join a community."),
+            template="communities/email/join_decision",
+        ),
+        Kind(
+            code=COMMUNITY_INVITATION,
+            label=_("Invitations"),
+            description=_("A lead invited you to join a community."),
+            template="communities/email/invitation",
         ),
     ]
 }

@@ -127,23 +127,53 @@ def notify(
 
 
 @transaction.atomic
+def notify_address(
+    *,
+    kind: str,
+    email: str,
+    language: str,
+    user: User | None = None,
+    about=None,
+    community=None,
+    context: dict | None = None,
+    key: str = "",
+) -> Notification:
+    """Record one immediate email to an address that may have no account behind it (an
+    invitation to someone new, allauth's mail), rendered in `language` unless `user` has a
+    preferred one. A repeated `key` is dropped."""
+    now = timezone.now()
+    notification = Notification(
+        kind=kinds.get_kind(kind).code,
+        recipient=user,
+        email=email,
+        language=language,
+        community=community,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=str(about.pk) if about is not None else "",
+        context=rendering.to_json_context(context or {}),
+        key=key,
+        frequency=Frequency.IMMEDIATE,
+        next_attempt_at=now,
+        enqueued_at=now,
+    )
+    created = Notification.objects.bulk_create([notification], ignore_conflicts=bool(key))
+    if created and (not key or Notification.objects.filter(pk=notification.pk).exists()):
+        _queue_after_commit(Notification, [notification.pk])
+    return notification
+
+
 def notify_account_email(
     *, template_prefix: str, email: str, context: dict, user: User | None, language: str
 ) -> Notification:
     """Record one of allauth's emails (confirmation, reset, security notice). These are always
     immediate and cannot be turned off; they may go to an address with no account behind it."""
-    notification = Notification.objects.create(
+    return notify_address(
         kind=kinds.ACCOUNT,
-        recipient=user,
         email=email,
         language=language,
-        context={**rendering.to_json_context(context), "template_prefix": template_prefix},
-        frequency=Frequency.IMMEDIATE,
-        next_attempt_at=timezone.now(),
-        enqueued_at=timezone.now(),
+        user=user,
+        context={**context, "template_prefix": template_prefix},
     )
-    _queue_after_commit(Notification, [notification.pk])
-    return notification
 
 
 def _queue_after_commit(model, ids: list) -> None:

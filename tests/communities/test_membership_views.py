@@ -1,0 +1,197 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from communities import policies, services
+from communities.models import Community, Invitation, Membership
+from tests.communities.factories import CommunityFactory, make_member
+from tests.members.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(lang, name, *args):
+    with translation.override(lang):
+        return reverse(name, args=args)
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def private_community():
+    community = CommunityFactory(
+        name_en="Chemical",
+        name_fr="Chimique",
+        visibility=Community.Visibility.MEMBERS,
+        join_policy=Community.JoinPolicy.REQUEST,
+    )
+    lead = UserFactory(verified=True, preferred_language="fr")
+    make_member(community, lead, role=Membership.Role.LEAD)
+    return community, lead
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "welcome"),
+    [
+        ("en", "Join the community", "Welcome! You are now a member of this community."),
+        ("fr", "Me joindre à la communauté", "Bienvenue! Vous êtes maintenant membre"),
+    ],
+)
+def test_joining_an_open_community_from_its_page(client, lang, button, welcome):
+    community = CommunityFactory(join_policy=Community.JoinPolicy.OPEN)
+    user = UserFactory(verified=True)
+    client.force_login(user)
+    detail = url(lang, "communities:detail", community.slug)
+    assert button in page(client.get(detail))
+    response = client.post(url(lang, "communities:join", community.slug), follow=True)
+    assert welcome in page(response)
+    assert policies.can_participate(user, community)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_request_to_join_lead_approves_member_sees_private_page(
+    client, private_community, lang, django_capture_on_commit_callbacks
+):
+    community, lead = private_community
+    # a public page of another community is where a member meets the private one: here the
+    # member has a link to it (e.g. from a colleague); the private page answers 404 to them
+    user = UserFactory(verified=True, preferred_language=lang)
+    client.force_login(user)
+    detail = url(lang, "communities:detail", community.slug)
+    assert client.get(detail).status_code == 404
+    # a signed-in outsider of a members-only community cannot ask to join it blind either
+    assert client.post(url(lang, "communities:join", community.slug)).status_code == 404
+
+    # so the community opens to requests by being visible: a public community taking requests
+    community.visibility = Community.Visibility.PUBLIC
+    community.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(lang, "communities:join", community.slug),
+            {"message": "Toxicologist at Health Canada."},
+            follow=True,
+        )
+    expected = {
+        "en": "Your request was sent to the community",
+        "fr": "Votre demande a été envoyée aux responsables",
+    }[lang]
+    assert expected in page(response)
+    [to_lead] = mail.outbox
+    assert to_lead.to == [lead.email]
+    assert "Toxicologist at Health Canada." in to_lead.body
+
+    # the lead approves; the community becomes members-only again
+    request = Membership.objects.get(user=user, state=Membership.State.REQUESTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_decide(membership=request, by=lead, approve=True)
+    community.visibility = Community.Visibility.MEMBERS
+    community.save()
+    decision = mail.outbox[-1]
+    assert decision.to == [user.email]
+    assert {"en": "Welcome to Chemical", "fr": "Bienvenue dans la communauté Chimique"}[
+        lang
+    ] == decision.subject
+
+    # the member now sees the private page, and "My communities" lists it
+    response = client.get(detail)
+    assert response.status_code == 200
+    mine = page(client.get(url(lang, "communities:mine")))
+    assert {"en": "Chemical", "fr": "Chimique"}[lang] in mine
+
+
+def test_leaving_a_private_community_closes_its_page(client, private_community):
+    community, _lead = private_community
+    user = UserFactory(verified=True)
+    make_member(community, user)
+    client.force_login(user)
+    response = client.post(url("en", "communities:leave", community.slug), follow=True)
+    assert "You left the community." in page(response)
+    assert client.get(url("en", "communities:detail", community.slug)).status_code == 404
+
+
+def test_join_and_leave_refuse_get_and_anonymous_visitors(client, private_community):
+    community, _lead = private_community
+    join = url("en", "communities:join", community.slug)
+    assert client.post(join).status_code == 302  # to the sign-in page
+    client.force_login(UserFactory(verified=True))
+    assert client.get(join).status_code == 405
+    assert client.post(url("en", "communities:leave", community.slug)).status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_lead_invites_a_new_address_person_signs_up_and_lands_in_the_community(
+    client, private_community, lang, django_capture_on_commit_callbacks
+):
+    community, lead = private_community
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(
+            community=community, by=lead, emails=["new.expert@example.ca"], language=lang
+        )
+    [invitation_mail] = mail.outbox
+    link = re.search(r"http://testserver(\S+/invitations/\S+/)", invitation_mail.body).group(1)
+    assert link.startswith(f"/{lang}/")
+
+    # the link leads an anonymous visitor to sign up with the invited address
+    landing = page(client.get(link))
+    signup = re.search(r'href="([^"]*/accounts/signup/\?[^"]*)"', landing).group(1)
+    signup = signup.replace("&amp;", "&")
+    assert "new.expert%40example.ca" in signup
+    form = page(client.get(signup))
+    assert 'value="new.expert@example.ca"' in form
+    response = client.post(
+        signup,
+        {
+            "first_name": "Nadia",
+            "last_name": "Roy",
+            "email": "new.expert@example.ca",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "preferred_language": lang,
+        },
+    )
+    # the invitation proved the address: no confirmation step, straight back to the invitation
+    assert response.status_code == 302
+    assert response["Location"] == link
+    answer = page(client.get(link))
+    accept = {"en": "Accept and join", "fr": "Accepter et me joindre"}[lang]
+    assert accept in answer
+    response = client.post(link, {"answer": "accept"}, follow=True)
+    assert response.request["PATH_INFO"] == url(lang, "communities:detail", community.slug)
+    assert {"en": "Chemical", "fr": "Chimique"}[lang] in page(response)
+    membership = Membership.objects.get(user__email="new.expert@example.ca")
+    assert membership.state == Membership.State.ACTIVE
+    assert Invitation.objects.get().state == Invitation.State.ACCEPTED
+
+
+def test_a_forwarded_invitation_cannot_be_used_by_another_account(client, private_community):
+    community, lead = private_community
+    services.invitations_send(community=community, by=lead, emails=["invited@example.ca"])
+    invitation = Invitation.objects.get()
+    client.force_login(UserFactory(verified=True, email="someone.else@example.ca"))
+    link = url("en", "communities:invitation", invitation.token)
+    response = client.post(link, {"answer": "accept"})
+    assert response.status_code == 403
+    assert "This invitation is for another address" in page(response)
+    assert not Membership.objects.filter(user__email="someone.else@example.ca").exists()
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "It has expired."), ("fr", "Elle est expirée.")])
+def test_an_expired_or_revoked_invitation_link_explains_itself(
+    client, private_community, lang, text
+):
+    community, lead = private_community
+    services.invitations_send(community=community, by=lead, emails=["a@example.ca", "b@ex.ca"])
+    expired, revoked = Invitation.objects.order_by("email")
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=expired.created_at)
+    services.invitation_revoke(invitation=revoked, by=lead)
+    response = client.get(url(lang, "communities:invitation", expired.token))
+    assert response.status_code == 410
+    assert text in page(response)
+    response = client.get(url(lang, "communities:invitation", revoked.token))
+    assert response.status_code == 410
+    assert client.get(url(lang, "communities:invitation", "not-a-token")).status_code == 404

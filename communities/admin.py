@@ -8,9 +8,8 @@ from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdminMixin
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from cssp_portal.csv_export import csv_response
-
 from . import services
+from .exports import roster_csv
 from .models import (
     Community,
     CommunityObjective,
@@ -83,26 +82,6 @@ class InvitationInline(admin.TabularInline):
     can_delete = False
     fields = ("email", "role", "state", "invited_by", "created_at", "expires_at")
     readonly_fields = ("invited_by", "created_at")
-
-
-def _roster_response(memberships, filename):
-    return csv_response(
-        filename,
-        ["community", "name", "email", "organization", "role", "state", "joined", "ended"],
-        (
-            [
-                m.community.name,
-                m.user.get_full_name(),
-                m.user.email,
-                m.user.organization.name if m.user.organization else "",
-                m.get_role_display(),
-                m.get_state_display(),
-                m.joined_at.date().isoformat() if m.joined_at else "",
-                m.ended_at.date().isoformat() if m.ended_at else "",
-            ]
-            for m in memberships
-        ),
-    )
 
 
 @admin.register(Community)
@@ -195,7 +174,7 @@ class CommunityAdmin(GuardedModelAdminMixin, AuditlogHistoryAdminMixin, TabbedTr
             .select_related("community", "user__organization")
             .order_by("community__name", "user__last_name")
         )
-        return _roster_response(memberships, "roster.csv")
+        return roster_csv(memberships, "roster.csv")
 
 
 @admin.register(Membership)
@@ -220,7 +199,7 @@ class MembershipAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected memberships (CSV)"))
     def export_roster(self, request, queryset):
-        return _roster_response(
+        return roster_csv(
             queryset.select_related("community", "user__organization"), "memberships.csv"
         )
 

@@ -11,4 +11,15 @@ urlpatterns = [
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/join/", views.community_join, name="join"),
     path("<slug:slug>/leave/", views.community_leave, name="leave"),
+    path("<slug:slug>/roster/", views.roster, name="roster"),
+    path("<slug:slug>/roster/export/", views.roster_export, name="roster_export"),
+    path("<slug:slug>/roster/invite/", views.roster_invite, name="roster_invite"),
+    path("<slug:slug>/roster/<int:pk>/decide/", views.roster_decide, name="roster_decide"),
+    path("<slug:slug>/roster/<int:pk>/role/", views.roster_role, name="roster_role"),
+    path("<slug:slug>/roster/<int:pk>/remove/", views.roster_remove, name="roster_remove"),
+    path(
+        "<slug:slug>/roster/invitations/<int:pk>/revoke/",
+        views.roster_revoke,
+        name="roster_revoke",
+    ),
 ]

@@ -8,8 +8,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.selectors import events_visible_to
@@ -17,7 +18,8 @@ from members.models import User
 from proposals.models import CapabilityGap, Project
 
 from . import policies, services
-from .forms import JoinRequestForm
+from .exports import roster_csv
+from .forms import DecisionForm, InviteForm, JoinRequestForm, RemoveForm, RoleForm
 from .models import Community, CommunityOrganization, Invitation, Membership
 from .selectors import communities_visible_to, community_directory
 
@@ -198,3 +200,183 @@ def invitation_detail(request, token):
         messages.success(request, _("Welcome! You are now a member of this community."))
         return redirect(invitation.community)
     return render(request, "communities/invitation_answer.html", context)
+
+
+# --- Lead tools: the roster ---------------------------------------------------------------------
+
+
+def _managed_community(request, slug) -> Community:
+    """The community whose roster the user manages: 404 to those who may not even see it,
+    403 to members who see it but do not lead it."""
+    community = get_object_or_404(Community, slug=slug)
+    if not policies.can_view_community(request.user, community):
+        raise Http404
+    if not policies.can_manage_community(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+def _roster_page(request, community, *, invite_form=None, status=200):
+    people = community.memberships.select_related("user__organization")
+    context = {
+        "community": community,
+        "requests": people.filter(state=Membership.State.REQUESTED).order_by("created_at"),
+        "members": people.filter(state=Membership.State.ACTIVE).order_by(
+            "user__last_name", "user__first_name"
+        ),
+        "invitations": community.invitations.filter(state=Invitation.State.PENDING)
+        .select_related("invited_by")
+        .order_by("email"),
+        "history": people.exclude(state__in=Membership.CURRENT_STATES)
+        .select_related("decided_by")
+        .order_by("-ended_at")[:100],
+        "invite_form": invite_form
+        or InviteForm(initial={"language": (translation.get_language() or "en")[:2]}),
+        "decision_form": DecisionForm(),
+        "roles": Membership.Role.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "communities/roster.html", context, status=status)
+
+
+@login_required
+def roster(request, slug):
+    return _roster_page(request, _managed_community(request, slug))
+
+
+@login_required
+def roster_export(request, slug):
+    community = _managed_community(request, slug)
+    memberships = community.memberships.select_related("community", "user__organization").order_by(
+        "state", "user__last_name"
+    )
+    return roster_csv(memberships, f"{community.slug}-roster.csv")
+
+
+@login_required
+@require_POST
+def roster_invite(request, slug):
+    community = _managed_community(request, slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _roster_page(request, community, invite_form=form, status=400)
+    result = services.invitations_send(
+        community=community,
+        by=request.user,
+        emails=form.cleaned_data["emails"],
+        role=form.cleaned_data["role"],
+        message=form.cleaned_data["message"],
+        language=form.cleaned_data["language"],
+    )
+    sent = len(result["invited"]) + len(result["renewed"])
+    if sent:
+        messages.success(
+            request,
+            ngettext("%(count)d invitation was sent.", "%(count)d invitations were sent.", sent)
+            % {"count": sent},
+        )
+    if result["members"]:
+        messages.info(
+            request,
+            _("Already members, not invited: %(addresses)s")
+            % {"addresses": ", ".join(result["members"])},
+        )
+    return redirect("communities:roster", slug=community.slug)
+
+
+@login_required
+@require_POST
+def roster_decide(request, slug, pk):
+    community = _managed_community(request, slug)
+    membership = get_object_or_404(Membership, pk=pk, community=community)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.membership_decide(
+            membership=membership, by=request.user, approve=approve, note=note
+        )
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        name = membership.user.get_full_name() or membership.user.email
+        if approve:
+            messages.success(request, _("%(name)s is now a member.") % {"name": name})
+        else:
+            messages.success(request, _("The request of %(name)s was declined.") % {"name": name})
+    return redirect("communities:roster", slug=community.slug)
+
+
+@login_required
+@require_POST
+def roster_role(request, slug, pk):
+    community = _managed_community(request, slug)
+    membership = get_object_or_404(Membership, pk=pk, community=community)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a role from the list."))
+        services.membership_change_role(
+            membership=membership, by=request.user, role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now %(role)s.")
+            % {
+                "name": membership.user.get_full_name() or membership.user.email,
+                "role": Membership.Role(form.cleaned_data["role"]).label,
+            },
+        )
+    return redirect("communities:roster", slug=community.slug)
+
+
+@login_required
+def roster_remove(request, slug, pk):
+    """A confirmation page, then the removal (with an optional reason kept in the history)."""
+    community = _managed_community(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=pk,
+        community=community,
+        state=Membership.State.ACTIVE,
+    )
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_remove(
+                membership=membership, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s was removed from the community.")
+                % {"name": membership.user.get_full_name() or membership.user.email},
+            )
+        return redirect("communities:roster", slug=community.slug)
+    return render(
+        request,
+        "communities/roster_remove.html",
+        {"community": community, "membership": membership, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def roster_revoke(request, slug, pk):
+    community = _managed_community(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, community=community)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
+        )
+    return redirect("communities:roster", slug=community.slug)

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),
+    path("members/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
     prefix_default_language=True,
 )

@@ -1,8 +1,13 @@
+import re
+
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Language
+from communities.models import Community, Organization
+
+from .models import ExpertiseArea, Language, User
 
 
 class SignupForm(forms.Form):
@@ -35,3 +40,165 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         # allauth has already saved the user; these fields are copied by the adapter's save_user.
         pass
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class TelephoneInput(forms.TextInput):
+    input_type = "tel"
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's search box and filters (GET). Every field is optional; an invalid
+    choice is reported next to its field and that filter alone is ignored."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=SearchInput,
+        help_text=_("Name, job title, organization or expertise."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All organizations"),
+    )
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    role_type = forms.ChoiceField(label=_("Role type"), required=False)
+    expertise = forms.ModelChoiceField(
+        label=_("Expertise area"),
+        queryset=ExpertiseArea.objects.none(),
+        required=False,
+        empty_label=_("All expertise areas"),
+    )
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.none(),
+        required=False,
+        empty_label=_("All communities"),
+    )
+
+    def __init__(self, *args, organizations, expertise_areas, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["sector"].choices = [("", _("All sectors")), *Organization.Sector.choices]
+        self.fields["role_type"].choices = [("", _("All role types")), *User.RoleType.choices]
+        self.fields["expertise"].queryset = expertise_areas
+        self.fields["community"].queryset = communities
+
+    def filters(self) -> dict:
+        """The valid filters, ready for selectors.member_directory."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q") or "",
+            "organization": data.get("organization"),
+            "sector": data.get("sector") or "",
+            "role_type": data.get("role_type") or "",
+            "expertise": data.get("expertise"),
+            "community": data.get("community"),
+        }
+
+
+phone_validator = RegexValidator(
+    r"^\+?\(?[0-9][0-9 ().\-]{5,}[0-9]\s*(?:(?:ext\.?|x|poste|p\.)\s*[0-9]{1,6})?$",
+    message=_("Enter a telephone number, for example 613-555-0123 or 613-555-0123 ext. 45."),
+    flags=re.IGNORECASE,
+)
+
+
+class ProfileForm(forms.Form):
+    """What a member may change on their own profile (the email address and the password
+    are changed through the account pages)."""
+
+    first_name = forms.CharField(label=_("Given name"), max_length=150)
+    last_name = forms.CharField(label=_("Family name"), max_length=150)
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("None or not listed"),
+    )
+    role_type = forms.ChoiceField(label=_("Role type"), required=False)
+    expertise_areas = forms.ModelMultipleChoiceField(
+        label=_("Expertise areas"),
+        queryset=ExpertiseArea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bio_en = forms.CharField(
+        label=_("Biography in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}),
+    )
+    bio_fr = forms.CharField(
+        label=_("Biography in French"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "fr"}),
+    )
+    phone = forms.CharField(
+        label=_("Telephone"),
+        max_length=40,
+        required=False,
+        widget=TelephoneInput,
+        validators=[phone_validator],
+    )
+    contact_visibility = forms.ChoiceField(
+        label=_("Who may see my email address and telephone"),
+        choices=User.ContactVisibility.choices,
+        widget=forms.RadioSelect,
+    )
+    listed_in_directory = forms.BooleanField(
+        label=_("List me in the member directory"),
+        required=False,
+        help_text=_("When unchecked, only you and the administrators can see your profile."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The emails the portal sends you come in this language."),
+    )
+
+    FIELDS = (
+        "first_name",
+        "last_name",
+        "job_title",
+        "organization",
+        "role_type",
+        "expertise_areas",
+        "bio_en",
+        "bio_fr",
+        "phone",
+        "contact_visibility",
+        "listed_in_directory",
+        "preferred_language",
+    )
+
+    def __init__(self, *args, member: User, **kwargs):
+        initial = {name: getattr(member, name) for name in self.FIELDS}
+        initial["expertise_areas"] = list(member.expertise_areas.all()) if member.pk else []
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        self.fields["role_type"].choices = [("", _("Not specified")), *User.RoleType.choices]
+        self.fields["expertise_areas"].queryset = ExpertiseArea.objects.order_by("name")
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["bio_en"].help_text = _(
+            "Shown on the English pages; left empty, your French biography is shown there."
+        )
+        self.fields["bio_fr"].help_text = _(
+            "Shown on the French pages; left empty, your English biography is shown there."
+        )
+
+    def clean_phone(self):
+        return self.cleaned_data["phone"].strip()

@@ -1,0 +1,101 @@
+"""Every permission decision about member profiles and their contact details.
+
+A profile is what a person chose to publish: listed profiles are seen by signed-in members,
+unlisted ones only by their owner and administrators (for everyone else they do not exist).
+Contact details (email address and telephone) follow the person's `contact_visibility`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .models import User
+from .selectors import active_community_ids
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+def _signed_in(viewer) -> bool:
+    return bool(viewer.is_authenticated and viewer.is_active)
+
+
+def _is_admin(viewer) -> bool:
+    return bool(viewer.is_staff or viewer.is_superuser)
+
+
+def can_view_profile(viewer: User | AnonymousUser, person: User) -> bool:
+    """A listed, active person's profile is seen by any signed-in member; one's own profile
+    and, for administrators, every profile too. Callers answer 404 when this is False, so an
+    unlisted profile and an unknown id look the same."""
+    if not _signed_in(viewer):
+        return False
+    if viewer.pk == person.pk or _is_admin(viewer):
+        return True
+    return person.listed_in_directory and person.is_active
+
+
+def can_edit_profile(viewer: User | AnonymousUser, person: User) -> bool:
+    """Members edit their own profile only (administrators use the admin site)."""
+    return _signed_in(viewer) and viewer.pk == person.pk
+
+
+def can_see_contact(
+    viewer: User | AnonymousUser,
+    person: User,
+    *,
+    viewer_community_ids: Iterable[int] | None = None,
+    person_community_ids: Iterable[int] | None = None,
+) -> bool:
+    """Whether `viewer` may see `person`'s email address and telephone.
+
+    - themselves and administrators: always;
+    - "private": nobody else;
+    - "communities": viewers with an active membership in a community where `person` has one;
+    - "members": any signed-in member.
+
+    The community ids (of active memberships) are read from the database when not given;
+    listings pass them, computed once for the page (see selectors.member_directory and
+    `contact_visible_ids`), so that a page does not query once per person.
+    """
+    if not _signed_in(viewer):
+        return False
+    if viewer.pk == person.pk or _is_admin(viewer):
+        return True
+    if not person.is_active:
+        return False
+    visibility = person.contact_visibility
+    if visibility == User.ContactVisibility.MEMBERS:
+        return True
+    if visibility == User.ContactVisibility.COMMUNITIES:
+        if viewer_community_ids is None:
+            viewer_community_ids = active_community_ids(viewer)
+        if person_community_ids is None:
+            person_community_ids = active_community_ids(person)
+        return not set(viewer_community_ids).isdisjoint(person_community_ids)
+    return False
+
+
+def contact_visible_ids(viewer: User | AnonymousUser, people: Iterable[User]) -> set[int]:
+    """The ids of `people` whose contact details `viewer` may see, with one query at most.
+
+    Each person must carry `active_community_ids` (see selectors.with_active_community_ids)."""
+    people = list(people)
+    if not _signed_in(viewer) or not people:
+        return set()
+    # Only "communities" needs the viewer's memberships; skip the query when nobody asks.
+    needs_ids = not _is_admin(viewer) and any(
+        person.contact_visibility == User.ContactVisibility.COMMUNITIES for person in people
+    )
+    viewer_ids = active_community_ids(viewer) if needs_ids else set()
+    return {
+        person.pk
+        for person in people
+        if can_see_contact(
+            viewer,
+            person,
+            viewer_community_ids=viewer_ids,
+            person_community_ids=person.active_community_ids,
+        )
+    }

@@ -1,0 +1,153 @@
+"""Reads about members that cross relations or depend on who is looking."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
+
+from communities.models import Community, Membership, Organization
+from communities.selectors import communities_visible_to
+
+from .models import ExpertiseArea, User
+
+# Beyond this many words a search is a paste, not a query; the rest are ignored.
+MAX_SEARCH_WORDS = 8
+
+
+def active_community_ids(user) -> set[int]:
+    """The communities where `user` has an active membership (any role)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+        .order_by()
+        .values_list("community_id", flat=True)
+    )
+
+
+def with_active_community_ids(people: QuerySet[User]) -> QuerySet[User]:
+    """Annotate each person with `active_community_ids` (a list) in the same query, for
+    policies.can_see_contact / contact_visible_ids."""
+    return people.annotate(
+        active_community_ids=ArraySubquery(
+            Membership.objects.filter(user=OuterRef("pk"), state=Membership.State.ACTIVE)
+            .order_by()
+            .values("community_id")
+        )
+    )
+
+
+def listed_members() -> QuerySet[User]:
+    """Everyone who chose to appear in the directory and whose account is active."""
+    return User.objects.filter(listed_in_directory=True, is_active=True)
+
+
+def _people_with_expertise(areas) -> QuerySet:
+    """The ids of the people tagged with any of `areas` (a subquery, never duplicate rows)."""
+    links = User.expertise_areas.through.objects
+    return links.filter(expertisearea__in=areas).values("user_id")
+
+
+def _search(words: list[str]) -> Q:
+    """Each word must appear in the name, job title, organization (either language, acronym
+    included) or an expertise area (either language). The email address is not searched:
+    probing it would reveal addresses their owners keep private."""
+    condition = Q()
+    for word in words:
+        expertise = ExpertiseArea.objects.filter(
+            Q(name_en__icontains=word) | Q(name_fr__icontains=word)
+        )
+        condition &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(job_title__icontains=word)
+            | Q(organization__name_en__icontains=word)
+            | Q(organization__name_fr__icontains=word)
+            | Q(organization__acronym_en__iexact=word)
+            | Q(organization__acronym_fr__iexact=word)
+            | Q(pk__in=_people_with_expertise(expertise))
+        )
+    return condition
+
+
+def member_directory(
+    viewer,
+    *,
+    q: str = "",
+    organization: Organization | None = None,
+    sector: str = "",
+    role_type: str = "",
+    expertise: ExpertiseArea | None = None,
+    community: Community | None = None,
+) -> QuerySet[User]:
+    """The directory as `viewer` sees it, filtered; each person comes with their
+    organization, expertise areas and active community ids, so a page of any length takes
+    the same few queries. Filtering on a community the viewer may not see returns nobody."""
+    people = listed_members()
+    words = q.split()[:MAX_SEARCH_WORDS]
+    if words:
+        people = people.filter(_search(words))
+    if organization is not None:
+        people = people.filter(organization=organization)
+    if sector:
+        people = people.filter(organization__sector=sector)
+    if role_type:
+        people = people.filter(role_type=role_type)
+    if expertise is not None:
+        people = people.filter(pk__in=_people_with_expertise([expertise]))
+    if community is not None:
+        if not communities_visible_to(viewer).filter(pk=community.pk).exists():
+            return User.objects.none()
+        people = people.filter(
+            pk__in=Membership.objects.filter(
+                community=community, state=Membership.State.ACTIVE
+            ).values("user_id")
+        )
+    return (
+        with_active_community_ids(people)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("expertise_areas", queryset=ExpertiseArea.objects.order_by("name"))
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def directory_organizations() -> QuerySet[Organization]:
+    """The organizations at least one listed member belongs to (the filter's choices)."""
+    return Organization.objects.filter(
+        pk__in=listed_members().filter(organization__isnull=False).values("organization_id")
+    ).order_by("name")
+
+
+def directory_expertise_areas() -> QuerySet[ExpertiseArea]:
+    """The expertise areas at least one listed member has (the filter's choices)."""
+    links = User.expertise_areas.through.objects.filter(user__in=listed_members())
+    return ExpertiseArea.objects.filter(pk__in=links.values("expertisearea_id")).order_by("name")
+
+
+def directory_communities(viewer) -> QuerySet[Community]:
+    """The communities the viewer may filter the directory by: those they may see."""
+    return communities_visible_to(viewer).order_by("name")
+
+
+def profile_memberships(person: User, viewer) -> list[Membership]:
+    """`person`'s active memberships in communities `viewer` may see, by community name."""
+    memberships = Membership.objects.filter(
+        user=person,
+        state=Membership.State.ACTIVE,
+        community__in=communities_visible_to(viewer),
+    ).select_related("community")
+    return sorted(memberships, key=lambda membership: membership.community.name.casefold())
+
+
+def profile_for(pk: int) -> User | None:
+    """One person with what their profile page shows, or None."""
+    return (
+        with_active_community_ids(User.objects.filter(pk=pk))
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("expertise_areas", queryset=ExpertiseArea.objects.order_by("name"))
+        )
+        .first()
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    # Only the signed-in member's own profile can be edited: no id in the address.
+    path("me/", views.my_profile, name="me"),
+    path("me/edit/", views.profile_edit, name="edit"),
+    path("<int:pk>/", views.profile, name="profile"),
+]

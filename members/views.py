@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import policies, selectors, services
+from .forms import DirectoryFilterForm, ProfileForm
+from .models import User
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def directory(request):
+    viewer = request.user
+    form = DirectoryFilterForm(
+        request.GET or None,
+        organizations=selectors.directory_organizations(),
+        expertise_areas=selectors.directory_expertise_areas(),
+        communities=selectors.directory_communities(viewer),
+    )
+    filters = form.filters()
+    people = selectors.member_directory(viewer, **filters)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    contact_ids = policies.contact_visible_ids(viewer, shown)
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "cards": [(person, person.pk in contact_ids) for person in shown],
+        "is_filtered": any(filters.values()),
+    }
+    return render(request, "members/directory.html", context)
+
+
+def _bio_language(person: User) -> str:
+    """The language the biography shown on this page is written in (it falls back to the
+    other language when the current one is empty), for the `lang` attribute."""
+    current = (translation.get_language() or "en")[:2]
+    if getattr(person, f"bio_{current}", ""):
+        return current
+    return "fr" if current == "en" else "en"
+
+
+@login_required
+@require_GET
+def profile(request, pk):
+    person = selectors.profile_for(pk)
+    # An unlisted profile does not exist for others: the same 404 as an unknown id.
+    if person is None or not policies.can_view_profile(request.user, person):
+        raise Http404
+    context = {
+        "person": person,
+        "memberships": selectors.profile_memberships(person, request.user),
+        "can_see_contact": policies.can_see_contact(
+            request.user, person, person_community_ids=person.active_community_ids
+        ),
+        "is_self": person.pk == request.user.pk,
+        "bio_language": _bio_language(person),
+        "date_modified": person.updated_at,
+    }
+    return render(request, "members/profile.html", context)
+
+
+@login_required
+@require_GET
+def my_profile(request):
+    return redirect("members:profile", pk=request.user.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    # Only /me/edit/ exists: the person edited is always the one signed in, never an id
+    # taken from the request. A fresh copy keeps request.user intact if validation fails.
+    member = User.objects.get(pk=request.user.pk)
+    if not policies.can_edit_profile(request.user, member):
+        raise Http404
+    form = ProfileForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update_profile(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            _add_model_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("members:profile", pk=member.pk)
+    return render(request, "members/profile_edit.html", {"form": form})
+
+
+def _add_model_errors(form, error: ValidationError) -> None:
+    """Show the service's validation errors next to the form's fields (or above the form)."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)

@@ -25,8 +25,16 @@ def url(name, lang="en", *args):
         return reverse(name, args=args)
 
 
-def general_field():
-    return "general-community_new_member"
+def general_field(kind=NEW_MEMBER):
+    return f"general-{kind.replace('.', '_')}"
+
+
+def defaults(**overrides):
+    """Every general choice at its default, as the page first shows them, then `overrides`."""
+    data = {general_field(kind.code): kind.default for kind in kinds.optional_kinds()}
+    data.update({"hour": "8", "weekday": "0", "time_zone": "America/Toronto"})
+    data.update(overrides)
+    return data
 
 
 @pytest.fixture
@@ -65,13 +73,15 @@ def test_saving_preferences_keeps_general_community_and_schedule_choices(client,
     make_member(community, member)
     response = client.post(
         url("notifications:preferences"),
-        {
-            general_field(): Frequency.WEEKLY,
-            f"community-{community.pk}-community_new_member": Frequency.IMMEDIATE,
-            "hour": "17",
-            "weekday": "4",
-            "time_zone": "America/Halifax",
-        },
+        defaults(
+            **{
+                general_field(): Frequency.WEEKLY,
+                f"community-{community.pk}-community_new_member": Frequency.IMMEDIATE,
+                "hour": "17",
+                "weekday": "4",
+                "time_zone": "America/Halifax",
+            }
+        ),
         follow=True,
     )
     assert "Your email preferences are saved." in response.content.decode()
@@ -86,13 +96,15 @@ def test_saving_preferences_keeps_general_community_and_schedule_choices(client,
     # choosing "as in my general choice" removes the community's own choice
     client.post(
         url("notifications:preferences"),
-        {
-            general_field(): Frequency.WEEKLY,
-            f"community-{community.pk}-community_new_member": "",
-            "hour": "17",
-            "weekday": "4",
-            "time_zone": "America/Halifax",
-        },
+        defaults(
+            **{
+                general_field(): Frequency.WEEKLY,
+                f"community-{community.pk}-community_new_member": "",
+                "hour": "17",
+                "weekday": "4",
+                "time_zone": "America/Halifax",
+            }
+        ),
     )
     assert not NotificationPreference.objects.filter(community=community).exists()
 
@@ -101,7 +113,7 @@ def test_bad_preferences_are_explained_in_french_and_nothing_is_saved(client, me
     NotificationPreference.objects.create(user=member, kind=NEW_MEMBER, frequency=Frequency.DAILY)
     response = client.post(
         url("notifications:preferences", "fr"),
-        {general_field(): "hourly", "hour": "25", "weekday": "0", "time_zone": "Mars/Olympus"},
+        defaults(**{general_field(): "hourly", "hour": "25", "time_zone": "Mars/Olympus"}),
     )
     page = response.content.decode()
     assert response.status_code == 200

@@ -60,5 +60,10 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A cssp_portal beat --loglevel=INFO --schedule=/tmp/celerybeat-schedule
 
+## Outbox throughput: 10,000 emails through real workers (BENCH_WORKERS, default 2) and a real
+## Redis to an SMTP server on loopback; prints emails/s per worker. Not run by make test.
+bench: install
+	$(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

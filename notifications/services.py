@@ -348,13 +348,17 @@ def outbox_requeue_due(*, now: datetime.datetime | None = None) -> int:
         (Notification, Q(state=PENDING, frequency=Frequency.IMMEDIATE, next_attempt_at__lte=now)),
         (Digest, Q(state=PENDING, next_attempt_at__lte=now)),
     ):
-        ids = list(
-            model.objects.filter(due, waiting)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[: conf("REQUEUE_LIMIT")]
-        )
-        if ids:
+        # Rows are claimed under lock (skip_locked): two sweeps running at once (a backlog of
+        # beat ticks) never queue the same rows twice.
+        with transaction.atomic():
+            ids = list(
+                model.objects.select_for_update(skip_locked=True)
+                .filter(due, waiting)
+                .order_by("next_attempt_at")
+                .values_list("pk", flat=True)[: conf("REQUEUE_LIMIT")]
+            )
             model.objects.filter(pk__in=ids).update(enqueued_at=now)
+        if ids:
             _queue(model, ids)
             total += len(ids)
     return total

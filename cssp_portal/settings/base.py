@@ -244,6 +244,8 @@ NOTIFICATIONS = {
     "RETRY_BASE_SECONDS": env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60),
     "RETRY_MAX_SECONDS": env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=2 * 60 * 60),
     # A queued row still pending after this long lost its task (Redis restarted, worker killed).
+    # Keep it above the time the workers need to clear the largest fan-out (about 70 emails a
+    # second per two-process worker), or rows still waiting in the queue are queued again.
     "REQUEUE_AFTER_SECONDS": env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=5 * 60),
     "REQUEUE_LIMIT": env.int("NOTIFICATIONS_REQUEUE_LIMIT", default=20000),
     "SWEEP_SECONDS": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
@@ -251,14 +253,18 @@ NOTIFICATIONS = {
 
 # Periodic work is declared here and only here.
 CELERY_BEAT_SCHEDULE: dict = {
+    # A sweep still waiting in the queue when the next is due is dropped (expires): behind
+    # a backlog of deliveries, sweeps must not pile up and then all run at once.
     "notifications-requeue-due": {
         "task": "notifications.tasks.outbox_requeue_due_task",
         "schedule": NOTIFICATIONS["SWEEP_SECONDS"],
+        "options": {"expires": NOTIFICATIONS["SWEEP_SECONDS"]},
     },
     # Members choose the hour of their digests; a quarter-hourly pass sends each within minutes.
     "notifications-digests": {
         "task": "notifications.tasks.digests_collect_due_task",
         "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60.0},
     },
 }
 

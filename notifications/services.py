@@ -217,35 +217,54 @@ def notifications_deliver(*, ids: Sequence[str]) -> None:
             _deliver_one(transport, pk)
 
 
-def _deliver_one(transport: Transport, pk) -> None:
+def _send_once(transport: Transport, model, pk, claim_and_stage) -> bool:
+    """The order that keeps a row and the mail server in agreement (see transport.py): in one
+    transaction `claim_and_stage()` locks the row, stages its message and marks it sent (or
+    returns False when there is nothing to send); the commit; then the end of the message.
+    Any failure is recorded as an attempt. Returns True when the email was delivered."""
     try:
         with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "community")
-                .filter(pk=pk, state=PENDING, frequency=Frequency.IMMEDIATE)
-                .first()
-            )
-            if notification is None:
-                return
-            if notification.recipient_id and not notification.recipient.is_active:
-                notification.state = SUPPRESSED
-                notification.save(update_fields=["state"])
-                return
-            transport.stage(rendering.render_notification(notification))
-            notification.state = SENT
-            notification.sent_at = timezone.now()
-            notification.attempts += 1
-            notification.save(update_fields=["state", "sent_at", "attempts"])
+            if not claim_and_stage():
+                return False
     except Exception as exc:
         transport.abort()
-        _attempt_failed(Notification, pk, exc, committed=False)
-        return
+        _attempt_failed(model, pk, exc, committed=False)
+        return False
     try:
         transport.finish()
     except Exception as exc:
-        _attempt_failed(Notification, pk, exc, committed=True)
+        _attempt_failed(model, pk, exc, committed=True)
+        return False
+    return True
+
+
+def _deliver_one(transport: Transport, pk) -> None:
+    claimed: list[Notification] = []
+
+    def claim_and_stage() -> bool:
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient", "community")
+            .filter(pk=pk, state=PENDING, frequency=Frequency.IMMEDIATE)
+            .first()
+        )
+        if notification is None:
+            return False
+        if notification.recipient_id and not notification.recipient.is_active:
+            notification.state = SUPPRESSED
+            notification.save(update_fields=["state"])
+            return False
+        transport.stage(rendering.render_notification(notification))
+        notification.state = SENT
+        notification.sent_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["state", "sent_at", "attempts"])
+        claimed.append(notification)
+        return True
+
+    if not _send_once(transport, Notification, pk, claim_and_stage):
         return
+    notification = claimed[0]
     if kinds.get_kind(notification.kind).secret_context:
         # Confirmation links, reset keys and codes are no business of the outbox once sent.
         Notification.objects.filter(pk=pk).update(
@@ -260,43 +279,35 @@ def digest_deliver(*, digest_id) -> None:
 
 
 def _deliver_digest(transport: Transport, digest_id) -> None:
-    try:
-        with transaction.atomic():
-            digest = (
-                Digest.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk=digest_id, state=PENDING)
-                .first()
-            )
-            if digest is None:
-                return
-            items = list(
-                digest.items.filter(state=PENDING)
-                .select_related("community", "recipient")
-                .prefetch_related("about")
-                .order_by("created_at")
-            )
-            if not items or not digest.recipient.is_active:
-                Notification.objects.filter(pk__in=[i.pk for i in items]).update(state=SUPPRESSED)
-                digest.state = SUPPRESSED
-                digest.save(update_fields=["state"])
-                return
-            transport.stage(rendering.render_digest(digest, items))
-            now = timezone.now()
-            digest.state, digest.sent_at = SENT, now
-            digest.attempts += 1
-            digest.save(update_fields=["state", "sent_at", "attempts"])
-            Notification.objects.filter(pk__in=[i.pk for i in items]).update(
-                state=SENT, sent_at=now
-            )
-    except Exception as exc:
-        transport.abort()
-        _attempt_failed(Digest, digest_id, exc, committed=False)
-        return
-    try:
-        transport.finish()
-    except Exception as exc:
-        _attempt_failed(Digest, digest_id, exc, committed=True)
+    def claim_and_stage() -> bool:
+        digest = (
+            Digest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=digest_id, state=PENDING)
+            .first()
+        )
+        if digest is None:
+            return False
+        items = list(
+            digest.items.filter(state=PENDING)
+            .select_related("community", "recipient")
+            .prefetch_related("about")
+            .order_by("created_at")
+        )
+        if not items or not digest.recipient.is_active:
+            Notification.objects.filter(pk__in=[i.pk for i in items]).update(state=SUPPRESSED)
+            digest.state = SUPPRESSED
+            digest.save(update_fields=["state"])
+            return False
+        transport.stage(rendering.render_digest(digest, items))
+        now = timezone.now()
+        digest.state, digest.sent_at = SENT, now
+        digest.attempts += 1
+        digest.save(update_fields=["state", "sent_at", "attempts"])
+        Notification.objects.filter(pk__in=[i.pk for i in items]).update(state=SENT, sent_at=now)
+        return True
+
+    _send_once(transport, Digest, digest_id, claim_and_stage)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

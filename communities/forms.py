@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Language
 
-from .models import Membership
+from .models import Community, Membership, Organization
 
 
 class JoinRequestForm(forms.Form):
@@ -96,3 +96,31 @@ class RoleForm(forms.Form):
 
 class RemoveForm(forms.Form):
     note = forms.CharField(label=_("Reason (kept in the history)"), required=False, max_length=2000)
+
+
+class DirectoryFilterForm(forms.Form):
+    """The community directory's search and filters (GET: the URL can be bookmarked)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("A word from the name, the summary or a member organization."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.filter(communities__isnull=False).distinct(),
+        required=False,
+        empty_label=_("All organizations"),
+    )
+    join_policy = forms.ChoiceField(
+        label=_("Joining"),
+        required=False,
+        choices=[("", _("Any way of joining")), *Community.JoinPolicy.choices],
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        if user is not None and user.is_authenticated:
+            self.fields["mine"] = forms.BooleanField(label=_("Only my communities"), required=False)

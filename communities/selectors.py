@@ -39,6 +39,32 @@ def community_directory(user) -> QuerySet[Community]:
     )
 
 
+def community_directory_search(
+    user, *, q: str = "", organization=None, join_policy: str = "", mine: bool = False
+) -> QuerySet[Community]:
+    """The directory narrowed by words (each must appear in a name, summary or member
+    organization, in either language), an organization, a join policy, or the user's own."""
+    communities = community_directory(user)
+    for word in q.split():
+        communities = communities.filter(
+            Q(name_en__icontains=word)
+            | Q(name_fr__icontains=word)
+            | Q(summary_en__icontains=word)
+            | Q(summary_fr__icontains=word)
+            | Q(organizations__name_en__icontains=word)
+            | Q(organizations__name_fr__icontains=word)
+            | Q(organizations__acronym_en__icontains=word)
+            | Q(organizations__acronym_fr__icontains=word)
+        )
+    if organization is not None:
+        communities = communities.filter(organizations=organization)
+    if join_policy:
+        communities = communities.filter(join_policy=join_policy)
+    if mine:
+        communities = communities.filter(pk__in=communities_of_member(user).values("pk"))
+    return communities.distinct()
+
+
 def communities_followed_by(user) -> QuerySet[Community]:
     """The communities whose news concerns the user: those they belong to and those assigned
     to them as portfolio manager."""

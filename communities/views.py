@@ -19,16 +19,32 @@ from proposals.models import CapabilityGap, Project
 
 from . import policies, services
 from .exports import roster_csv
-from .forms import DecisionForm, InviteForm, JoinRequestForm, RemoveForm, RoleForm
+from .forms import (
+    DecisionForm,
+    DirectoryFilterForm,
+    InviteForm,
+    JoinRequestForm,
+    RemoveForm,
+    RoleForm,
+)
 from .models import Community, CommunityOrganization, Invitation, Membership
-from .selectors import communities_visible_to, community_directory
+from .selectors import communities_visible_to, community_directory_search
 
 
 def community_list(request):
+    form = DirectoryFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    communities = community_directory_search(
+        request.user,
+        q=filters.get("q", ""),
+        organization=filters.get("organization"),
+        join_policy=filters.get("join_policy", ""),
+        mine=filters.get("mine", False),
+    )
     return render(
         request,
         "communities/community_list.html",
-        {"communities": community_directory(request.user)},
+        {"communities": communities, "form": form, "filtered": bool(filters)},
     )
 
 

@@ -120,3 +120,48 @@ def test_a_community_page_lists_only_the_events_the_visitor_may_see(client, who,
         title for title in ("OpenDay", "AllMembers", "HostsOnly", "DraftPlan") if title in page
     }
     assert shown == expected
+
+
+def test_the_directory_searches_and_filters_communities_in_both_languages(
+    client, django_assert_max_num_queries
+):
+    from communities.models import Community, CommunityOrganization
+    from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+    from tests.members.factories import UserFactory
+
+    chemical = CommunityFactory(
+        name_en="Chemical", name_fr="Chimique", join_policy=Community.JoinPolicy.REQUEST
+    )
+    fire = CommunityFactory(
+        name_en="Fire Services",
+        name_fr="Services d'incendie",
+        join_policy=Community.JoinPolicy.OPEN,
+    )
+    rcmp = OrganizationFactory(name_en="Royal Canadian Mounted Police", name_fr="Gendarmerie")
+    CommunityOrganization.objects.create(
+        community=fire, organization=rcmp, role=CommunityOrganization.Role.MEMBER
+    )
+    for _ in range(10):  # more communities cost no more queries
+        other = CommunityFactory(join_policy=Community.JoinPolicy.INVITATION)
+        CommunityOrganization.objects.create(
+            community=other, organization=OrganizationFactory(), role="lead"
+        )
+
+    def names(query, lang="en"):
+        with django_assert_max_num_queries(12):
+            response = client.get(f"/{lang}/communities/{query}")
+        return {c.name for c in response.context["communities"]}, response.content.decode()
+
+    assert names("?q=chimique")[0] == {"Chemical"}
+    assert names("?q=mounted")[0] == {"Fire Services"}
+    assert names(f"?organization={rcmp.pk}")[0] == {"Fire Services"}
+    assert names("?join_policy=request")[0] == {"Chemical"}
+    found, page = names("?q=nothing+like+this", lang="fr")
+    assert found == set()
+    assert "0 communauté trouvée." in page
+    assert "Aucune communauté ne correspond" in page
+
+    member = UserFactory(verified=True)
+    make_member(chemical, member)
+    client.force_login(member)
+    assert names("?mine=on")[0] == {"Chemical"}

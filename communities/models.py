@@ -414,6 +414,10 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         return self.state == self.State.PENDING and self.expires_at > timezone.now()
 
+    def renew(self) -> None:
+        """Valid again for the full period, from now."""
+        self.expires_at = _invitation_expiry()
+
 
 class CommunityGroup(models.Model):
     """The auth group holding the object permissions of one role in one community.

@@ -363,7 +363,7 @@ def invitations_send(
             invitation = Invitation(community=community, email=address)
             result["invited"].append(address)
         else:
-            invitation.expires_at = Invitation._meta.get_field("expires_at").get_default()
+            invitation.renew()
             result["renewed"].append(address)
         invitation.role = role
         invitation.message = message.strip()

@@ -85,3 +85,16 @@ def get_kind(code: str) -> Kind:
 def optional_kinds() -> list[Kind]:
     """The kinds a member may choose how (and whether) to receive."""
     return [kind for kind in KINDS.values() if not kind.locked]
+
+
+# The code of an unsubscribe link that stops every kind a member may turn off (digests).
+ALL_OPTIONAL = "*"
+
+
+def unsubscribable(code: str) -> list[Kind]:
+    """The kinds an unsubscribe link for `code` turns off: one optional kind, every optional
+    kind for ALL_OPTIONAL, none for a locked or unknown code."""
+    if code == ALL_OPTIONAL:
+        return optional_kinds()
+    kind = KINDS.get(code)
+    return [kind] if kind is not None and not kind.locked else []

@@ -463,13 +463,8 @@ def outbox_resend(*, model, ids: Iterable) -> int:
 def preferences_unsubscribe(*, user: User, kind_code: str) -> list[kinds.Kind]:
     """Turn off one kind (or, with "*", every optional kind) everywhere for `user`, including
     their per-community choices, and drop the pending digest items of those kinds."""
-    from .tokens import ALL_KINDS
-
-    if kind_code == ALL_KINDS:
-        targets = kinds.optional_kinds()
-    elif kind_code in kinds.KINDS and not kinds.KINDS[kind_code].locked:
-        targets = [kinds.KINDS[kind_code]]
-    else:
+    targets = kinds.unsubscribable(kind_code)
+    if not targets:
         return []
     codes = [kind.code for kind in targets]
     for code in codes:

@@ -3,13 +3,14 @@ they were made for."""
 
 from django.core import signing
 
+from .kinds import ALL_OPTIONAL
+
 SALT = "notifications.unsubscribe"
-# The kind code of a link that turns off every notification a member may turn off.
-ALL_KINDS = "*"
 
 
 def unsubscribe_token(user, kind=None) -> str:
-    code = kind.code if kind is not None else ALL_KINDS
+    """A link for one kind, or (kind=None) for every kind the member may turn off."""
+    code = kind.code if kind is not None else ALL_OPTIONAL
     return signing.dumps({"u": user.pk, "k": code}, salt=SALT, compress=True)
 
 

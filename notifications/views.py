@@ -42,18 +42,16 @@ def preferences(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    found = tokens.read_unsubscribe_token(token)
-    user = None
-    if found is not None:
-        user_id, kind_code = found
-        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-        valid_kind = kind_code == tokens.ALL_KINDS or (
-            kind_code in kinds.KINDS and not kinds.KINDS[kind_code].locked
-        )
-    if user is None or not valid_kind:
+    user_id, kind_code = tokens.read_unsubscribe_token(token) or (None, "")
+    targets = kinds.unsubscribable(kind_code)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not targets:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    targets = kinds.optional_kinds() if kind_code == tokens.ALL_KINDS else [kinds.KINDS[kind_code]]
-    context = {"kinds": targets, "email": user.email, "all_kinds": kind_code == tokens.ALL_KINDS}
+    context = {
+        "kinds": targets,
+        "email": user.email,
+        "all_kinds": kind_code == kinds.ALL_OPTIONAL,
+    }
     if request.method == "POST":
         services.preferences_unsubscribe(user=user, kind_code=kind_code)
         return render(request, "notifications/unsubscribe_done.html", context)

@@ -93,7 +93,7 @@ def test_a_declined_request_keeps_no_access_and_tells_why(
         )
     request.refresh_from_db()
     assert request.state == Membership.State.DECLINED
-    assert not policies.can_view_community(user, community) or community.is_public
+    assert not policies.can_participate(user, community)
     [message] = [m for m in mail.outbox if m.to == [user.email]]
     assert message.subject == "Votre demande d'adhésion à Chimique"
     assert "Réservé aux ministères." in message.body
@@ -122,6 +122,8 @@ def test_leaving_removes_access_but_the_last_lead_must_stay(community_with_lead)
 
 def test_a_lead_changes_roles_and_removes_members(community_with_lead):
     community, lead = community_with_lead
+    community.visibility = Community.Visibility.MEMBERS
+    community.save()
     member = UserFactory()
     membership = make_member(community, member)
     services.membership_change_role(membership=membership, by=lead, role=Membership.Role.CO_LEAD)
@@ -130,7 +132,7 @@ def test_a_lead_changes_roles_and_removes_members(community_with_lead):
     assert not policies.can_participate(member, community)
     assert policies.can_view_community(member, community)
     services.membership_remove(membership=membership, by=lead, note="Left the department.")
-    assert not policies.can_view_community(member, community) or community.is_public
+    assert not policies.can_view_community(member, community)
     membership.refresh_from_db()
     assert membership.state == Membership.State.REMOVED
 
@@ -166,7 +168,8 @@ def test_invitations_mix_new_and_existing_people_and_skip_members(
     new_mail = next(m for m in mail.outbox if m.to == ["new.person@example.ca"])
     assert f"/en/communities/invitations/{invitation.token}/" in new_mail.body
     assert "Votre expertise nous serait précieuse." in new_mail.body
-    assert existing.pk  # the existing person is invited by address, like anyone
+    assert Invitation.objects.get(email="known.person@example.gc.ca").invited_by == lead
+    assert existing.memberships.count() == 0  # invited, not yet a member
 
 
 def test_inviting_again_renews_the_invitation_and_sends_it_again(

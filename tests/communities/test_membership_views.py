@@ -58,16 +58,14 @@ def test_request_to_join_lead_approves_member_sees_private_page(
     client, private_community, lang, django_capture_on_commit_callbacks
 ):
     community, lead = private_community
-    # a public page of another community is where a member meets the private one: here the
-    # member has a link to it (e.g. from a colleague); the private page answers 404 to them
+    # while the community is members-only, an outsider neither sees it nor can ask to join
     user = UserFactory(verified=True, preferred_language=lang)
     client.force_login(user)
     detail = url(lang, "communities:detail", community.slug)
     assert client.get(detail).status_code == 404
-    # a signed-in outsider of a members-only community cannot ask to join it blind either
     assert client.post(url(lang, "communities:join", community.slug)).status_code == 404
 
-    # so the community opens to requests by being visible: a public community taking requests
+    # once the community is listed publicly, the outsider asks to join
     community.visibility = Community.Visibility.PUBLIC
     community.save()
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,8 +2,10 @@
 
 A kind names its templates, its default delivery and whether members may turn it off. The
 preferences page, the unsubscribe link and the digests are all driven by this registry, so a
-feature that wants to email someone adds a kind here and a set of templates under
-templates/<app>/email/, then calls `notifications.services.notify`.
+feature that wants to email someone declares a kind in its own `<app>/kinds.py` with
+`register(Kind(...))`, adds a set of templates under templates/<app>/email/, then calls
+`notifications.services.notify`. The account and community kinds are declared here because
+the notification layer was built around them.
 """
 
 from dataclasses import dataclass
@@ -76,6 +78,15 @@ KINDS: dict[str, Kind] = {
         ),
     ]
 }
+
+
+def register(*new_kinds: Kind) -> None:
+    """Add an app's kinds to the registry. Each app declares its kinds in `<app>/kinds.py`,
+    which the notifications app imports once all apps are ready (autodiscovery)."""
+    for kind in new_kinds:
+        if kind.code in KINDS:
+            raise ValueError(f"Notification kind {kind.code!r} is declared twice.")
+        KINDS[kind.code] = kind
 
 
 def get_kind(code: str) -> Kind:

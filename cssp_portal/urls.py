@@ -22,6 +22,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),
     path("members/", include("members.urls")),
+    path("events/", include("events.urls")),
+    path("program/", include("proposals.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("notifications/", include("notifications.urls")),
     prefix_default_language=True,
 )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communities",
     "events",
     "proposals",
+    "knowledge",
     "notifications",
 ]
 

@@ -47,6 +47,17 @@ def can_manage_community(user, community: Community) -> bool:
     return _has(user, MANAGE, community)
 
 
+def can_edit_community_page(user, community: Community) -> bool:
+    """Leads and co-leads edit their community's page, objectives and member organizations
+    while it is active; an archived community is changed only by administrators (the global
+    permission)."""
+    from .models import Community
+
+    if community.status != Community.Status.ACTIVE:
+        return bool(user.is_authenticated and user.is_active and user.has_perm(MANAGE))
+    return can_manage_community(user, community)
+
+
 def can_join(user, community: Community) -> bool:
     """A signed-in person who is not already a member may join an open community or ask to join
     one that takes requests, if they can see it and it is not archived. Invitation-only

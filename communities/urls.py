@@ -11,6 +11,13 @@ urlpatterns = [
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/join/", views.community_join, name="join"),
     path("<slug:slug>/leave/", views.community_leave, name="leave"),
+    path("<slug:slug>/edit/", views.community_edit, name="edit"),
+    path("<slug:slug>/organizations/", views.community_organizations, name="organizations"),
+    path(
+        "<slug:slug>/organizations/<int:pk>/remove/",
+        views.community_organization_remove,
+        name="organization_remove",
+    ),
     path("<slug:slug>/roster/", views.roster, name="roster"),
     path("<slug:slug>/roster/export/", views.roster_export, name="roster_export"),
     path("<slug:slug>/roster/invite/", views.roster_invite, name="roster_invite"),

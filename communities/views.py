@@ -20,10 +20,12 @@ from proposals.models import CapabilityGap, Project
 from . import policies, services
 from .exports import roster_csv
 from .forms import (
+    CommunityPageForm,
     DecisionForm,
     DirectoryFilterForm,
     InviteForm,
     JoinRequestForm,
+    OrganizationAddForm,
     RemoveForm,
     RoleForm,
 )
@@ -76,6 +78,17 @@ def community_detail(request, slug):
         "projects": Project.objects.filter(communities=community),
         "gaps": CapabilityGap.objects.filter(community=community),
         "can_manage": policies.can_manage_community(request.user, community),
+        "can_edit_page": policies.can_edit_community_page(request.user, community),
+        # The people who lead it, as far as they chose to be listed in the member directory.
+        "leaders": Membership.objects.filter(
+            community=community,
+            state=Membership.State.ACTIVE,
+            role__in=Membership.LEAD_ROLES,
+            user__is_active=True,
+            user__listed_in_directory=True,
+        )
+        .select_related("user__organization")
+        .order_by("role", "user__last_name"),
         "can_join": policies.can_join(request.user, community),
         "membership": Membership.objects.filter(
             community=community,
@@ -396,3 +409,105 @@ def roster_revoke(request, slug, pk):
             _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
         )
     return redirect("communities:roster", slug=community.slug)
+
+
+# --- Lead tools: the community page and its member organizations --------------------------------
+
+
+def _editable_community(request, slug) -> Community:
+    """404 to those who may not see the community, 403 to those who see it but may not edit."""
+    community = get_object_or_404(Community, slug=slug)
+    if not policies.can_view_community(request.user, community):
+        raise Http404
+    if not policies.can_edit_community_page(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+@login_required
+def community_edit(request, slug):
+    """The page's texts side by side in English and French, its objectives and settings."""
+    community = _editable_community(request, slug)
+    form = CommunityPageForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.community_page_update(
+                community=community,
+                by=request.user,
+                values=form.page_values(),
+                objectives=form.cleaned_data["objectives"],
+            )
+        except ValidationError as error:
+            # The model's own checks (the form already covers them): shown, nothing saved.
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The community page was saved."))
+            return redirect(community)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "communities/community_edit.html",
+        {"community": community, "form": form},
+        status=status,
+    )
+
+
+def _organizations_page(request, community, *, form=None, status=200):
+    links = community.organization_links.select_related("organization")
+    member = CommunityOrganization.Role.MEMBER
+    return render(
+        request,
+        "communities/community_organizations.html",
+        {
+            "community": community,
+            "lead_links": [link for link in links if link.role != member],
+            "member_links": [link for link in links if link.role == member],
+            "form": form or OrganizationAddForm(community=community),
+        },
+        status=status,
+    )
+
+
+@login_required
+def community_organizations(request, slug):
+    community = _editable_community(request, slug)
+    if request.method != "POST":
+        return _organizations_page(request, community)
+    form = OrganizationAddForm(request.POST, community=community)
+    if not form.is_valid():
+        return _organizations_page(request, community, form=form, status=400)
+    try:
+        link = services.community_organization_add(
+            community=community, by=request.user, organization=form.cleaned_data["organization"]
+        )
+    except ValidationError as error:
+        form.add_error("organization", error)
+        return _organizations_page(request, community, form=form, status=400)
+    messages.success(
+        request,
+        _("%(organization)s was added to the member organizations.")
+        % {"organization": link.organization.name},
+    )
+    return redirect("communities:organizations", slug=community.slug)
+
+
+@login_required
+@require_POST
+def community_organization_remove(request, slug, pk):
+    community = _editable_community(request, slug)
+    link = get_object_or_404(
+        CommunityOrganization.objects.select_related("organization", "community"),
+        pk=pk,
+        community=community,
+    )
+    try:
+        services.community_organization_remove(link=link, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(
+            request,
+            _("%(organization)s was removed from the member organizations.")
+            % {"organization": link.organization.name},
+        )
+    return redirect("communities:organizations", slug=community.slug)

@@ -24,12 +24,22 @@ from .membership import (
     membership_sync_access,
     portfolio_managers_group,
 )
+from .page import (
+    PAGE_FIELDS,
+    community_organization_add,
+    community_organization_remove,
+    community_page_update,
+)
 
 __all__ = [
+    "PAGE_FIELDS",
     "PORTFOLIO_MANAGERS_GROUP",
     "PORTFOLIO_MANAGER_PERMISSIONS",
     "ROLE_PERMISSIONS",
     "community_ensure_groups",
+    "community_organization_add",
+    "community_organization_remove",
+    "community_page_update",
     "invitation_accept",
     "invitation_decline",
     "invitation_revoke",

@@ -44,3 +44,29 @@ def ended_membership(community, user, state=Membership.State.LEFT):
     return Membership.objects.create(
         community=community, user=user, state=state, joined_at=now, ended_at=now
     )
+
+
+def person_as(role: str, community):
+    """A person holding `role` towards `community`, as the permission tables name the roles:
+    anonymous (None), non_member, observer, member, co_lead, lead, lead_elsewhere (leads another
+    community), portfolio_manager (assigned to this community) and admin. Read back from the
+    database so that no permission cache carries over."""
+    from communities.services import portfolio_managers_group
+    from tests.members.factories import UserFactory
+
+    if role == "anonymous":
+        return None
+    user = UserFactory(verified=True)
+    if role in ("observer", "member", "co_lead", "lead"):
+        make_member(community, user, role)
+    elif role == "lead_elsewhere":
+        make_member(CommunityFactory(), user, Membership.Role.LEAD)
+    elif role == "portfolio_manager":
+        user.groups.add(portfolio_managers_group())
+        community.portfolio_managers.add(user)
+    elif role == "admin":
+        user.is_superuser = user.is_staff = True
+        user.save()
+    elif role != "non_member":
+        raise ValueError(role)
+    return type(user).objects.get(pk=user.pk)

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -83,12 +84,20 @@ def test_request_to_join_lead_approves_member_sees_private_page(
     assert to_lead.to == [lead.email]
     assert "Toxicologist at Health Canada." in to_lead.body
 
-    # the lead approves; the community becomes members-only again
-    request = Membership.objects.get(user=user, state=Membership.State.REQUESTED)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.membership_decide(membership=request, by=lead, approve=True)
+    # the community becomes members-only again; its lead opens the roster and approves
     community.visibility = Community.Visibility.MEMBERS
     community.save()
+    lead_client = Client()
+    lead_client.force_login(lead)
+    roster = page(lead_client.get(url(lang, "communities:roster", community.slug)))
+    name = user.get_full_name()
+    assert {"en": f"Approve {name}", "fr": f"Accepter {name}"}[lang] in roster
+    action = re.search(r'action="([^"]+/decide/)"', roster).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead_client.post(action, {"decision": "approve", "note": ""}, follow=True)
+    assert {"en": f"{name} is now a member.", "fr": f"{name} est maintenant membre."}[lang] in page(
+        response
+    )
     decision = mail.outbox[-1]
     assert decision.to == [user.email]
     assert {"en": "Welcome to Chemical", "fr": "Bienvenue dans la communauté Chimique"}[

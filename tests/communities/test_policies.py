@@ -6,9 +6,8 @@ from communities.models import Community, Membership
 from communities.services import (
     membership_add_active,
     membership_sync_access,
-    portfolio_managers_group,
 )
-from tests.communities.factories import CommunityFactory, make_member
+from tests.communities.factories import CommunityFactory, make_member, person_as
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +27,7 @@ ACTIONS = {
     "view": policies.can_view_community,
     "participate": policies.can_participate,
     "manage": policies.can_manage_community,
+    "edit_page": policies.can_edit_community_page,
 }
 # What each role may do on a MEMBERS-ONLY community.
 ALLOWED = {
@@ -35,28 +35,16 @@ ALLOWED = {
     "non_member": set(),
     "observer": {"view"},
     "member": {"view", "participate"},
-    "co_lead": {"view", "participate", "manage"},
-    "lead": {"view", "participate", "manage"},
+    "co_lead": {"view", "participate", "manage", "edit_page"},
+    "lead": {"view", "participate", "manage", "edit_page"},
     "lead_elsewhere": set(),
     "portfolio_manager": {"view"},
-    "admin": {"view", "participate", "manage"},
+    "admin": {"view", "participate", "manage", "edit_page"},
 }
 
 
 def _person(role, community):
-    if role == "anonymous":
-        return AnonymousUser()
-    user = UserFactory()
-    if role in ("observer", "member", "co_lead", "lead"):
-        make_member(community, user, role)
-    elif role == "lead_elsewhere":
-        make_member(CommunityFactory(), user, Membership.Role.LEAD)
-    elif role == "portfolio_manager":
-        user.groups.add(portfolio_managers_group())
-    elif role == "admin":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    return type(user).objects.get(pk=user.pk) if user.pk else user  # fresh permission cache
+    return person_as(role, community) or AnonymousUser()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -68,6 +56,14 @@ def test_members_only_community_permissions(role, action):
     allowed = ACTIONS[action](person, community)
 
     assert allowed == (action in ALLOWED[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_edit_an_archived_communitys_page(role):
+    community = CommunityFactory(status=Community.Status.ARCHIVED)
+    person = _person(role, community)
+
+    assert policies.can_edit_community_page(person, community) == (role == "admin")
 
 
 @pytest.mark.parametrize("role", ROLES)

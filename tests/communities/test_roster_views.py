@@ -4,7 +4,7 @@ from django.utils import translation
 
 from communities import services
 from communities.models import Community, Invitation, Membership
-from tests.communities.factories import CommunityFactory, make_member
+from tests.communities.factories import CommunityFactory, make_member, person_as
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,25 +66,7 @@ def actions(r):
 
 
 def viewer(kind, r):
-    community = r["community"]
-    if kind == "anonymous":
-        return None
-    user = UserFactory(verified=True)
-    if kind == "observer":
-        make_member(community, user, role=Membership.Role.OBSERVER)
-    elif kind == "member":
-        make_member(community, user)
-    elif kind == "co_lead":
-        make_member(community, user, role=Membership.Role.CO_LEAD)
-    elif kind == "lead_elsewhere":
-        make_member(CommunityFactory(), user, role=Membership.Role.LEAD)
-    elif kind == "portfolio_manager":
-        services.portfolio_managers_group().user_set.add(user)
-        community.portfolio_managers.add(user)
-    elif kind == "admin":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    return user
+    return person_as(kind, r["community"])
 
 
 # What each role gets from every roster action on a members-only community: 302 = done (or

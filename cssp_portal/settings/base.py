@@ -88,6 +88,8 @@ TEMPLATES = [
 ]
 
 FORM_RENDERER = "cssp_portal.forms.PortalFormRenderer"
+# Django 6 behaviour now: a URL typed without a scheme is taken as https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Data -----------------------------------------------------------------------------------
 
@@ -266,6 +268,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.digests_collect_due_task",
         "schedule": 15 * 60.0,
         "options": {"expires": 15 * 60.0},
+    },
+    # Event reminders (48 h and 2 h before by default): a scan every five minutes sends those
+    # that are due and stamps them, so each goes once and at most five minutes late.
+    "events-reminders": {
+        "task": "events.tasks.event_reminders_send_due_task",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 5 * 60.0},
     },
 }
 

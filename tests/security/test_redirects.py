@@ -1,0 +1,53 @@
+"""Open redirects: a `next=` pointing off the portal is never followed."""
+
+import pytest
+
+from tests.members.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_TARGETS = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "http://testserver.evil.example/",
+]
+
+
+def _stays_on_the_portal(location: str) -> bool:
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_signing_in_never_follows_a_next_off_the_portal(client, target):
+    user = UserFactory(verified=True)
+
+    response = client.post(
+        f"/en/accounts/login/?next={target}", {"login": user.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert _stays_on_the_portal(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_signing_out_never_follows_a_next_off_the_portal(client, target):
+    client.force_login(UserFactory(verified=True))
+
+    response = client.post("/en/accounts/logout/", {"next": target})
+
+    assert response.status_code == 302
+    assert _stays_on_the_portal(response["Location"]), response["Location"]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_the_language_toggle_keeps_a_hostile_next_as_plain_text(client, target):
+    response = client.get("/en/accounts/login/", {"next": target})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="https://evil.example' not in page
+    assert 'href="//evil.example' not in page
+    assert 'href="javascript:' not in page

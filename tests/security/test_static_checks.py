@@ -6,11 +6,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["cssp_portal", "members", "communities", "events", "proposals", "knowledge", "notifications"]
+APPS = [
+    "cssp_portal",
+    "members",
+    "communities",
+    "events",
+    "proposals",
+    "knowledge",
+    "notifications",
+]
 
 
 def test_bandit_finds_no_high_severity_issue():
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [
             sys.executable,
             "-m",

@@ -20,9 +20,9 @@ class Route:
         return self.name.split(":", 1)[0] if ":" in self.name else ""
 
     def parameters(self) -> list[str]:
-        names = re.findall(r"<(?:\w+:)?(\w+)>", self.pattern)
-        names += re.findall(r"\(\?P<(\w+)>", self.pattern)
-        return names
+        without_groups = re.sub(r"\(\?P<\w+>[^)]*\)", "", self.pattern)
+        names = re.findall(r"\(\?P<(\w+)>", self.pattern)
+        return names + re.findall(r"<(?:\w+:)?(\w+)>", without_groups)
 
 
 def _walk(patterns, prefix, namespace, i18n):
@@ -57,7 +57,7 @@ def fill(route: Route, values: dict[str, str]) -> str:
     def value(name):
         return str(values[name])
 
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m.group(1)), path)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: value(m.group(1)), path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m.group(1)), path)
     path = path.replace("^", "").replace("$", "").replace("\\", "")
     return "/" + path

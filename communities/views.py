@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from events.selectors import events_visible_to
+from events.policies import can_create_event
+from events.selectors import community_past_events, community_upcoming_events
+from knowledge.policies import can_post_announcement
+from knowledge.selectors import community_announcements
 from members.models import User
-from proposals.models import CapabilityGap, Project
+from proposals.selectors import community_program
 
 from . import policies, services
 from .exports import roster_csv
@@ -71,12 +74,12 @@ def community_detail(request, slug):
         "lead_links": [link for link in links if link.role != CommunityOrganization.Role.MEMBER],
         "member_links": [link for link in links if link.role == CommunityOrganization.Role.MEMBER],
         "working_groups": communities_visible_to(request.user).filter(parent=community),
-        "upcoming_events": events_visible_to(request.user)
-        .upcoming()
-        .filter(community=community)[:5],
-        "past_events": events_visible_to(request.user).past().filter(community=community)[:5],
-        "projects": Project.objects.filter(communities=community),
-        "gaps": CapabilityGap.objects.filter(community=community),
+        "upcoming_events": community_upcoming_events(request.user, community),
+        "past_events": community_past_events(request.user, community),
+        "can_create_event": can_create_event(request.user, community),
+        "program": community_program(community, request.user),
+        "announcements": community_announcements(community)[:3],
+        "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),
         # The people who lead it, as far as they chose to be listed in the member directory.

@@ -1,6 +1,7 @@
 """Emails rendered at delivery time, in the recipient's language, in the portal's layout."""
 
 import datetime
+import re
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -17,6 +18,15 @@ from .models import Digest, Notification
 
 # Stored context values that were datetimes (JSON keeps them as ISO strings).
 DATETIMES_KEY = "__datetimes__"
+
+
+# Template line breaks and indentation become single spaces; the no-break spaces of French
+# typography (before « : », inside « ») are kept, which str.split() would not do.
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def one_line(text: str) -> str:
+    return _LAYOUT_SPACE.sub(" ", text).strip()
 
 
 def to_json_context(context: dict) -> dict:
@@ -117,7 +127,7 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
                 "object": notification.about,
                 "link": _link(notification),
             }
-            subject = " ".join(render_to_string(f"{kind.template}_subject.txt", context).split())
+            subject = one_line(render_to_string(f"{kind.template}_subject.txt", context))
             message = EmailMultiAlternatives(
                 subject=subject,
                 body=render_to_string(f"{kind.template}_message.txt", context),
@@ -155,7 +165,7 @@ def render_item_summary(notification: Notification) -> str:
         "object": notification.about,
         "community": notification.community,
     }
-    return " ".join(render_to_string(f"{kind.template}_summary.txt", context).split())
+    return one_line(render_to_string(f"{kind.template}_summary.txt", context))
 
 
 def render_digest(digest: Digest, items: list[Notification]) -> EmailMultiAlternatives:
@@ -180,9 +190,7 @@ def render_digest(digest: Digest, items: list[Notification]) -> EmailMultiAltern
                 (kind, unsubscribe_url(recipient, kind)) for kind in item_kinds
             ],
         }
-        subject = " ".join(
-            render_to_string("notifications/email/digest_subject.txt", context).split()
-        )
+        subject = one_line(render_to_string("notifications/email/digest_subject.txt", context))
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("notifications/email/digest_message.txt", context),

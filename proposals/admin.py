@@ -7,13 +7,35 @@ from cssp_portal.csv_export import csv_response
 
 from .models import (
     Call,
+    CallDocument,
     CapabilityGap,
+    GapComment,
     Project,
     ProjectOrganization,
     Proposal,
     ProposalAttachment,
     ProposalTransition,
 )
+
+
+class GapCommentInline(admin.TabularInline):
+    model = GapComment
+    extra = 0
+    fields = ("created_at", "author", "text")
+    readonly_fields = ("created_at", "author")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # members post comments on the portal; moderators edit or delete here
+
+
+class CallDocumentInline(admin.TabularInline):
+    model = CallDocument
+    extra = 0
+    fields = ("title", "language", "original_name", "content_type", "size", "created_at")
+    readonly_fields = ("original_name", "content_type", "size", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # uploaded from the call's page, where type and size are checked
 
 
 @admin.register(CapabilityGap)
@@ -24,6 +46,7 @@ class CapabilityGapAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("community", "created_by")
     list_select_related = ("community",)
+    inlines = (GapCommentInline,)
     show_auditlog_history_link = True
 
 
@@ -35,6 +58,7 @@ class CallAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     date_hierarchy = "opens_at"
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("communities", "priorities")
+    inlines = (CallDocumentInline,)
     show_auditlog_history_link = True
 
 

@@ -66,6 +66,61 @@ class CapabilityGap(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse(
+            "proposals:gap_detail", kwargs={"community": self.community.slug, "slug": self.slug}
+        )
+
+
+class GapComment(models.Model):
+    """A member's contribution to the discussion of a gap or priority."""
+
+    gap = models.ForeignKey(
+        CapabilityGap, on_delete=models.CASCADE, related_name="comments", verbose_name=_("gap")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["gap", "created_at", "pk"]
+        verbose_name = _("comment on a gap")
+        verbose_name_plural = _("comments on gaps")
+
+    def __str__(self):
+        return f"{self.author} — {self.gap}"
+
+
+class GapVote(models.Model):
+    """One member's support for a gap: the register can be ordered by votes."""
+
+    gap = models.ForeignKey(
+        CapabilityGap, on_delete=models.CASCADE, related_name="votes", verbose_name=_("gap")
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    created_at = models.DateTimeField(_("voted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote for a gap")
+        verbose_name_plural = _("votes for gaps")
+        constraints = [
+            models.UniqueConstraint(fields=["gap", "voter"], name="proposals_one_vote_per_gap"),
+        ]
+
+    def __str__(self):
+        return f"{self.voter} → {self.gap}"
+
 
 class CallQuerySet(models.QuerySet):
     def published(self):
@@ -114,6 +169,9 @@ class Call(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:call_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -214,6 +272,10 @@ class Proposal(models.Model):
     def get_absolute_url(self):
         return reverse("proposals:detail", kwargs={"pk": self.pk})
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
 
 class ProposalTransition(models.Model):
     """One step of a proposal's workflow: who moved it, from what, to what, and why."""
@@ -244,11 +306,34 @@ class ProposalTransition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+def attachment_storage():
+    """Attachments live in the "private" storage when the settings define one (a folder that
+    no web server serves), else in the default one. Either way they are only ever read through
+    the download view, which asks the policy first."""
+    from django.core.files.storage import InvalidStorageError, storages
+
+    try:
+        return storages["private"]
+    except InvalidStorageError:
+        return storages["default"]
+
+
+def attachment_path(instance, filename):
+    # A random name: the stored path reveals nothing and cannot be guessed. The member's own
+    # (sanitized) name is kept in `original_name` for the download.
+    import uuid
+
+    folder = "calls" if instance._meta.model_name == "calldocument" else "proposals"
+    return f"{folder}/{timezone.now():%Y}/{uuid.uuid4().hex}"
+
+
 class ProposalAttachment(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
     )
-    file = models.FileField(_("file"), upload_to="proposals/%Y/")
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=attachment_storage, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -268,6 +353,47 @@ class ProposalAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class CallDocument(models.Model):
+    """A document published with a call (guide, forms, annexes), in one language or both.
+    Stored like attachments (random name, private storage) and downloaded through a view that
+    asks whether the call is visible."""
+
+    class Language(models.TextChoices):
+        BOTH = "both", _("English and French")
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="documents", verbose_name=_("call")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    language = models.CharField(
+        _("language"), max_length=4, choices=Language.choices, default=Language.BOTH
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=attachment_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "created_at"]
+        verbose_name = _("call document")
+        verbose_name_plural = _("call documents")
+
+    def __str__(self):
+        return self.title
 
 
 class Project(models.Model):

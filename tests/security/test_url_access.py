@@ -20,6 +20,8 @@ LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
 def _refused(response, rule) -> bool:
     if response.status_code in (rule.refused if rule else REFUSED):
         return True
+    if rule and rule.refusal_text and response.status_code == 200:
+        return rule.refusal_text in response.content.decode()
     location = response.get("Location", "")
     return response.status_code == 302 and any(path in location for path in LOGIN_PATHS)
 

@@ -14,18 +14,7 @@ from tests.communities.factories import (
     person_as,
 )
 from tests.members.factories import UserFactory
-
-ROLES = [
-    "anonymous",
-    "non_member",
-    "lead_elsewhere",
-    "observer",
-    "member",
-    "co_lead",
-    "lead",
-    "portfolio_manager",
-    "admin",
-]
+from tests.security.roles import ROLES
 
 
 def build_world() -> SimpleNamespace:
@@ -61,10 +50,15 @@ def build_world() -> SimpleNamespace:
         invitation=Invitation.objects.get(community=private),
         organization_link=organization_link,
     )
-    for extend in EXTENSIONS:
+    for extend in _extensions():
         extend(world)
     return world
 
 
-# Other apps add their private objects to the world (events, program, knowledge).
-EXTENSIONS = []
+def _extensions():
+    """Each feature app adds its private objects to the world, beside its own tests."""
+    from tests.events.security import extend_world as events_world
+    from tests.knowledge.security import extend_world as knowledge_world
+    from tests.proposals.security import extend_world as program_world
+
+    return [events_world, program_world, knowledge_world]

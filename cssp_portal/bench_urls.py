@@ -1,0 +1,123 @@
+"""The portal's URLs plus a trivial view, and a query-counting middleware: for the load
+benchmark only (cssp_portal.settings.bench), never in the portal's own settings."""
+
+import contextvars
+import re
+import time
+from collections import Counter
+
+from django.db import connection
+from django.http import HttpResponse
+from django.template.backends import django as django_templates
+from django.urls import path
+
+from cssp_portal.urls import urlpatterns as portal_urlpatterns
+
+
+def trivial(request):
+    """The baseline: the whole middleware stack, no query of its own, no template."""
+    return HttpResponse("OK", content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [path("bench/trivial", trivial, name="bench_trivial"), *portal_urlpatterns]
+
+
+class _Recorder:
+    """What one request spent: SQL statements and their time, and the time in templates
+    (with the SQL run from inside them, e.g. lazy querysets evaluated by a {% for %})."""
+
+    def __init__(self):
+        self.count = 0
+        self.db = 0.0
+        self.template = 0.0
+        self.template_db = 0.0
+        self.in_template = False
+        self.statements = Counter()
+        self.slowest = (0.0, "")
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.db += elapsed
+            if self.in_template:
+                self.template_db += elapsed
+            self.count += 1
+            self.statements[sql] += 1
+            if elapsed > self.slowest[0]:
+                self.slowest = (elapsed, sql)
+
+
+_recorder: contextvars.ContextVar[_Recorder | None] = contextvars.ContextVar(
+    "bench_recorder", default=None
+)
+_render = django_templates.Template.render
+
+
+def _timed_render(self, context=None, request=None):
+    # The backend's render() is called once per render()/render_to_string(); {% include %}
+    # and {% extends %} render inside it, so only the outermost call is timed.
+    recorder = _recorder.get()
+    if recorder is None or recorder.in_template:
+        return _render(self, context, request)
+    recorder.in_template = True
+    started = time.perf_counter()
+    try:
+        return _render(self, context, request)
+    finally:
+        recorder.template += time.perf_counter() - started
+        recorder.in_template = False
+
+
+django_templates.Template.render = _timed_render
+
+
+_FROM = re.compile(r'FROM "(\w+)"')
+
+
+def _main_table(sql: str) -> str:
+    """The table a statement selects from: its FROM outside any parenthesized subquery."""
+    for match in _FROM.finditer(sql):
+        before = sql[: match.start()]
+        if before.count("(") == before.count(")"):
+            return match.group(1)
+    return ""
+
+
+class QueryCountMiddleware:
+    """Answers with X-Bench-Queries (SQL statements run for the request), X-Bench-Repeats (how
+    often the most repeated statement ran: above 1, a query per row), X-Bench-Slowest (the
+    slowest statement's milliseconds and main table) and Server-Timing with
+    the milliseconds spent in SQL (db), in templates (tpl, of which tpldb in SQL) and in all
+    (app)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        recorder = _Recorder()
+        token = _recorder.set(recorder)
+        started = time.perf_counter()
+        try:
+            with connection.execute_wrapper(recorder):
+                response = self.get_response(request)
+        finally:
+            _recorder.reset(token)
+        total = (time.perf_counter() - started) * 1000
+        response["X-Bench-Queries"] = str(recorder.count)
+        repeats = recorder.statements.most_common(1)
+        response["X-Bench-Repeats"] = str(repeats[0][1] if repeats else 0)
+        seconds, sql = recorder.slowest
+        response["X-Bench-Slowest"] = f"{seconds * 1000:.1f} {_main_table(sql)}"
+        response["Server-Timing"] = ", ".join(
+            f"{name};dur={value:.2f}"
+            for name, value in (
+                ("db", recorder.db * 1000),
+                ("tpl", recorder.template * 1000),
+                ("tpldb", recorder.template_db * 1000),
+                ("app", total),
+            )
+        )
+        return response

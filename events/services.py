@@ -1,0 +1,532 @@
+"""Writes with consequences on events, registrations, reminders and outcomes.
+
+Seats are allocated under a row lock on the event (`SELECT ... FOR UPDATE`): every registration,
+cancellation and capacity change of one event runs one at a time, so two people asking for the
+last seat at the same moment get one seat and one waitlist place, and a freed seat is given to
+exactly one waitlisted person.
+"""
+
+import datetime
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Value
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from communities.models import Community
+from members.models import User
+
+from . import kinds, policies
+from .models import CalendarFeed, Event, EventDocument, EventOutcome, EventReminder, Registration
+
+DEFAULT_REMINDER_HOURS = (48, 2)
+# Changing one of these on a published event tells its registrants and updates calendars.
+NOTIFIED_FIELDS = (
+    "start",
+    "end",
+    "time_zone",
+    "format",
+    "venue",
+    "address",
+    "city",
+    "virtual_link",
+)
+# Paths of the events app that an event's slug must not shadow.
+RESERVED_SLUGS = {"calendar", "feed", "new", "mine"}
+SEATED = (Registration.State.CONFIRMED, Registration.State.ATTENDED)
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "event"
+    slug = base
+    while slug in RESERVED_SLUGS or Event.objects.filter(slug=slug).exists():
+        slug = f"{base}-{get_random_string(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}"
+    return slug
+
+
+def _reminders_sync(event: Event, hours: Iterable[int]) -> None:
+    wanted = set(hours)
+    event.reminders.exclude(hours_before__in=wanted).delete()
+    existing = set(event.reminders.values_list("hours_before", flat=True))
+    EventReminder.objects.bulk_create(
+        [EventReminder(event=event, hours_before=h) for h in sorted(wanted - existing)]
+    )
+
+
+def _current_registrants(event: Event, states=None) -> list[User]:
+    states = states or (*SEATED, Registration.State.WAITLISTED)
+    return [
+        registration.user
+        for registration in event.registrations.filter(state__in=states).select_related("user")
+    ]
+
+
+# --- Leads: create, edit, publish, cancel, copy ------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *,
+    event: Event,
+    community: Community,
+    by: User,
+    co_hosts: Iterable[Community] = (),
+    reminder_hours: Sequence[int] = DEFAULT_REMINDER_HOURS,
+) -> Event:
+    """Save a new draft event of `community` built from a form (not yet saved). Raises
+    PermissionDenied unless `by` manages the community."""
+    if not policies.can_create_event(by, community):
+        raise PermissionDenied
+    event.community = community
+    event.created_by = by
+    event.status = Event.Status.DRAFT
+    if not event.slug:
+        event.slug = _unique_slug(event.title_en or event.title)
+    event.full_clean()
+    event.save()
+    event.co_hosts.set([c for c in co_hosts if c.pk != community.pk])
+    _reminders_sync(event, reminder_hours)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    by: User,
+    co_hosts: Iterable[Community] | None = None,
+    reminder_hours: Sequence[int] | None = None,
+) -> Event:
+    """Save the changes a form made to `event`. On a published event, a change of date, time,
+    place, format or link raises the calendar revision, re-arms the reminders of a new start
+    and tells the registrants (kind "events.changed"); a larger capacity promotes waitlisted
+    people. Raises PermissionDenied unless `by` manages the event."""
+    before = Event.objects.select_for_update().get(pk=event.pk)
+    if not policies.can_manage_event(by, before):
+        raise PermissionDenied
+    if before.status in (Event.Status.CANCELLED, Event.Status.COMPLETED):
+        raise ValidationError(_("A cancelled or completed event can no longer be changed."))
+    event.status = before.status
+    event.community_id = before.community_id
+    changed = [name for name in NOTIFIED_FIELDS if getattr(event, name) != getattr(before, name)]
+    if changed and before.status == Event.Status.PUBLISHED:
+        event.sequence = before.sequence + 1
+    event.full_clean()
+    event.save()
+    if co_hosts is not None:
+        event.co_hosts.set([c for c in co_hosts if c.pk != event.community_id])
+    if reminder_hours is not None:
+        _reminders_sync(event, reminder_hours)
+    if event.start != before.start:
+        # Reminders of the new start are due again (their keys name the start: no duplicate).
+        event.reminders.update(sent_at=None)
+    if before.status == Event.Status.PUBLISHED:
+        for mode in Registration.Mode.values:
+            _promote_waitlisted(event, mode)
+        if changed:
+            _notify_change(event, cancelled=False)
+    return event
+
+
+def _notify_change(event: Event, *, cancelled: bool) -> None:
+    from notifications.services import notify
+
+    notify(
+        kind=kinds.EVENT_CHANGED,
+        recipients=_current_registrants(event),
+        about=event,
+        community=event.community,
+        context={"cancelled": cancelled},
+        key=f"event:{event.pk}:{'cancelled' if cancelled else 'changed'}:{event.sequence}",
+    )
+
+
+@transaction.atomic
+def event_publish(*, event: Event, by: User) -> Event:
+    """Make a draft event visible (to its audience) and open for registration."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    if event.status != Event.Status.DRAFT:
+        raise ValidationError(_("Only a draft event can be published."))
+    event.status = Event.Status.PUBLISHED
+    event.published_at = timezone.now()
+    event.full_clean()
+    event.save(update_fields=["status", "published_at", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by: User) -> Event:
+    """Cancel a draft or published event. Registrations are kept (the attendee list stays
+    readable); the registrants are told and calendars mark the event cancelled."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    if event.status not in (Event.Status.DRAFT, Event.Status.PUBLISHED):
+        raise ValidationError(_("This event can no longer be cancelled."))
+    was_published = event.status == Event.Status.PUBLISHED
+    event.status = Event.Status.CANCELLED
+    event.cancelled_at = timezone.now()
+    event.sequence += 1
+    event.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    if was_published:
+        _notify_change(event, cancelled=True)
+    return event
+
+
+@transaction.atomic
+def event_copy(*, event: Event, by: User) -> Event:
+    """A new draft with the same description, place, seats, hosts and reminders (not the
+    registrations nor the outcomes), for a recurring meeting: the lead then sets its dates."""
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    reminder_hours = list(event.reminders.values_list("hours_before", flat=True))
+    co_hosts = list(event.co_hosts.all())
+    copy = Event.objects.get(pk=event.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    copy.slug = _unique_slug(event.title_en or event.title)
+    copy.status = Event.Status.DRAFT
+    copy.published_at = copy.cancelled_at = None
+    copy.sequence = 0
+    copy.created_by = by
+    copy.full_clean()
+    copy.save()
+    copy.co_hosts.set(co_hosts)
+    _reminders_sync(copy, reminder_hours)
+    return copy
+
+
+# --- Registration, waitlist and promotion ------------------------------------------------------
+
+
+def registration_closed_reason(event: Event, now: datetime.datetime | None = None) -> str:
+    """Why nobody can register right now ("" when registration is open)."""
+    now = now or timezone.now()
+    if event.status != Event.Status.PUBLISHED:
+        return _("Registration is not open for this event.")
+    if event.start <= now:
+        return _("This event has already started.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _("Registration has not opened yet.")
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return _("Registration is closed.")
+    return ""
+
+
+def modes_of(event: Event) -> list[str]:
+    if event.format == Event.Format.IN_PERSON:
+        return [Registration.Mode.IN_PERSON]
+    if event.format == Event.Format.VIRTUAL:
+        return [Registration.Mode.VIRTUAL]
+    return [Registration.Mode.IN_PERSON, Registration.Mode.VIRTUAL]
+
+
+def capacity_of(event: Event, mode: str) -> int | None:
+    """Seats for `mode` (None: no limit)."""
+    if mode == Registration.Mode.VIRTUAL:
+        return event.capacity_virtual
+    return event.capacity_in_person
+
+
+def seats_taken(event: Event) -> dict[str, int]:
+    counts = dict.fromkeys(Registration.Mode.values, 0)
+    rows = (
+        event.registrations.filter(state__in=SEATED)
+        .values("mode")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["mode"]] = row["n"]
+    return counts
+
+
+def _has_seat(event: Event, mode: str) -> bool:
+    capacity = capacity_of(event, mode)
+    if capacity is None:
+        return True
+    return event.registrations.filter(state__in=SEATED, mode=mode).count() < capacity
+
+
+@transaction.atomic
+def event_register(*, event: Event, user: User, mode: str = "") -> Registration:
+    """Register `user`: a confirmed seat while seats of the chosen mode remain, otherwise a
+    place at the end of that mode's waitlist. Checks the policy (PermissionDenied), that
+    registration is open and that the person is not already registered (ValidationError).
+    Sends a confirmation (kind "events.registration")."""
+    from notifications.services import notify
+
+    # The lock that makes seat allocation of this event one-at-a-time.
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not policies.can_register(user, event):
+        raise PermissionDenied
+    reason = registration_closed_reason(event)
+    if reason:
+        raise ValidationError(reason)
+    modes = modes_of(event)
+    mode = mode or modes[0]
+    if mode not in modes:
+        raise ValidationError({"mode": _("Choose how you will attend.")})
+    if event.registrations.filter(user=user, state__in=Registration.CURRENT_STATES).exists():
+        raise ValidationError(_("You are already registered for this event."))
+    state = (
+        Registration.State.CONFIRMED if _has_seat(event, mode) else Registration.State.WAITLISTED
+    )
+    registration = Registration(event=event, user=user, mode=mode, state=state)
+    registration.full_clean(validate_constraints=False)
+    registration.save()
+    notify(
+        kind=kinds.EVENT_REGISTRATION,
+        recipients=[user],
+        about=event,
+        community=event.community,
+        context={"waitlisted": state == Registration.State.WAITLISTED, "mode": mode},
+        key=f"registration:{registration.pk}:created",
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by: User) -> Registration:
+    """Cancel a confirmed or waitlisted registration (its owner, or a manager of the event).
+    A freed seat goes at once to the first person waitlisted for the same mode, who is told
+    by email (kind "events.promoted")."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if by.pk != registration.user_id and not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    if registration.state not in (Registration.State.CONFIRMED, Registration.State.WAITLISTED):
+        raise ValidationError(_("This registration cannot be cancelled."))
+    if event.start <= timezone.now():
+        raise ValidationError(_("This event has already started."))
+    freed = registration.state == Registration.State.CONFIRMED
+    registration.state = Registration.State.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["state", "cancelled_at", "updated_at"])
+    if freed and event.status == Event.Status.PUBLISHED:
+        _promote_waitlisted(event, registration.mode)
+    return registration
+
+
+def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
+    """Give the free seats of `mode` to the waitlist in order. The caller holds the event lock."""
+    from notifications.services import notify
+
+    if event.start <= timezone.now():
+        return []
+    promoted = []
+    while _has_seat(event, mode):
+        first = (
+            event.registrations.select_for_update()
+            .filter(state=Registration.State.WAITLISTED, mode=mode)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        first.state = Registration.State.CONFIRMED
+        first.promoted_at = timezone.now()
+        first.save(update_fields=["state", "promoted_at", "updated_at"])
+        promoted.append(first)
+        notify(
+            kind=kinds.EVENT_PROMOTED,
+            recipients=[first.user],
+            about=event,
+            community=event.community,
+            context={"mode": mode},
+            key=f"registration:{first.pk}:promoted",
+        )
+    return promoted
+
+
+# --- Attendee list tools -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def registrations_mark_attendance(*, event: Event, by: User, attended_ids: Iterable[int]) -> int:
+    """Mark who came: the confirmed registrations among `attended_ids` become "attended", the
+    other seated ones go back to confirmed. Possible once the event has started. Returns how
+    many attended."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    if event.start > timezone.now():
+        raise ValidationError(_("Attendance can be recorded once the event has started."))
+    ids = {int(pk) for pk in attended_ids}
+    seated = event.registrations.filter(state__in=SEATED)
+    seated.filter(pk__in=ids).update(state=Registration.State.ATTENDED, updated_at=timezone.now())
+    seated.exclude(pk__in=ids).update(state=Registration.State.CONFIRMED, updated_at=timezone.now())
+    return event.registrations.filter(state=Registration.State.ATTENDED).count()
+
+
+AUDIENCES = {
+    "all": (*SEATED, Registration.State.WAITLISTED),
+    "confirmed": SEATED,
+    "waitlisted": (Registration.State.WAITLISTED,),
+}
+
+
+@transaction.atomic
+def event_message_registrants(
+    *, event: Event, by: User, subject: str, body: str, audience: str = "all"
+) -> int:
+    """Email the registrants (all, confirmed or waitlisted) a message from the organizers.
+    Returns how many people it was sent to."""
+    from notifications.services import notify
+
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    recipients = _current_registrants(event, AUDIENCES[audience])
+    notify(
+        kind=kinds.EVENT_MESSAGE,
+        recipients=recipients,
+        about=event,
+        community=event.community,
+        context={
+            "subject": subject,
+            "body": body,
+            "sender": by.get_full_name() or by.email,
+        },
+        key=f"event:{event.pk}:message:{uuid.uuid4()}",
+    )
+    return len(recipients)
+
+
+# --- Reminders (Celery beat) -------------------------------------------------------------------
+
+
+def event_reminders_send_due(*, now: datetime.datetime | None = None) -> int:
+    """Send the reminders that are due: the event is published and has not started, and its
+    start is at most `hours_before` away. When several reminders of one event are due at once
+    (the event was published late) only the closest one goes. Each reminder row is claimed
+    under lock and stamped `sent_at` in the transaction that records the emails, and the emails'
+    keys name the reminder and the start, so a beat tick running twice sends nothing twice.
+    Returns how many reminders were sent."""
+    from notifications.services import notify
+
+    now = now or timezone.now()
+    due = (
+        EventReminder.objects.filter(
+            sent_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            event__start__gt=now,
+        )
+        .annotate(
+            due_at=ExpressionWrapper(
+                F("event__start") - F("hours_before") * Value(datetime.timedelta(hours=1)),
+                output_field=DateTimeField(),
+            )
+        )
+        .filter(due_at__lte=now)
+    )
+    sent = 0
+    for event_id in sorted(set(due.values_list("event_id", flat=True))):
+        with transaction.atomic():
+            reminders = list(
+                due.filter(event_id=event_id)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("event__community")
+                .order_by("hours_before")
+            )
+            if not reminders:
+                continue
+            closest = reminders[0]
+            event = closest.event
+            notify(
+                kind=kinds.EVENT_REMINDER,
+                recipients=_current_registrants(event, SEATED),
+                about=event,
+                community=event.community,
+                context={"hours_before": closest.hours_before},
+                key=f"event:{event.pk}:reminder:{closest.hours_before}:{event.start.isoformat()}",
+            )
+            EventReminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=now)
+            sent += 1
+    return sent
+
+
+# --- Outcomes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outcome_save(*, outcome: EventOutcome, by: User, publish: bool) -> EventOutcome:
+    """Record (and optionally publish to the community) what an event produced. Possible once
+    the event has started; publishing marks the event completed."""
+    event = Event.objects.select_for_update().get(pk=outcome.event_id)
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    if event.start > timezone.now() or event.status in (
+        Event.Status.DRAFT,
+        Event.Status.CANCELLED,
+    ):
+        raise ValidationError(_("Outcomes are recorded after the event."))
+    if publish and outcome.published_at is None:
+        outcome.published_at = timezone.now()
+    if not publish:
+        outcome.published_at = None
+    outcome.full_clean()
+    outcome.save()
+    if publish and event.status == Event.Status.PUBLISHED:
+        event.status = Event.Status.COMPLETED
+        event.save(update_fields=["status", "updated_at"])
+    return outcome
+
+
+@transaction.atomic
+def document_add(*, document: EventDocument, by: User) -> EventDocument:
+    if not policies.can_manage_event(by, document.event):
+        raise PermissionDenied
+    document.uploaded_by = by
+    document.full_clean()
+    document.save()
+    return document
+
+
+def attendance_breakdown(event: Event) -> dict[str, list[tuple[str, int]]]:
+    """Who came, counted by organization and by sector (people marked attended)."""
+    from communities.models import Organization
+
+    attended = event.registrations.filter(state=Registration.State.ATTENDED)
+    by_org = (
+        attended.values("user__organization__name", "user__organization__sector")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user__organization__name")
+    )
+    organizations, sectors = [], {}
+    sector_labels = dict(Organization.Sector.choices)
+    for row in by_org:
+        name = row["user__organization__name"] or _("No organization given")
+        organizations.append((name, row["n"]))
+        sector = sector_labels.get(row["user__organization__sector"], _("Unknown sector"))
+        sectors[sector] = sectors.get(sector, 0) + row["n"]
+    return {
+        "organizations": organizations,
+        "sectors": sorted(sectors.items(), key=lambda pair: (-pair[1], str(pair[0]))),
+    }
+
+
+# --- The personal calendar feed ----------------------------------------------------------------
+
+
+def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User) -> CalendarFeed:
+    """Replace the feed's secret: the old address stops working at once."""
+    from .models import _feed_token
+
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed.token = _feed_token()
+    feed.last_used_at = None
+    feed.save(update_fields=["token", "last_used_at"])
+    return feed

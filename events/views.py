@@ -1,0 +1,642 @@
+import calendar as pycalendar
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from communities.models import Community
+from communities.selectors import communities_visible_to
+from cssp_portal.csv_export import csv_response
+
+from . import ics, policies, selectors, services
+from .forms import (
+    DocumentForm,
+    EventFilterForm,
+    EventForm,
+    MessageForm,
+    OutcomeForm,
+    RegistrationForm,
+)
+from .models import CalendarFeed, Event, EventOutcome, Registration
+
+
+def _first_message(error: ValidationError) -> str:
+    return error.messages[0] if error.messages else str(error)
+
+
+def _event_or_404(request, slug, queryset=None) -> Event:
+    event = get_object_or_404(
+        (queryset if queryset is not None else Event.objects).select_related("community"), slug=slug
+    )
+    if not policies.can_view_event(request.user, event):
+        raise Http404
+    return event
+
+
+def _managed_event(request, slug) -> Event:
+    """404 to those who may not see the event, 403 to those who see it but do not manage it."""
+    event = _event_or_404(request, slug)
+    if not policies.can_manage_event(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+# --- Members: list, calendar, detail -----------------------------------------------------------
+
+
+def _filters(request):
+    form = EventFilterForm(
+        request.GET or None,
+        communities=communities_visible_to(request.user).order_by("name"),
+        signed_in=request.user.is_authenticated,
+    )
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def event_list(request):
+    form, filters = _filters(request)
+    zone = _zone()
+    start = filters.get("start")
+    end = filters.get("end")
+    events = selectors.event_listing(
+        request.user,
+        community=filters.get("community"),
+        event_type=filters.get("type", ""),
+        mine=filters.get("mine", False),
+        start=datetime.datetime.combine(start, datetime.time.min, zone)
+        if start
+        else timezone.now(),
+        end=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
+        if end
+        else None,
+    )[:200]
+    events = list(events)
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "events": events,
+            "registrations": selectors.registrations_by_event(request.user, events),
+            "form": form,
+            "filtered": bool(filters),
+            "calendar_url": reverse("events:calendar"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def event_calendar(request):
+    """A month grid (weeks starting on Sunday, Canadian usage); ?month=YYYY-MM."""
+    form, filters = _filters(request)
+    zone = _zone()
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    events = list(
+        selectors.event_listing(
+            request.user,
+            community=filters.get("community"),
+            event_type=filters.get("type", ""),
+            mine=filters.get("mine", False),
+            start=datetime.datetime.combine(first, datetime.time.min, zone),
+            end=datetime.datetime.combine(
+                last + datetime.timedelta(days=1), datetime.time.min, zone
+            ),
+        )[:500]
+    )
+    by_day: dict[datetime.date, list[Event]] = {}
+    for event in events:
+        day = max(timezone.localtime(event.start, zone).date(), first)
+        end_day = min(timezone.localtime(event.end, zone).date(), last)
+        while day <= end_day:
+            by_day.setdefault(day, []).append(event)
+            day += datetime.timedelta(days=1)
+    weeks = [
+        [
+            {"date": day, "in_month": day.month == first.month, "events": by_day.get(day, [])}
+            for day in week
+        ]
+        for week in pycalendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = last + datetime.timedelta(days=1)
+    params = request.GET.copy()
+    params.pop("month", None)
+    extra = f"&{params.urlencode()}" if params else ""
+    return render(
+        request,
+        "events/event_calendar.html",
+        {
+            "form": form,
+            "month": first,
+            "weeks": weeks,
+            "events": events,
+            "today": today,
+            "previous_url": f"?month={previous:%Y-%m}{extra}",
+            "next_url": f"?month={following:%Y-%m}{extra}",
+            "weekdays": [weeks[0][i]["date"] for i in range(7)],
+        },
+    )
+
+
+def event_detail(request, slug):
+    event = _event_or_404(
+        request,
+        slug,
+        Event.objects.prefetch_related("co_hosts", "documents"),
+    )
+    registration = None
+    if request.user.is_authenticated:
+        registration = event.registrations.filter(
+            user=request.user, state__in=Registration.CURRENT_STATES
+        ).first()
+    can_manage = policies.can_manage_event(request.user, event)
+    outcome = EventOutcome.objects.filter(event=event).first()
+    taken = services.seats_taken(event)
+    seats = [
+        {
+            "mode": Registration.Mode(mode).label,
+            "capacity": services.capacity_of(event, mode),
+            "taken": taken[mode],
+            "left": max(services.capacity_of(event, mode) - taken[mode], 0)
+            if services.capacity_of(event, mode) is not None
+            else None,
+        }
+        for mode in services.modes_of(event)
+    ]
+    waitlist_position = None
+    if registration and registration.state == Registration.State.WAITLISTED:
+        waitlist_position = (
+            event.registrations.filter(
+                state=Registration.State.WAITLISTED,
+                mode=registration.mode,
+                created_at__lte=registration.created_at,
+            )
+            .exclude(created_at=registration.created_at, pk__gt=registration.pk)
+            .count()
+        )
+    form = RegistrationForm(initial={"mode": services.modes_of(event)[0]})
+    form.fields["mode"].choices = [
+        (mode, Registration.Mode(mode).label) for mode in services.modes_of(event)
+    ]
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "registration": registration,
+            "waitlist_position": waitlist_position,
+            "can_manage": can_manage,
+            "can_register": policies.can_register(request.user, event),
+            "closed_reason": services.registration_closed_reason(event),
+            "started": event.start <= timezone.now(),
+            "show_link": policies.can_see_virtual_link(request.user, event, registration),
+            "seats": seats,
+            "registration_form": form,
+            "hybrid": event.format == Event.Format.HYBRID,
+            "outcome": outcome if outcome and (outcome.is_published or can_manage) else None,
+            "breakdown": services.attendance_breakdown(event)
+            if outcome and outcome.is_published
+            else None,
+            "login_url": f"{reverse('account_login')}?next={request.path}",
+            "date_modified": event.updated_at,
+        },
+    )
+
+
+# --- Members: register, cancel, calendars ------------------------------------------------------
+
+
+@login_required
+@require_POST
+def event_register(request, slug):
+    event = _event_or_404(request, slug)
+    if not policies.can_register(request.user, event):
+        raise PermissionDenied
+    try:
+        registration = services.event_register(
+            event=event, user=request.user, mode=request.POST.get("mode", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        if registration.state == Registration.State.CONFIRMED:
+            messages.success(
+                request, _("You are registered. A confirmation is on its way by email.")
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "The event is full: you are on the waitlist. If a seat frees up, it is "
+                    "yours automatically and we will tell you by email."
+                ),
+            )
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_unregister(request, slug):
+    event = _event_or_404(request, slug)
+    registration = event.registrations.filter(
+        user=request.user,
+        state__in=(Registration.State.CONFIRMED, Registration.State.WAITLISTED),
+    ).first()
+    if registration is None:
+        raise Http404
+    try:
+        services.registration_cancel(registration=registration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(request, _("Your registration was cancelled."))
+    return redirect(event)
+
+
+def event_ics(request, slug):
+    event = _event_or_404(request, slug)
+    registrations = selectors.registrations_by_event(request.user, [event])
+    body = ics.calendar_bytes(
+        [event], name=event.title, user=request.user, registrations=registrations
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def calendar_feed(request, token):
+    """The personal feed a calendar client polls: no session, the secret token identifies the
+    member; text in the member's language whatever the address's language prefix."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    user = feed.user
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        since = timezone.now() - datetime.timedelta(days=92)
+        events = list(
+            selectors.events_of_member_communities(user).filter(end__gte=since).order_by("start")
+        )
+        body = ics.calendar_bytes(
+            events,
+            name=_("CSSP events"),
+            user=user,
+            registrations=selectors.registrations_by_event(user, events),
+            refresh=True,
+        )
+    now = timezone.now()
+    if not feed.last_used_at or now - feed.last_used_at > datetime.timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="cssp-events.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+def feed_settings(request):
+    if request.method == "POST":
+        services.calendar_feed_revoke(user=request.user)
+        messages.success(
+            request,
+            _("Your calendar address was replaced. Subscribe again with the new address."),
+        )
+        return redirect("events:feed_settings")
+    feed = services.calendar_feed_get_or_create(user=request.user)
+    with translation.override(None):
+        path = reverse("events:feed", args=[feed.token])
+    feed_url = request.build_absolute_uri(path)
+    return render(
+        request,
+        "events/feed_settings.html",
+        {
+            "feed": feed,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        },
+    )
+
+
+# --- Leads: create, edit, publish, cancel, copy ------------------------------------------------
+
+
+@login_required
+def event_create(request, community_slug):
+    community = get_object_or_404(Community, slug=community_slug)
+    from communities.policies import can_view_community
+
+    if not can_view_community(request.user, community):
+        raise Http404
+    if not policies.can_create_event(request.user, community):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        event = services.event_create(
+            event=form.save(commit=False),
+            community=community,
+            by=request.user,
+            co_hosts=form.cleaned_data["co_hosts"],
+            reminder_hours=form.cleaned_data["reminder_hours"],
+        )
+        messages.success(request, _("The event was saved as a draft. Publish it when it is ready."))
+        return redirect(event)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "community": community, "event": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def event_edit(request, slug):
+    event = _managed_event(request, slug)
+    if event.status in (Event.Status.CANCELLED, Event.Status.COMPLETED):
+        messages.error(request, _("A cancelled or completed event can no longer be changed."))
+        return redirect(event)
+    form = EventForm(request.POST or None, instance=event, community=event.community)
+    if not request.POST:
+        form.initial["co_hosts"] = list(event.co_hosts.values_list("pk", flat=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_update(
+                event=form.save(commit=False),
+                by=request.user,
+                co_hosts=form.cleaned_data["co_hosts"],
+                reminder_hours=form.cleaned_data["reminder_hours"],
+            )
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+        else:
+            messages.success(request, _("The event was updated."))
+        return redirect(event)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "community": event.community, "event": event},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def event_publish(request, slug):
+    event = _managed_event(request, slug)
+    try:
+        services.event_publish(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(request, _("The event is published."))
+    return redirect(event)
+
+
+@login_required
+def event_cancel(request, slug):
+    """A confirmation page, then the cancellation (registrants are told by email)."""
+    event = _managed_event(request, slug)
+    if request.method == "POST":
+        try:
+            services.event_cancel(event=event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+        else:
+            messages.success(request, _("The event was cancelled and its registrants told."))
+        return redirect(event)
+    registrants = event.registrations.filter(state__in=services.AUDIENCES["all"]).count()
+    return render(request, "events/event_cancel.html", {"event": event, "registrants": registrants})
+
+
+@login_required
+@require_POST
+def event_copy(request, slug):
+    event = _managed_event(request, slug)
+    copy = services.event_copy(event=event, by=request.user)
+    messages.success(request, _("A draft copy was created. Set its dates, then publish it."))
+    return redirect("events:edit", slug=copy.slug)
+
+
+# --- Leads: attendees, attendance, messages, outcomes ------------------------------------------
+
+
+@login_required
+def attendees(request, slug):
+    event = _managed_event(request, slug)
+    registrations = event.registrations.select_related("user__organization").order_by(
+        "created_at", "pk"
+    )
+    seated = [r for r in registrations if r.state in services.SEATED]
+    waitlist = [r for r in registrations if r.state == Registration.State.WAITLISTED]
+    cancelled = [r for r in registrations if r.state == Registration.State.CANCELLED]
+    return render(
+        request,
+        "events/attendees.html",
+        {
+            "event": event,
+            "seated": seated,
+            "waitlist": waitlist,
+            "cancelled": cancelled,
+            "can_mark": event.start <= timezone.now(),
+            "message_form": MessageForm(),
+        },
+    )
+
+
+@login_required
+def attendees_csv(request, slug):
+    event = _managed_event(request, slug)
+    registrations = event.registrations.select_related("user__organization").order_by(
+        "created_at", "pk"
+    )
+    positions: dict[str, int] = {}
+
+    def rows():
+        for r in registrations:
+            position = ""
+            if r.state == Registration.State.WAITLISTED:
+                positions[r.mode] = positions.get(r.mode, 0) + 1
+                position = positions[r.mode]
+            organization = r.user.organization
+            yield [
+                r.user.last_name,
+                r.user.first_name,
+                r.user.email,
+                organization.name if organization else "",
+                organization.get_sector_display() if organization else "",
+                r.get_state_display(),
+                position,
+                r.get_mode_display(),
+                timezone.localtime(r.created_at, event.zone).strftime("%Y-%m-%d %H:%M"),
+            ]
+
+    return csv_response(
+        f"{event.slug}-attendees.csv",
+        [
+            _("Last name"),
+            _("First name"),
+            _("Email address"),
+            _("Organization"),
+            _("Sector"),
+            _("State"),
+            _("Waitlist position"),
+            _("Attending"),
+            _("Registered"),
+        ],
+        rows(),
+    )
+
+
+@login_required
+@require_POST
+def attendance(request, slug):
+    event = _managed_event(request, slug)
+    try:
+        count = services.registrations_mark_attendance(
+            event=event,
+            by=request.user,
+            attended_ids=[pk for pk in request.POST.getlist("attended") if pk.isdigit()],
+        )
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved: %(count)d person attended.",
+                "Attendance saved: %(count)d people attended.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("events:attendees", slug=event.slug)
+
+
+@login_required
+def attendee_remove(request, slug, pk):
+    """A confirmation page, then the cancellation of someone's registration by the organizers
+    (the first waitlisted person takes the freed seat)."""
+    event = _managed_event(request, slug)
+    registration = get_object_or_404(
+        event.registrations.select_related("user"),
+        pk=pk,
+        state__in=(Registration.State.CONFIRMED, Registration.State.WAITLISTED),
+    )
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+        else:
+            messages.success(
+                request,
+                _("The registration of %(name)s was cancelled.")
+                % {"name": registration.user.get_full_name() or registration.user.email},
+            )
+        return redirect("events:attendees", slug=event.slug)
+    return render(
+        request,
+        "events/attendee_remove.html",
+        {"event": event, "registration": registration},
+    )
+
+
+@login_required
+def message_registrants(request, slug):
+    event = _managed_event(request, slug)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.event_message_registrants(
+            event=event, by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Your message was sent to %(count)d person.",
+                "Your message was sent to %(count)d people.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("events:attendees", slug=event.slug)
+    return render(
+        request,
+        "events/message.html",
+        {"event": event, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def outcomes(request, slug):
+    event = _managed_event(request, slug)
+    outcome = EventOutcome.objects.filter(event=event).first() or EventOutcome(event=event)
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    document_form = DocumentForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_save(
+                outcome=form.save(commit=False),
+                by=request.user,
+                publish=form.cleaned_data["publish"],
+            )
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+        else:
+            messages.success(request, _("The outcomes were saved."))
+            return redirect(event)
+    return render(
+        request,
+        "events/outcomes.html",
+        {
+            "event": event,
+            "form": form,
+            "document_form": document_form,
+            "documents": event.documents.all(),
+            "breakdown": services.attendance_breakdown(event),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request, slug):
+    event = _managed_event(request, slug)
+    form = DocumentForm(request.POST, request.FILES, instance=None)
+    if form.is_valid():
+        document = form.save(commit=False)
+        document.event = event
+        services.document_add(document=document, by=request.user)
+        messages.success(request, _("The document was added."))
+        return redirect("events:outcomes", slug=event.slug)
+    outcome = EventOutcome.objects.filter(event=event).first() or EventOutcome(event=event)
+    return render(
+        request,
+        "events/outcomes.html",
+        {
+            "event": event,
+            "form": OutcomeForm(instance=outcome),
+            "document_form": form,
+            "documents": event.documents.all(),
+            "breakdown": services.attendance_breakdown(event),
+        },
+        status=400,
+    )

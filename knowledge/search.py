@@ -1,0 +1,404 @@
+"""The portal's search: communities, events, projects, announcements, discussions and
+resources the user may see, in either language, ranked, with the matches highlighted.
+
+On PostgreSQL, full-text search with the `portal_en` and `portal_fr` configurations (English and
+French stemming after removing accents, see migration 0002): each text is indexed with the
+configuration of its language (member-written discussions, in either, with both), and the
+words typed are searched in both, so "exercice" finds "exercices" and "evenement" finds
+"événement". On SQLite (the embedded default) every word must appear in one of the fields, a
+trailing plural s or x ignored.
+
+Each kind of result comes from its own permission-filtered selector, so the search can never
+show what the pages would not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.urls import NoReverseMatch
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community
+from communities.selectors import communities_visible_to
+from events.selectors import events_visible_to
+from proposals.models import Project
+
+from .models import Post
+from .selectors import announcements_visible_to, resources_visible_to, threads_visible_to
+
+TYPES = {
+    "community": _("Communities"),
+    "event": _("Events"),
+    "project": _("Funded projects"),
+    "announcement": _("Announcements"),
+    "thread": _("Discussions"),
+    "resource": _("Resources"),
+}
+TYPE_LABELS = {
+    "community": _("Community"),
+    "event": _("Event"),
+    "project": _("Funded project"),
+    "announcement": _("Announcement"),
+    "thread": _("Discussion"),
+    "resource": _("Resource"),
+}
+PER_TYPE = 50
+START, STOP = "\x02", "\x03"
+CONFIGS = {"en": "portal_en", "fr": "portal_fr"}
+
+
+@dataclass
+class Hit:
+    type: str
+    title: SafeString
+    excerpt: SafeString
+    url: str | None
+    rank: float
+    obj: object = None
+    communities: list = field(default_factory=list)
+    # Set when the excerpt is in the other official language (the match was only there).
+    excerpt_language: str = ""
+
+    @property
+    def type_label(self):
+        return TYPE_LABELS[self.type]
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _marked(text: str | None) -> SafeString:
+    """Escape what the database returned, then turn its match markers into <mark>."""
+    text = escape(text or "")
+    return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+# --- Sources -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    type: str
+    # (field, weight, translated): translated fields are indexed per language as field_en and
+    # field_fr; the others (member text) with both configurations.
+    fields: list[tuple[str, str, bool]]
+    title: str
+    excerpt: str
+
+    def queryset(self, user):
+        raise NotImplementedError
+
+    def in_community(self, community) -> Q:
+        raise NotImplementedError
+
+    def url(self, obj) -> str | None:
+        try:
+            return obj.get_absolute_url()
+        except NoReverseMatch:
+            # The page of this kind is not installed yet: the result is listed without a link.
+            return None
+
+    def communities(self, obj) -> list:
+        return []
+
+
+class CommunitySource(Source):
+    def queryset(self, user):
+        return communities_visible_to(user).active()
+
+    def in_community(self, community):
+        return Q(pk=community.pk) | Q(parent=community)
+
+
+class EventSource(Source):
+    def queryset(self, user):
+        return events_visible_to(user).select_related("community")
+
+    def in_community(self, community):
+        return Q(community=community) | Q(co_hosts=community)
+
+    def communities(self, obj):
+        return [obj.community]
+
+
+class ProjectSource(Source):
+    def queryset(self, user):
+        # The register of funded projects is public.
+        return Project.objects.prefetch_related("communities")
+
+    def in_community(self, community):
+        return Q(communities=community)
+
+    def communities(self, obj):
+        return list(obj.communities.all())
+
+
+class AnnouncementSource(Source):
+    def queryset(self, user):
+        return announcements_visible_to(user)
+
+    def in_community(self, community):
+        return Q(communities=community)
+
+    def communities(self, obj):
+        return list(obj.communities.all())
+
+
+class ThreadSource(Source):
+    def queryset(self, user):
+        # The visible messages of each thread, as one text (PostgreSQL only).
+        return threads_visible_to(user).select_related("community")
+
+    def in_community(self, community):
+        return Q(community=community) | Q(shared_with=community)
+
+    def communities(self, obj):
+        return [obj.community]
+
+
+class ResourceSource(Source):
+    def queryset(self, user):
+        return resources_visible_to(user).select_related("folder__community")
+
+    def in_community(self, community):
+        return Q(folder__community=community)
+
+    def communities(self, obj):
+        return [obj.folder.community]
+
+
+SOURCES = {
+    "community": CommunitySource(
+        "community", [("name", "A", True), ("summary", "B", True)], "name", "summary"
+    ),
+    "event": EventSource(
+        "event",
+        [("title", "A", True), ("summary", "B", True), ("description", "C", True)],
+        "title",
+        "summary",
+    ),
+    "project": ProjectSource(
+        "project",
+        [("title", "A", True), ("summary", "B", True), ("outcomes", "C", True)],
+        "title",
+        "summary",
+    ),
+    "announcement": AnnouncementSource(
+        "announcement", [("title", "A", True), ("body", "B", True)], "title", "body"
+    ),
+    "thread": ThreadSource(
+        "thread", [("title", "A", False), ("messages", "B", False)], "title", "messages"
+    ),
+    "resource": ResourceSource(
+        "resource", [("title", "A", True), ("description", "B", True)], "title", "description"
+    ),
+}
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _messages_subquery():
+    from django.contrib.postgres.aggregates import StringAgg
+
+    return Subquery(
+        Post.objects.filter(thread=OuterRef("pk"), hidden_at__isnull=True)
+        .values("thread")
+        .annotate(text=StringAgg("body", delimiter="\n", output_field=TextField()))
+        .values("text")[:1],
+        output_field=TextField(),
+    )
+
+
+def _vector(source: Source):
+    vector = None
+    for name, weight, translated in source.fields:
+        if translated:
+            parts = [
+                SearchVector(f"{name}_en", config=CONFIGS["en"], weight=weight),
+                SearchVector(f"{name}_fr", config=CONFIGS["fr"], weight=weight),
+            ]
+        else:
+            parts = [
+                SearchVector(name, config=config, weight=weight) for config in CONFIGS.values()
+            ]
+        for part in parts:
+            vector = part if vector is None else vector + part
+    return vector
+
+
+def _query(q: str):
+    return SearchQuery(q, config=CONFIGS["en"], search_type="websearch") | SearchQuery(
+        q, config=CONFIGS["fr"], search_type="websearch"
+    )
+
+
+def _postgres_hits(source: Source, queryset, q: str) -> list[Hit]:
+    language = _language()
+    if source.type == "thread":
+        queryset = queryset.annotate(
+            messages=Coalesce(_messages_subquery(), Value(""), output_field=TextField())
+        )
+    query = _query(q)
+    vector = _vector(source)
+
+    other = "fr" if language == "en" else "en"
+
+    def field_name(name, lang=language):
+        translated = next(t for n, _w, t in source.fields if n == name)
+        return f"{name}_{lang}" if translated else name
+
+    def headline(name, lang=language, **extra):
+        expression = SearchHeadline(
+            Cast(F(field_name(name, lang)), TextField()),
+            query,
+            start_sel=START,
+            stop_sel=STOP,
+            config=CONFIGS[lang],
+            **extra,
+        )
+        expression.output_field = TextField()
+        return expression
+
+    highlights = {
+        "hl_title": headline(source.title, highlight_all=True),
+        "hl_excerpt": headline(source.excerpt, max_words=35, min_words=15),
+    }
+    if source.fields[0][2]:
+        # For a match in the other language's text only, that text becomes the excerpt.
+        highlights["hl_other_title"] = headline(source.title, other, highlight_all=True)
+        highlights["hl_other"] = headline(source.excerpt, other, max_words=35, min_words=15)
+    rows = (
+        queryset.annotate(search_rank=SearchRank(vector, query))
+        .filter(search_rank__gt=0)
+        .annotate(**highlights)
+        .order_by("-search_rank")[:PER_TYPE]
+    )
+    hits = []
+    for row in rows:
+        excerpt, excerpt_language = row.hl_excerpt, ""
+        if START not in (row.hl_title or "") + (excerpt or ""):
+            for candidate in (getattr(row, "hl_other_title", ""), getattr(row, "hl_other", "")):
+                if START in (candidate or ""):
+                    excerpt, excerpt_language = candidate, other
+                    break
+        hits.append(
+            Hit(
+                type=source.type,
+                title=_marked(row.hl_title),
+                excerpt=_marked(excerpt),
+                excerpt_language=excerpt_language,
+                url=source.url(row),
+                rank=float(row.search_rank),
+                obj=row,
+                communities=source.communities(row),
+            )
+        )
+    return hits
+
+
+# --- The simpler matching of the embedded default ----------------------------------------------
+
+
+def _words(q: str) -> list[str]:
+    words = [w for w in re.findall(r"\w+", q.lower()) if len(w) > 1]
+    # A crude plural folding: "exercices" also finds "exercice".
+    return [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words][:10]
+
+
+def _highlight(text: str, words: list[str], limit: int | None = None) -> SafeString:
+    text = text or ""
+    if limit and len(text) > limit:
+        first = min(
+            (m.start() for w in words if (m := re.search(re.escape(w), text, re.I))),
+            default=0,
+        )
+        start = max(0, first - limit // 3)
+        text = ("…" if start else "") + text[start : start + limit] + "…"
+    html = escape(text)
+    for word in words:
+        html = re.sub(f"({re.escape(escape(word))})", START + r"\1" + STOP, html, flags=re.I)
+    return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _simple_hits(source: Source, queryset, q: str) -> list[Hit]:
+    words = _words(q)
+    if not words:
+        return []
+    language = _language()
+    names = []
+    for name, _weight, translated in source.fields:
+        if source.type == "thread" and name == "messages":
+            names.append("posts__body")
+        elif translated:
+            names += [f"{name}_en", f"{name}_fr"]
+        else:
+            names.append(name)
+    for word in words:
+        condition = Q()
+        for name in names:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    hits = []
+    for row in queryset.distinct()[:PER_TYPE]:
+        title_field = f"{source.title}_{language}" if source.fields[0][2] else source.title
+        title = getattr(row, title_field, "") or ""
+        if source.type == "thread":
+            opening = row.posts.filter(is_opening=True).first()
+            excerpt = opening.body if opening else ""
+        else:
+            excerpt = getattr(row, f"{source.excerpt}_{language}", "") or ""
+        rank = sum(2 for w in words if w in title.lower()) + sum(
+            1 for w in words if w in excerpt.lower()
+        )
+        hits.append(
+            Hit(
+                type=source.type,
+                title=_highlight(title, words),
+                excerpt=_highlight(excerpt, words, limit=240),
+                url=source.url(row),
+                rank=float(rank),
+                obj=row,
+                communities=source.communities(row),
+            )
+        )
+    return hits
+
+
+# --- Entry point -------------------------------------------------------------------------------
+
+
+def search(user, q: str, *, types: list[str] | None = None, community: Community | None = None):
+    """Ranked hits for `q` among what `user` may see, optionally of some types only and about
+    one community. Returns (hits, counts per type)."""
+    q = (q or "").strip()[:200]
+    if not q:
+        return [], {}
+    postgres = connection.vendor == "postgresql"
+    hits: list[Hit] = []
+    counts = {}
+    for code, source in SOURCES.items():
+        if types and code not in types:
+            continue
+        queryset = source.queryset(user)
+        if community is not None:
+            queryset = queryset.filter(source.in_community(community))
+            if code != "community":
+                queryset = queryset.distinct()
+        found = (
+            _postgres_hits(source, queryset, q) if postgres else _simple_hits(source, queryset, q)
+        )
+        counts[code] = len(found)
+        hits += found
+    hits.sort(key=lambda hit: -hit.rank)
+    return hits, counts

@@ -1,0 +1,195 @@
+"""Every permission decision of the program: gaps, calls, proposals, projects.
+
+Community roles come from communities.policies (which ask django-guardian): members take part,
+leads and co-leads manage their own community only. Portfolio managers hold a global permission
+(`members.act_as_portfolio_manager`) and are assigned per community (Community.portfolio_managers)
+and per proposal (Proposal.portfolio_manager). Administrators are superusers.
+
+Where existence itself is private (a members-only community's gaps, someone else's proposal),
+views answer 404 when the `can_view_*` policy says no.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from communities.policies import (
+    can_manage_community,
+    can_participate,
+    can_view_community,
+    is_portfolio_manager,
+)
+
+if TYPE_CHECKING:
+    from communities.models import Community
+
+    from .models import CapabilityGap, Proposal, ProposalAttachment
+
+
+def _active(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_admin(user) -> bool:
+    return _active(user) and user.is_superuser
+
+
+def is_program_staff(user) -> bool:
+    """Administrators and portfolio managers: they publish calls, review proposals, export."""
+    return _active(user) and (user.is_superuser or is_portfolio_manager(user))
+
+
+# --- Gaps and priorities ----------------------------------------------------------------------
+
+
+def can_view_gaps(user, community: Community) -> bool:
+    """A community's register is as visible as the community itself (404 otherwise)."""
+    return can_view_community(user, community)
+
+
+def can_add_gap(user, community: Community) -> bool:
+    """Members, co-leads and leads describe new gaps; observers and outsiders only read."""
+    return can_participate(user, community)
+
+
+def can_edit_gap(user, gap: CapabilityGap) -> bool:
+    """Leads and co-leads of the gap's own community edit it (both languages, status, rank);
+    leads of another community have no power over it."""
+    return can_manage_community(user, gap.community)
+
+
+def can_order_gaps(user, community: Community) -> bool:
+    return can_manage_community(user, community)
+
+
+def can_discuss_gap(user, gap: CapabilityGap) -> bool:
+    """Members comment; portfolio managers and administrators join the discussion too."""
+    return can_participate(user, gap.community) or is_program_staff(user)
+
+
+def can_vote_gap(user, gap: CapabilityGap) -> bool:
+    """Members vote for the gaps of their community (one vote each)."""
+    return can_participate(user, gap.community)
+
+
+# --- Calls ------------------------------------------------------------------------------------
+
+
+def can_manage_calls(user) -> bool:
+    """Administrators and portfolio managers write and publish calls for proposals."""
+    return is_program_staff(user)
+
+
+def can_view_call(user, call) -> bool:
+    return call.is_published or can_manage_calls(user)
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+GOVERNMENT_SECTORS = ("federal", "provincial_territorial", "municipal", "indigenous")
+
+
+def acts_for_government(user) -> bool:
+    organization = getattr(user, "organization", None)
+    return organization is not None and organization.sector in GOVERNMENT_SECTORS
+
+
+def can_propose(user, call) -> bool:
+    """A signed-in member whose profile names a government organization drafts proposals for
+    a call that is open now. (The deadline is checked again at submission, with a message.)"""
+    return _active(user) and acts_for_government(user) and call.is_open()
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    """The proposer always; the program staff once it is submitted (a draft is its writer's
+    own business); nobody else (404 to others)."""
+    if not _active(user):
+        return False
+    if proposal.proposer_id == user.pk:
+        return True
+    return is_program_staff(user) and not proposal.is_draft
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    """Only the proposer, only while the proposal is a draft."""
+    return _active(user) and proposal.proposer_id == user.pk and proposal.is_draft
+
+
+def is_assigned_manager(user, proposal: Proposal) -> bool:
+    """The proposal's own portfolio manager, or, while none is assigned, any portfolio manager
+    of one of the communities it concerns."""
+    if not (_active(user) and is_portfolio_manager(user)):
+        return False
+    if proposal.portfolio_manager_id is not None:
+        return proposal.portfolio_manager_id == user.pk
+    return proposal.communities.filter(portfolio_managers=user).exists()
+
+
+def can_assign_manager(user, proposal: Proposal) -> bool:
+    return is_program_staff(user) and not proposal.is_draft
+
+
+# Who moves a proposal from one status to the next. "proposer": the member who wrote it;
+# "manager": its assigned portfolio manager (see is_assigned_manager) or an administrator;
+# "admin": administrators only (the funding decision).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("draft", "submitted"): "proposer",
+    ("draft", "withdrawn"): "proposer",
+    ("submitted", "withdrawn"): "proposer",
+    ("under_review", "withdrawn"): "proposer",
+    ("recommended", "withdrawn"): "proposer",
+    ("submitted", "under_review"): "manager",
+    ("under_review", "recommended"): "manager",
+    ("under_review", "not_funded"): "manager",
+    ("recommended", "funded"): "admin",
+    ("recommended", "not_funded"): "admin",
+}
+
+# A decision against the proposer's wishes, or their withdrawal, must be explained.
+COMMENT_REQUIRED = {"not_funded", "withdrawn"}
+
+
+def can_transition(user, proposal: Proposal, to_status: str) -> bool:
+    actor = TRANSITIONS.get((proposal.status, to_status))
+    if actor is None or not _active(user):
+        return False
+    if actor == "proposer":
+        return proposal.proposer_id == user.pk
+    if actor == "manager":
+        return user.is_superuser or is_assigned_manager(user, proposal)
+    return user.is_superuser
+
+
+def transitions_for(user, proposal: Proposal) -> list[str]:
+    """The statuses `user` may move `proposal` to now (submission has its own form)."""
+    return [
+        to
+        for (frm, to) in TRANSITIONS
+        if frm == proposal.status and to != "submitted" and can_transition(user, proposal, to)
+    ]
+
+
+def can_download_attachment(user, attachment: ProposalAttachment) -> bool:
+    return can_view_proposal(user, attachment.proposal)
+
+
+def can_delete_attachment(user, attachment: ProposalAttachment) -> bool:
+    return can_edit_proposal(user, attachment.proposal)
+
+
+# --- Dashboard and exports --------------------------------------------------------------------
+
+
+def can_view_dashboard(user) -> bool:
+    return is_program_staff(user)
+
+
+def can_export(user) -> bool:
+    """CSV exports of proposals and projects: administrators and portfolio managers."""
+    return is_program_staff(user)
+
+
+def can_view_project(user, project) -> bool:
+    """The register of funded projects is public (their members-only communities are not
+    named to outsiders: see selectors.project_communities_visible)."""
+    return True

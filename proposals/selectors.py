@@ -1,0 +1,253 @@
+"""Permission-filtered and multi-relation reads of the program, each in a fixed number of
+queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from communities.selectors import communities_visible_to
+
+from . import policies
+from .models import (
+    Call,
+    CapabilityGap,
+    GapComment,
+    GapVote,
+    Project,
+    ProjectOrganization,
+    Proposal,
+    ProposalTransition,
+)
+
+
+def gap_register(community, user, *, order: str = "rank", status: str = "", kind: str = ""):
+    """A community's gaps and priorities with their vote and comment counts and whether `user`
+    voted, ordered by the leads' rank (default) or by votes."""
+    gaps = (
+        CapabilityGap.objects.filter(community=community)
+        .select_related("community")
+        .annotate(
+            vote_count=Count("votes", distinct=True),
+            comment_count=Count("comments", distinct=True),
+        )
+    )
+    if user.is_authenticated:
+        gaps = gaps.annotate(voted=Exists(GapVote.objects.filter(gap=OuterRef("pk"), voter=user)))
+    if status:
+        gaps = gaps.filter(status=status)
+    if kind:
+        gaps = gaps.filter(kind=kind)
+    if order == "votes":
+        return gaps.order_by("-vote_count", "rank", "title")
+    return gaps.order_by("rank", "title")
+
+
+def gap_comments(gap) -> QuerySet[GapComment]:
+    return gap.comments.select_related("author__organization")
+
+
+def gaps_visible_to(user) -> QuerySet[CapabilityGap]:
+    return CapabilityGap.objects.filter(community__in=communities_visible_to(user).values("pk"))
+
+
+def calls_visible_to(user) -> QuerySet[Call]:
+    calls = Call.objects.all() if policies.can_manage_calls(user) else Call.objects.published()
+    return calls.annotate(project_count=Count("projects", distinct=True))
+
+
+def call_detail_relations(call, user) -> dict:
+    visible = communities_visible_to(user).values("pk")
+    return {
+        "communities": call.communities.filter(pk__in=visible),
+        "priorities": call.priorities.filter(community__in=visible).select_related("community"),
+        "projects": call.projects.all(),
+    }
+
+
+def proposals_of(user) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(proposer=user)
+        .select_related("call", "portfolio_manager")
+        .order_by("-updated_at")
+    )
+
+
+def proposal_detail(pk: int) -> Proposal:
+    return (
+        Proposal.objects.select_related(
+            "call", "lead_department", "proposer__organization", "portfolio_manager"
+        )
+        .prefetch_related(
+            "partners",
+            "communities",
+            Prefetch("gaps", queryset=CapabilityGap.objects.select_related("community")),
+            "attachments",
+            Prefetch("transitions", queryset=ProposalTransition.objects.select_related("by")),
+        )
+        .get(pk=pk)
+    )
+
+
+def proposals_for_staff(
+    user, *, status: str = "", community=None, call=None, mine: bool = False
+) -> QuerySet[Proposal]:
+    """Every proposal past the draft stage (drafts stay private to their writer)."""
+    proposals = (
+        Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+        .select_related("call", "lead_department", "proposer", "portfolio_manager")
+        .prefetch_related("communities")
+    )
+    if status:
+        proposals = proposals.filter(status=status)
+    if community is not None:
+        proposals = proposals.filter(communities=community)
+    if call is not None:
+        proposals = proposals.filter(call=call)
+    if mine:
+        proposals = proposals.filter(
+            Q(portfolio_manager=user)
+            | Q(portfolio_manager__isnull=True, communities__portfolio_managers=user)
+        )
+    return proposals.distinct().order_by("-submitted_at", "pk")
+
+
+ENDING_WITHIN_DAYS = 90
+
+
+def dashboard(user, *, community=None, call=None) -> dict:
+    """What needs a portfolio manager's attention: new submissions in their communities or
+    assigned to them, proposals waiting on them (under review, or recommended for an
+    administrator's decision), and active projects ending soon; with counts."""
+    mine = Q(portfolio_manager=user) | Q(
+        portfolio_manager__isnull=True, communities__portfolio_managers=user
+    )
+    base = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+    if community is not None:
+        base = base.filter(communities=community)
+    if call is not None:
+        base = base.filter(call=call)
+    if not user.is_superuser:
+        base = base.filter(mine)
+    base = base.select_related("call", "lead_department", "proposer", "portfolio_manager")
+    waiting_statuses = [Proposal.Status.UNDER_REVIEW]
+    if user.is_superuser:
+        waiting_statuses.append(Proposal.Status.RECOMMENDED)
+    new = base.filter(status=Proposal.Status.SUBMITTED).distinct().order_by("submitted_at")
+    waiting = base.filter(status__in=waiting_statuses).distinct().order_by("submitted_at")
+    today = timezone.localdate()
+    ending = Project.objects.filter(
+        status=Project.Status.ACTIVE,
+        end_date__isnull=False,
+        end_date__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS),
+    )
+    if community is not None:
+        ending = ending.filter(communities=community)
+    if not user.is_superuser:
+        ending = ending.filter(Q(portfolio_manager=user) | Q(communities__portfolio_managers=user))
+    ending = ending.distinct().order_by("end_date")
+    # Submitted to communities that have no portfolio manager: every manager sees them, so
+    # that none falls through the cracks until someone assigns it.
+    unassigned = (
+        Proposal.objects.exclude(status__in=CLOSED_STATUSES)
+        .filter(portfolio_manager__isnull=True)
+        .exclude(communities__portfolio_managers__isnull=False)
+    )
+    if community is not None:
+        unassigned = unassigned.filter(communities=community)
+    if call is not None:
+        unassigned = unassigned.filter(call=call)
+    unassigned = (
+        unassigned.select_related("call", "lead_department", "proposer", "portfolio_manager")
+        .distinct()
+        .order_by("submitted_at")
+    )
+    new, waiting, ending = list(new), list(waiting), list(ending)
+    unassigned = list(unassigned)
+    return {
+        "new": new,
+        "waiting": waiting,
+        "ending": ending,
+        "unassigned": unassigned,
+        "counts": {
+            "new": len(new),
+            "waiting": len(waiting),
+            "ending": len(ending),
+            "unassigned": len(unassigned),
+        },
+    }
+
+
+CLOSED_STATUSES = (
+    Proposal.Status.DRAFT,
+    Proposal.Status.FUNDED,
+    Proposal.Status.NOT_FUNDED,
+    Proposal.Status.WITHDRAWN,
+)
+
+
+def _org_links():
+    return ProjectOrganization.objects.select_related("organization")
+
+
+def project_register(
+    *, q: str = "", year=None, status: str = "", community=None, organization=None
+) -> QuerySet[Project]:
+    projects = Project.objects.prefetch_related(
+        Prefetch("organization_links", queryset=_org_links()), "communities"
+    )
+    for word in q.split():
+        projects = projects.filter(
+            Q(title_en__icontains=word)
+            | Q(title_fr__icontains=word)
+            | Q(summary_en__icontains=word)
+            | Q(summary_fr__icontains=word)
+        )
+    if year:
+        projects = projects.filter(year=year)
+    if status:
+        projects = projects.filter(status=status)
+    if community is not None:
+        projects = projects.filter(communities=community)
+    if organization is not None:
+        projects = projects.filter(organizations=organization)
+    return projects.distinct().order_by("-year", "title")
+
+
+def project_detail(slug: str, user) -> tuple[Project, dict]:
+    from events.selectors import events_visible_to
+
+    project = (
+        Project.objects.select_related("call", "portfolio_manager")
+        .prefetch_related(Prefetch("organization_links", queryset=_org_links()))
+        .get(slug=slug)
+    )
+    visible = communities_visible_to(user).values("pk")
+    relations = {
+        "communities": project.communities.filter(pk__in=visible),
+        "gaps": project.gaps.filter(community__in=visible).select_related("community"),
+        "events": events_visible_to(user).filter(projects=project).order_by("start"),
+        "leads": [
+            link.organization
+            for link in project.organization_links.all()
+            if link.role == ProjectOrganization.Role.LEAD
+        ],
+        "partners": [
+            link.organization
+            for link in project.organization_links.all()
+            if link.role == ProjectOrganization.Role.PARTNER
+        ],
+    }
+    return project, relations
+
+
+def community_program(community, user) -> dict:
+    """The context of templates/proposals/_community_program.html for a community page."""
+    return {
+        "community": community,
+        "gaps": list(CapabilityGap.objects.filter(community=community).select_related("community")),
+        "projects": list(Project.objects.filter(communities=community)),
+        "can_manage_gaps": policies.can_order_gaps(user, community),
+    }

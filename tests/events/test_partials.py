@@ -1,0 +1,107 @@
+"""The partials the community page and the home page include."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from communities.models import Community
+from events import services
+from events.models import Event, EventOutcome
+from events.selectors import (
+    community_past_events,
+    community_upcoming_events,
+    upcoming_events_for_home,
+)
+from tests.communities.factories import CommunityFactory, make_member
+from tests.events.factories import EventFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_community_partial_links_events_and_offers_new_event_to_managers():
+    community = CommunityFactory()
+    event = EventFactory(community=community)
+    co_hosted = EventFactory()
+    co_hosted.co_hosts.add(community)
+    events = community_upcoming_events(UserFactory(), community)
+
+    html = render_to_string(
+        "events/_community_events.html",
+        {"community": community, "events": events, "can_create": True},
+    )
+
+    assert f'href="{event.get_absolute_url()}"' in html
+    assert f'href="{co_hosted.get_absolute_url()}"' in html
+    assert f"/events/new/{community.slug}/" in html
+    past = EventFactory(
+        community=community,
+        start=timezone.now() - datetime.timedelta(days=5),
+        end=timezone.now() - datetime.timedelta(days=5) + datetime.timedelta(hours=2),
+    )
+    EventOutcome.objects.create(
+        event=past, summary_en="s", summary_fr="s", published_at=timezone.now()
+    )
+    with translation.override("fr"):
+        html = render_to_string(
+            "events/_community_events.html",
+            {
+                "community": community,
+                "events": events,
+                "past_events": community_past_events(UserFactory(), community),
+                "can_create": False,
+            },
+        )
+    assert f'href="/fr/events/{past.slug}/"' in html
+    assert "Résultats publiés" in html
+    no_button = render_to_string(
+        "events/_community_events.html",
+        {"community": community, "events": events, "can_create": False},
+    )
+    assert "/events/new/" not in no_button
+
+
+def test_home_partial_lists_my_communities_events_with_my_status_in_french(
+    django_assert_max_num_queries,
+):
+    mine = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    member = UserFactory()
+    make_member(mine, member)
+    registered = EventFactory(community=mine, title_fr="Réunion trimestrielle")
+    EventFactory(community=mine, status=Event.Status.DRAFT, title_fr="Brouillon")
+    EventFactory(
+        community=mine,
+        start=timezone.now() - datetime.timedelta(days=3),
+        end=timezone.now() - datetime.timedelta(days=3) + datetime.timedelta(hours=1),
+        title_fr="Passé",
+    )
+    EventFactory(title_fr="Ailleurs")  # another community's event
+    services.event_register(event=registered, user=member)
+
+    with django_assert_max_num_queries(4):
+        events = upcoming_events_for_home(member)
+    with translation.override("fr"):
+        html = render_to_string("events/_home_events.html", {"events": events, "user": member})
+
+    assert "Réunion trimestrielle" in html
+    assert "Vous êtes inscrit" in html
+    assert "Événements à venir de mes communautés" in html
+    for absent in ("Brouillon", "Passé", "Ailleurs"):
+        assert absent not in html
+
+
+def test_home_partial_for_visitors_lists_public_events_only():
+    public = EventFactory(visibility=Event.Visibility.PUBLIC, title_en="Open webinar")
+    EventFactory(visibility=Event.Visibility.MEMBERS, title_en="Members meeting")
+    from django.contrib.auth.models import AnonymousUser
+
+    visitor = AnonymousUser()
+    html = render_to_string(
+        "events/_home_events.html",
+        {"events": upcoming_events_for_home(visitor), "user": visitor},
+    )
+
+    assert public.title_en in html
+    assert "Members meeting" not in html

@@ -1,0 +1,113 @@
+"""Reminders go through one Celery beat task that scans for what is due, with a frozen clock."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from events import services, tasks
+from events.models import Event, EventReminder
+from tests.communities.factories import CommunityFactory, make_member
+from tests.events.factories import EventFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+START = datetime.datetime(2027, 2, 23, 19, 30, tzinfo=datetime.UTC)  # 2:30 p.m. in Ottawa
+
+
+def test_the_reminder_task_is_scheduled_by_celery_beat():
+    entry = settings.CELERY_BEAT_SCHEDULE["events-reminders"]
+
+    assert entry["task"] == tasks.event_reminders_send_due_task.name
+    assert entry["schedule"] <= 5 * 60
+
+
+@pytest.fixture
+def registered_event(django_capture_on_commit_callbacks):
+    community = CommunityFactory()
+    with time_machine.travel(START - datetime.timedelta(days=10), tick=False):
+        event = EventFactory(
+            community=community, start=START, end=START + datetime.timedelta(hours=2)
+        )
+        en, fr = UserFactory(preferred_language="en"), UserFactory(preferred_language="fr")
+        for person in (en, fr):
+            make_member(community, person)
+            services.event_register(event=event, user=person)
+    return event, en, fr
+
+
+def _tick(at, callbacks):
+    with time_machine.travel(at, tick=False), callbacks(execute=True):
+        return tasks.event_reminders_send_due_task.apply().get()
+
+
+def test_each_reminder_goes_once_at_its_time_in_each_language(
+    registered_event, mailoutbox, django_capture_on_commit_callbacks
+):
+    event, en, fr = registered_event
+    mailoutbox.clear()
+
+    assert _tick(START - datetime.timedelta(hours=49), django_capture_on_commit_callbacks) == 0
+    assert mailoutbox == []
+
+    assert _tick(START - datetime.timedelta(hours=47), django_capture_on_commit_callbacks) == 1
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert by_address[en.email].subject == f"Reminder: {event.title_en}"
+    assert "Tuesday, 23 February 2027, 2:30 p.m. to 4:30 p.m. (EST)" in by_address[en.email].body
+    assert by_address[fr.email].subject == f"Rappel\xa0: {event.title_fr}"
+    assert (
+        "mardi 23 février 2027, de 14\xa0h\xa030 à 16\xa0h\xa030 (HNE)" in by_address[fr.email].body
+    )
+
+    # The next beat ticks (and a tick delivered twice) send nothing more.
+    assert _tick(START - datetime.timedelta(hours=46), django_capture_on_commit_callbacks) == 0
+    assert _tick(START - datetime.timedelta(hours=46), django_capture_on_commit_callbacks) == 0
+    assert len(mailoutbox) == 2
+
+    assert _tick(START - datetime.timedelta(minutes=90), django_capture_on_commit_callbacks) == 1
+    assert len(mailoutbox) == 4
+    assert _tick(START + datetime.timedelta(minutes=5), django_capture_on_commit_callbacks) == 0
+    assert len(mailoutbox) == 4
+
+
+def test_an_event_published_late_sends_only_the_closest_reminder(
+    registered_event, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+
+    assert _tick(START - datetime.timedelta(hours=1), django_capture_on_commit_callbacks) == 1
+
+    assert len(mailoutbox) == 2
+    assert EventReminder.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_cancelled_event_sends_no_reminder(
+    registered_event, mailoutbox, django_capture_on_commit_callbacks
+):
+    event, _en, _fr = registered_event
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    mailoutbox.clear()
+
+    assert _tick(START - datetime.timedelta(hours=1), django_capture_on_commit_callbacks) == 0
+    assert mailoutbox == []
+
+
+def test_a_new_start_time_rearms_the_reminders(
+    registered_event, mailoutbox, django_capture_on_commit_callbacks
+):
+    event, _en, _fr = registered_event
+    lead = UserFactory()
+    from communities.models import Membership
+
+    make_member(event.community, lead, role=Membership.Role.LEAD)
+    _tick(START - datetime.timedelta(hours=47), django_capture_on_commit_callbacks)
+    later = START + datetime.timedelta(days=7)
+    with time_machine.travel(START - datetime.timedelta(hours=40), tick=False):
+        event.refresh_from_db()
+        event.start, event.end = later, later + datetime.timedelta(hours=2)
+        services.event_update(event=event, by=lead)
+    mailoutbox.clear()
+
+    assert _tick(later - datetime.timedelta(hours=47), django_capture_on_commit_callbacks) == 1
+    assert len(mailoutbox) == 2

@@ -1,0 +1,404 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from communities.models import Community, Membership
+from events import services
+from events.models import Event, Registration
+from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.events.factories import EventFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(lang, name, *args):
+    with translation.override(lang):
+        return reverse(name, args=args)
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(name_en="Border Security", name_fr="Sécurité frontalière")
+
+
+@pytest.fixture
+def lead(community):
+    user = UserFactory(verified=True)
+    make_member(community, user, role=Membership.Role.LEAD)
+    return user
+
+
+def _form_data(**overrides):
+    data = {
+        "title_en": "Tabletop exercise",
+        "title_fr": "Exercice sur table",
+        "event_type": Event.Type.EXERCISE,
+        "format": Event.Format.HYBRID,
+        "summary_en": "A cross-border flooding scenario.",
+        "summary_fr": "Un scénario d'inondation transfrontalière.",
+        "time_zone": "America/Toronto",
+        "start": "2027-02-23T14:30",
+        "end": "2027-02-23T16:00",
+        "venue_en": "Room 200",
+        "venue_fr": "Salle 200",
+        "city": "Ottawa",
+        "virtual_link": "https://teams.example.ca/meet/42",
+        "capacity_in_person": "1",
+        "capacity_virtual": "",
+        "visibility": Event.Visibility.MEMBERS,
+        "reminder_hours": "48, 2",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("lang", "when", "saved"),
+    [
+        (
+            "en",
+            "Tuesday, 23 February 2027, 2:30 p.m. to 4 p.m. (EST)",
+            "The event was saved as a draft.",
+        ),
+        (
+            "fr",
+            "mardi 23 février 2027, de 14\xa0h\xa030 à 16\xa0h (HNE)",
+            "L’événement a été enregistré comme ébauche.",
+        ),
+    ],
+)
+def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
+    client, community, lead, lang, when, saved
+):
+    client.force_login(lead)
+    response = client.post(url(lang, "events:create", community.slug), _form_data(), follow=True)
+    assert saved in page(response)
+    event = Event.objects.get()
+    # The wall-clock time typed is read in the event's zone, not the server's.
+    assert event.start == datetime.datetime(2027, 2, 23, 19, 30, tzinfo=datetime.UTC)
+    assert event.status == Event.Status.DRAFT
+    assert when in page(response)
+
+    # The draft does not exist for members until published.
+    member, other = UserFactory(verified=True), UserFactory(verified=True)
+    make_member(community, member)
+    make_member(community, other)
+    client.force_login(member)
+    assert client.get(url(lang, "events:detail", event.slug)).status_code == 404
+
+    client.force_login(lead)
+    client.post(url(lang, "events:publish", event.slug))
+
+    client.force_login(member)
+    response = client.post(
+        url(lang, "events:register", event.slug), {"mode": "in_person"}, follow=True
+    )
+    expected = {"en": "You are registered", "fr": "Vous êtes inscrit"}[lang]
+    assert expected in page(response)
+    # Registered: the meeting link is shown.
+    assert "https://teams.example.ca/meet/42" in page(response)
+
+    client.force_login(other)
+    detail = page(client.get(url(lang, "events:detail", event.slug)))
+    assert "https://teams.example.ca/meet/42" not in detail
+    response = client.post(
+        url(lang, "events:register", event.slug), {"mode": "in_person"}, follow=True
+    )
+    expected = {"en": "you are on the waitlist", "fr": "vous êtes sur la liste d’attente"}[lang]
+    assert expected in page(response)
+    assert {"en": "position 1", "fr": "position 1"}[lang] in page(response)
+
+
+def test_edit_shows_local_times_and_saves_changes(client, community, lead):
+    client.force_login(lead)
+    client.post(url("en", "events:create", community.slug), _form_data())
+    event = Event.objects.get()
+
+    form_page = page(client.get(url("en", "events:edit", event.slug)))
+    assert 'value="2027-02-23T14:30"' in form_page
+
+    response = client.post(
+        url("en", "events:edit", event.slug),
+        _form_data(start="2027-02-23T15:00", time_zone="America/Vancouver"),
+        follow=True,
+    )
+    assert "The event was updated." in page(response)
+    event.refresh_from_db()
+    assert event.start == datetime.datetime(2027, 2, 23, 23, 0, tzinfo=datetime.UTC)
+    assert "(PST)" in page(response)
+
+
+def test_form_errors_are_shown_next_to_fields_and_in_a_summary(client, community, lead):
+    client.force_login(lead)
+
+    response = client.post(
+        url("fr", "events:create", community.slug),
+        _form_data(end="2027-02-23T13:00", virtual_link="", title_fr=""),
+    )
+
+    assert response.status_code == 400
+    text = page(response)
+    assert "error-summary" in text
+    assert "L’événement doit se terminer après son début." in text
+    assert 'aria-invalid="true"' in text
+
+
+def test_members_cannot_create_edit_or_see_the_attendee_list(client, community):
+    member = UserFactory(verified=True)
+    make_member(community, member)
+    event = EventFactory(community=community)
+    client.force_login(member)
+
+    assert client.get(url("en", "events:create", community.slug)).status_code == 403
+    assert client.get(url("en", "events:edit", event.slug)).status_code == 403
+    assert client.get(url("en", "events:attendees", event.slug)).status_code == 403
+    assert client.get(url("en", "events:attendees_csv", event.slug)).status_code == 403
+    assert client.post(url("en", "events:cancel", event.slug)).status_code == 403
+    assert client.post(url("en", "events:copy", event.slug)).status_code == 403
+    assert client.get(url("en", "events:register", event.slug)).status_code == 405
+
+
+def test_events_of_private_communities_do_not_exist_for_outsiders(client):
+    private = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    event = EventFactory(community=private, visibility=Event.Visibility.MEMBERS)
+    client.force_login(UserFactory(verified=True))
+
+    assert client.get(url("en", "events:detail", event.slug)).status_code == 404
+    assert client.post(url("en", "events:register", event.slug)).status_code == 404
+    assert client.get(url("en", "events:ics", event.slug)).status_code == 404
+    assert client.get(url("en", "events:attendees", event.slug)).status_code == 404
+    assert event.title_en not in page(client.get(url("en", "events:list")))
+
+
+def test_cancelling_a_registration_promotes_the_waitlist(client, community):
+    event = EventFactory(community=community, capacity_in_person=1)
+    holder, waiting = UserFactory(verified=True), UserFactory(verified=True)
+    for person in (holder, waiting):
+        make_member(community, person)
+        services.event_register(event=event, user=person)
+    client.force_login(holder)
+
+    response = client.post(url("fr", "events:unregister", event.slug), follow=True)
+
+    assert "Votre inscription a été annulée." in page(response)
+    assert Registration.objects.get(user=waiting).state == Registration.State.CONFIRMED
+
+
+def test_attendee_list_csv_and_attendance(client, community, lead):
+    organization = OrganizationFactory(name_en="=Health Canada")
+    event = EventFactory(community=community, capacity_in_person=1)
+    people = [UserFactory(verified=True, organization=organization) for _ in range(3)]
+    for person in people:
+        make_member(community, person)
+        services.event_register(event=event, user=person)
+    client.force_login(lead)
+
+    text = page(client.get(url("en", "events:attendees", event.slug)))
+    assert "Waitlist (2)" in text
+    assert text.index(people[1].last_name) < text.index(people[2].last_name)
+
+    response = client.get(url("en", "events:attendees_csv", event.slug))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Last name", "First name", "Email address"]
+    assert [row[5] for row in rows[1:]] == ["Confirmed", "Waitlisted", "Waitlisted"]
+    assert [row[6] for row in rows[1:]] == ["", "1", "2"]
+    assert rows[1][3] == "'=Health Canada"  # no formula runs in a spreadsheet
+
+    # Attendance: refused before the start, then recorded.
+    confirmed = Registration.objects.get(user=people[0])
+    response = client.post(
+        url("en", "events:attendance", event.slug), {"attended": [confirmed.pk]}, follow=True
+    )
+    assert "Attendance can be recorded once the event has started." in page(response)
+    Event.objects.filter(pk=event.pk).update(
+        start=timezone.now() - datetime.timedelta(hours=1),
+        end=timezone.now() + datetime.timedelta(hours=1),
+    )
+    response = client.post(
+        url("en", "events:attendance", event.slug), {"attended": [confirmed.pk]}, follow=True
+    )
+    assert "Attendance saved: 1 person attended." in page(response)
+    confirmed.refresh_from_db()
+    assert confirmed.state == Registration.State.ATTENDED
+
+
+def test_lead_messages_the_registrants(
+    client, community, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    event = EventFactory(community=community)
+    member = UserFactory(verified=True, preferred_language="fr")
+    make_member(community, member)
+    services.event_register(event=event, user=member)
+    mailoutbox.clear()
+    client.force_login(lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("en", "events:message", event.slug),
+            {"audience": "all", "subject": "Parking", "body": "Use the east entrance."},
+            follow=True,
+        )
+
+    assert "Your message was sent to 1 person." in page(response)
+    (message,) = mailoutbox
+    assert message.to == [member.email]
+    assert message.subject == f"Parking ({event.title_fr})"
+    assert "Use the east entrance." in message.body
+
+
+def test_lead_cancels_and_copies(client, community, lead):
+    event = EventFactory(community=community)
+    client.force_login(lead)
+
+    assert "Cancel the event" in page(client.get(url("en", "events:cancel", event.slug)))
+    response = client.post(url("en", "events:cancel", event.slug), follow=True)
+    assert "This event was cancelled." in page(response)
+
+    response = client.post(url("en", "events:copy", event.slug), follow=True)
+    copy = Event.objects.exclude(pk=event.pk).get()
+    assert copy.status == Event.Status.DRAFT
+    assert response.redirect_chain[-1][0] == url("en", "events:edit", copy.slug)
+
+
+def test_outcomes_are_recorded_and_published_with_attendance(client, community, lead):
+    event = EventFactory(
+        community=community,
+        start=timezone.now() - datetime.timedelta(days=2),
+        end=timezone.now() - datetime.timedelta(days=2) + datetime.timedelta(hours=2),
+    )
+    member = UserFactory(verified=True, organization=OrganizationFactory(name_en="CBSA"))
+    make_member(community, member)
+    Registration.objects.create(event=event, user=member, state=Registration.State.ATTENDED)
+    client.force_login(lead)
+
+    response = client.post(
+        url("en", "events:outcomes", event.slug),
+        {
+            "summary_en": "We tested the plan.",
+            "summary_fr": "Nous avons mis le plan à l'épreuve.",
+            "key_takeaways_en": "Radio gaps.",
+            "publish": "on",
+        },
+        follow=True,
+    )
+
+    text = page(response)
+    assert "We tested the plan." in text
+    assert "Attendance by organization" in text and "CBSA" in text
+    event.refresh_from_db()
+    assert event.status == Event.Status.COMPLETED
+    client.force_login(member)
+    assert "Radio gaps." in page(client.get(url("en", "events:detail", event.slug)))
+
+
+def test_list_filters_and_shows_my_status_in_a_fixed_number_of_queries(
+    client, community, django_assert_max_num_queries
+):
+    other = CommunityFactory()
+    member = UserFactory(verified=True)
+    make_member(community, member)
+    for _ in range(8):
+        event = EventFactory(community=community, event_type=Event.Type.MEETING)
+        event.co_hosts.add(other)
+        services.event_register(event=event, user=member)
+    EventFactory(community=other, event_type=Event.Type.CONFERENCE, title_en="Annual conference")
+    client.force_login(member)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(url("en", "events:list"))
+    text = page(response)
+    assert "9 events found." in text
+    assert text.count("You are registered") == 8
+
+    response = client.get(url("en", "events:list"), {"type": Event.Type.CONFERENCE})
+    assert "1 event found." in page(response) and "Annual conference" in page(response)
+    response = client.get(url("en", "events:list"), {"community": other.pk})
+    assert "9 events found." in page(response)  # co-hosted events count for the co-host
+
+
+def test_month_calendar_places_events_on_their_days(
+    client, community, django_assert_max_num_queries
+):
+    start = datetime.datetime(2027, 2, 23, 19, 30, tzinfo=datetime.UTC)
+    for i in range(6):
+        EventFactory(
+            community=community,
+            visibility=Event.Visibility.PUBLIC,
+            start=start + datetime.timedelta(days=i),
+            end=start + datetime.timedelta(days=i, hours=2),
+            title_en=f"Session {i}",
+            title_fr=f"Séance {i}",
+        )
+
+    with django_assert_max_num_queries(8):
+        response = client.get(url("fr", "events:calendar"), {"month": "2027-02"})
+
+    text = page(response)
+    assert "Événements de février 2027" in text
+    assert "Séance 5" in text  # 28 February
+    response = client.get(url("en", "events:calendar"), {"month": "2027-03"})
+    assert "Session 0" not in page(response)
+
+
+def test_lead_cancels_a_registration_and_the_waitlist_moves_up(client, community, lead):
+    event = EventFactory(community=community, capacity_in_person=1)
+    holder, waiting = UserFactory(verified=True), UserFactory(verified=True)
+    for person in (holder, waiting):
+        make_member(community, person)
+        services.event_register(event=event, user=person)
+    seat = Registration.objects.get(user=holder)
+    client.force_login(lead)
+
+    confirm = page(client.get(url("fr", "events:attendee_remove", event.slug, seat.pk)))
+    assert "Annuler l’inscription" in confirm
+    response = client.post(url("en", "events:attendee_remove", event.slug, seat.pk), follow=True)
+
+    assert "was cancelled" in page(response)
+    assert Registration.objects.get(user=waiting).state == Registration.State.CONFIRMED
+    client.force_login(holder)
+    assert client.post(url("en", "events:attendee_remove", event.slug, seat.pk)).status_code == 403
+
+
+def test_only_my_communities_filter(client, community):
+    other = CommunityFactory()
+    member = UserFactory(verified=True)
+    make_member(community, member)
+    EventFactory(community=community, title_en="Ours")
+    EventFactory(community=other, title_en="Theirs")
+    client.force_login(member)
+
+    text = page(client.get(url("en", "events:list"), {"mine": "on"}))
+
+    assert "Ours" in text and "Theirs" not in text
+
+
+def test_event_page_runs_a_fixed_number_of_queries(
+    client, community, lead, django_assert_max_num_queries
+):
+    event = EventFactory(
+        community=community,
+        format=Event.Format.HYBRID,
+        virtual_link="https://teams.example.ca/meet/1",
+        capacity_in_person=3,
+    )
+    for _ in range(3):
+        event.co_hosts.add(CommunityFactory())
+    for _ in range(5):
+        person = UserFactory()
+        make_member(community, person)
+        services.event_register(event=event, user=person, mode="virtual")
+    client.force_login(lead)
+
+    with django_assert_max_num_queries(21):
+        response = client.get(url("en", "events:detail", event.slug))
+
+    assert "3 seats left of 3" in page(response)

@@ -1,0 +1,588 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from communities.models import Community, Membership
+from proposals import selectors
+from proposals.models import CapabilityGap, Project, ProjectOrganization, Proposal
+from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.members.factories import UserFactory
+from tests.proposals.factories import (
+    CallFactory,
+    GapFactory,
+    ProjectFactory,
+    ProposalFactory,
+    government_member,
+    portfolio_manager,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+
+
+def url(lang, name, *args):
+    with translation.override(lang):
+        return reverse(name, args=args)
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- Gap register -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "texts"),
+    [
+        (
+            "en",
+            {
+                "new": "Describe a new gap or priority",
+                "en_label": "Title in English",
+                "fr_label": "Title in French",
+                "added": "The gap was added to the register.",
+                "voted": "Your vote was counted.",
+                "posted": "Your comment was posted.",
+            },
+        ),
+        (
+            "fr",
+            {
+                "new": "Décrire une nouvelle lacune ou priorité",
+                "en_label": "Titre en anglais",
+                "fr_label": "Titre en français",
+                "added": "La lacune a été ajoutée au registre.",
+                "voted": "Votre vote a été compté.",
+                "posted": "Votre commentaire a été publié.",
+            },
+        ),
+    ],
+)
+def test_lead_records_a_gap_in_both_languages_members_vote_and_discuss(lang, texts):
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    lead = make_member(community, UserFactory(verified=True), Membership.Role.LEAD).user
+    member = make_member(community, UserFactory(verified=True)).user
+    lead_client = signed_in(lead)
+
+    register = page(lead_client.get(url(lang, "proposals:gap_list", community.slug)))
+    assert texts["new"] in register
+    form = page(lead_client.get(url(lang, "proposals:gap_create", community.slug)))
+    # the two languages sit side by side, each tagged with its language
+    pair = form.split('<div class="bilingual-pair">')[1]
+    assert texts["en_label"] in pair and texts["fr_label"] in pair
+    assert 'lang="fr"' in pair
+
+    response = lead_client.post(
+        url(lang, "proposals:gap_create", community.slug),
+        {
+            "kind": "capability_gap",
+            "title_en": "Detection of fentanyl analogues",
+            "title_fr": "Détection des analogues du fentanyl",
+            "description_en": "Field tests miss new analogues.",
+            "description_fr": "Les tests sur le terrain ratent les nouveaux analogues.",
+            "status": "prioritized",
+            "rank": "1",
+        },
+        follow=True,
+    )
+    assert texts["added"] in page(response)
+    gap = CapabilityGap.objects.get(community=community)
+    assert (gap.status, gap.rank, gap.title_fr) == (
+        "prioritized",
+        1,
+        "Détection des analogues du fentanyl",
+    )
+    shown_title = {"en": gap.title_en, "fr": gap.title_fr}[lang]
+    assert shown_title in page(response)
+
+    member_client = signed_in(member)
+    response = member_client.post(
+        url(lang, "proposals:gap_vote", community.slug, gap.slug), follow=True
+    )
+    assert texts["voted"] in page(response)
+    response = member_client.post(
+        url(lang, "proposals:gap_comment", community.slug, gap.slug),
+        {"text": "Our lab sees this weekly."},
+        follow=True,
+    )
+    assert texts["posted"] in page(response)
+    assert "Our lab sees this weekly." in page(response)
+    assert gap.votes.count() == 1
+
+
+def test_members_only_gaps_do_not_exist_for_outsiders():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    gap = GapFactory(community=community)
+    outsider = signed_in(UserFactory(verified=True))
+    for name, args in [
+        ("proposals:gap_list", [community.slug]),
+        ("proposals:gap_detail", [community.slug, gap.slug]),
+        ("proposals:gap_edit", [community.slug, gap.slug]),
+    ]:
+        assert outsider.get(url("en", name, *args)).status_code == 404
+        assert Client().get(url("en", name, *args)).status_code in (302, 404)
+    assert Client().get(url("en", "proposals:gap_list", community.slug)).status_code == 404
+    assert (
+        outsider.post(url("en", "proposals:gap_vote", community.slug, gap.slug)).status_code == 404
+    )
+
+
+def test_a_member_may_not_edit_and_a_lead_elsewhere_has_no_power():
+    gap = GapFactory(community=CommunityFactory())
+    member = make_member(gap.community, UserFactory()).user
+    other_lead = make_member(CommunityFactory(), UserFactory(), Membership.Role.LEAD).user
+    edit = url("en", "proposals:gap_edit", gap.community.slug, gap.slug)
+    assert signed_in(member).get(edit).status_code == 403
+    response = signed_in(other_lead).post(
+        edit, {"title_en": "Hijacked", "title_fr": "Piraté", "kind": "risk", "status": "closed"}
+    )
+    assert response.status_code == 403
+    gap.refresh_from_db()
+    assert gap.title_en != "Hijacked"
+    # and an observer cannot vote or add
+    observer = make_member(gap.community, UserFactory(), Membership.Role.OBSERVER).user
+    client = signed_in(observer)
+    assert (
+        client.post(url("en", "proposals:gap_vote", gap.community.slug, gap.slug)).status_code
+        == 403
+    )
+    assert client.get(url("en", "proposals:gap_create", gap.community.slug)).status_code == 403
+
+
+def test_the_gap_form_shows_missing_french_next_to_the_field():
+    community = CommunityFactory()
+    lead = make_member(community, UserFactory(), Membership.Role.LEAD).user
+    response = signed_in(lead).post(
+        url("en", "proposals:gap_create", community.slug),
+        {"kind": "risk", "title_en": "Only English"},
+    )
+    assert response.status_code == 400
+    html = page(response)
+    assert "error-summary" in html
+    assert 'id="id_title_fr_errors"' in html
+
+
+def test_gap_register_ordered_by_votes_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    community = CommunityFactory()
+    member = make_member(community, UserFactory()).user
+    gaps = [GapFactory(community=community, rank=n) for n in range(1, 21)]
+    voters = [make_member(community, UserFactory()).user for _ in range(2)]
+    for voter in voters:
+        gaps[-1].votes.create(voter=voter)
+    client = signed_in(member)
+    # the policies' permission look-ups are a fixed cost; the rows add none
+    with django_assert_max_num_queries(16):
+        response = client.get(url("en", "proposals:gap_list", community.slug) + "?order=votes")
+    html = page(response)
+    assert html.index(gaps[-1].title_en) < html.index(gaps[0].title_en)
+
+
+# --- Calls --------------------------------------------------------------------------------------
+
+
+def test_a_portfolio_manager_writes_and_publishes_a_call_members_cannot():
+    pm = portfolio_manager()
+    gap = GapFactory()
+    client = signed_in(pm)
+    response = client.post(
+        url("en", "proposals:call_create"),
+        {
+            "title_en": "2027 Call for Proposals",
+            "title_fr": "Appel de propositions 2027",
+            "description_en": "Sourcing solutions.",
+            "description_fr": "Trouver des solutions.",
+            "year": "2027",
+            "opens_at": "2027-01-15T12:00",
+            "closes_at": "2027-03-01T14:00",
+            "communities": [gap.community.pk],
+            "priorities": [gap.pk],
+        },
+        follow=True,
+    )
+    assert "The call was saved." in page(response)
+    assert "Not published" in page(response)
+    call = gap.calls.get()
+    assert Client().get(call.get_absolute_url()).status_code == 404
+    client.post(url("en", "proposals:call_publish", call.slug))
+    response = Client().get(url("fr", "proposals:call_detail", call.slug))
+    assert "Appel de propositions 2027" in page(response)
+    assert gap.title_fr in page(response)
+    gap.refresh_from_db()
+    assert gap.status == CapabilityGap.Status.ADDRESSED_BY_CALL
+
+    member = signed_in(government_member())
+    assert member.get(url("en", "proposals:call_create")).status_code == 403
+    assert member.post(url("en", "proposals:call_publish", call.slug)).status_code == 403
+
+
+# --- Proposals ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "texts"),
+    [
+        (
+            "en",
+            {
+                "draft": "Draft a proposal",
+                "saved": "Your draft was saved.",
+                "attached": "The file was attached.",
+                "submitted": "Your proposal was submitted.",
+                "under_review": "The proposal is now “Under review”.",
+            },
+        ),
+        (
+            "fr",
+            {
+                "draft": "Rédiger une proposition",
+                "saved": "Votre ébauche a été enregistrée.",
+                "attached": "Le fichier a été joint.",
+                "submitted": "Votre proposition a été soumise.",
+                "under_review": "La proposition est maintenant « En cours d’examen ».".replace(
+                    "« ", "«\u00a0"
+                ).replace(" »", "\u00a0»"),
+            },
+        ),
+    ],
+)
+def test_proposal_journey_draft_attach_submit_review(
+    lang, texts, django_capture_on_commit_callbacks
+):
+    community = CommunityFactory()
+    pm = portfolio_manager(preferred_language="fr")
+    community.portfolio_managers.add(pm)
+    gap = GapFactory(community=community)
+    call = CallFactory()
+    call.priorities.add(gap)
+    member = government_member(preferred_language=lang)
+    make_member(community, member)
+    client = signed_in(member)
+
+    assert texts["draft"] in page(client.get(url(lang, "proposals:call_detail", call.slug)))
+    partner = OrganizationFactory(sector="academic")
+    response = client.post(
+        url(lang, "proposals:proposal_create", call.slug),
+        {
+            "title": "Rapid fentanyl field test",
+            "summary": "A field kit.",
+            "objectives": "Detect analogues in minutes.",
+            "lead_department": member.organization.pk,
+            "partners": [partner.pk],
+            "communities": [community.pk],
+            "gaps": [gap.pk],
+            "requested_funding": "480000",
+            "duration_months": "24",
+        },
+        follow=True,
+    )
+    assert texts["saved"] in page(response)
+    proposal = Proposal.objects.get(proposer=member)
+    assert proposal.status == "draft"
+    assert list(proposal.partners.all()) == [partner]
+
+    response = client.post(
+        url(lang, "proposals:attachment_upload", proposal.pk),
+        {"file": SimpleUploadedFile("plan.pdf", PDF, "application/pdf")},
+        follow=True,
+    )
+    assert texts["attached"] in page(response)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(lang, "proposals:proposal_submit", proposal.pk), follow=True)
+    assert texts["submitted"] in page(response)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.portfolio_manager) == ("submitted", pm)
+    assert {m.to[0] for m in mail.outbox} == {pm.email, member.email}
+    # a submitted proposal can no longer be edited or given files
+    assert client.get(url(lang, "proposals:proposal_edit", proposal.pk)).status_code == 403
+    assert (
+        client.post(
+            url(lang, "proposals:attachment_upload", proposal.pk),
+            {"file": SimpleUploadedFile("more.pdf", PDF)},
+        ).status_code
+        == 403
+    )
+
+    pm_client = signed_in(pm)
+    dashboard = page(pm_client.get(url(lang, "proposals:dashboard")))
+    assert "Rapid fentanyl field test" in dashboard
+    attachment = proposal.attachments.get()
+    download = pm_client.get(url(lang, "proposals:attachment_download", attachment.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert 'filename="plan.pdf"' in download["Content-Disposition"]
+
+    response = pm_client.post(
+        url(lang, "proposals:proposal_transition", proposal.pk),
+        {"to_status": "under_review", "comment": "Reviewing with DRDC."},
+        follow=True,
+    )
+    assert texts["under_review"] in page(response)
+    history = page(client.get(url(lang, "proposals:detail", proposal.pk)))
+    assert "Reviewing with DRDC." in history
+
+
+def test_a_proposal_and_its_files_do_not_exist_for_others():
+    proposal = ProposalFactory()
+    from proposals import services
+
+    attachment = services.attachment_add(
+        proposal=proposal, by=proposal.proposer, upload=SimpleUploadedFile("a.pdf", PDF)
+    )
+    stranger = signed_in(government_member())
+    assert stranger.get(url("en", "proposals:detail", proposal.pk)).status_code == 404
+    assert (
+        stranger.get(url("en", "proposals:attachment_download", attachment.pk)).status_code == 404
+    )
+    assert stranger.post(url("en", "proposals:attachment_delete", attachment.pk)).status_code == 404
+    anonymous = Client().get(url("en", "proposals:attachment_download", attachment.pk))
+    assert anonymous.status_code == 302
+    assert "/accounts/login/" in anonymous["Location"]
+    # a member cannot move someone else's proposal either
+    assert (
+        stranger.post(
+            url("en", "proposals:proposal_transition", proposal.pk), {"to_status": "withdrawn"}
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "The call closed on 1 March 2027, 2 p.m.: proposals can no longer be submitted."),
+        (
+            "fr",
+            "L’appel a pris fin le 1er mars 2027, 14\u00a0h\u00a0: il n’est plus possible "
+            "de soumettre de proposition.",
+        ),
+    ],
+)
+def test_submitting_after_the_deadline_shows_a_clear_message(lang, message):
+    closes = datetime.datetime(2027, 3, 1, 19, 0, tzinfo=datetime.UTC)
+    call = CallFactory(opens_at=closes - datetime.timedelta(days=30), closes_at=closes)
+    proposal = ProposalFactory(call=call)
+    with time_machine.travel(closes + datetime.timedelta(seconds=1), tick=False):
+        client = signed_in(proposal.proposer)
+        detail = page(client.get(url(lang, "proposals:detail", proposal.pk)))
+        response = client.post(url(lang, "proposals:proposal_submit", proposal.pk), follow=True)
+    assert message.split(":")[0].split("\u00a0")[0] in detail
+    assert message in page(response).replace("&#x27;", "'")
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("tool.exe", b"MZ", "This type of file is not accepted."),
+        ("plan.pdf", b"MZ\x90 not a pdf", "The file’s content does not match its type."),
+    ],
+)
+def test_a_refused_file_is_explained_next_to_the_field(name, content, error):
+    proposal = ProposalFactory()
+    response = signed_in(proposal.proposer).post(
+        url("en", "proposals:attachment_upload", proposal.pk),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 400
+    html = page(response).replace("&#x27;", "’").replace("'", "’")
+    assert error in html
+    assert 'id="id_file_errors"' in html
+    assert not proposal.attachments.exists()
+
+
+# --- Portfolio managers -------------------------------------------------------------------------
+
+
+def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    pm = portfolio_manager()
+    community = CommunityFactory()
+    community.portfolio_managers.add(pm)
+    for _ in range(5):
+        ProposalFactory(status="submitted", communities=[community])
+    for _ in range(4):
+        ProposalFactory(status="under_review", portfolio_manager=pm)
+    ProposalFactory(status="under_review", portfolio_manager=portfolio_manager())  # not theirs
+    ProposalFactory(communities=[community])  # a draft: private to its writer
+    orphan = ProposalFactory(status="submitted", communities=[CommunityFactory()])
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    ending = ProjectFactory(status="active", portfolio_manager=pm, end_date=soon)
+    client = signed_in(pm)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(url("en", "proposals:dashboard"))
+    assert response.context["counts"] == {"new": 5, "waiting": 4, "ending": 1, "unassigned": 1}
+    assert ending.title_en in page(response)
+    # a proposal to a community without a portfolio manager is shown to every manager
+    assert orphan.title_en in page(response)
+
+    filtered = client.get(url("en", "proposals:dashboard") + f"?community={community.pk}")
+    assert filtered.context["counts"]["waiting"] == 0
+    assert signed_in(government_member()).get(url("en", "proposals:dashboard")).status_code == 403
+
+
+def test_csv_exports_for_program_staff_only(django_assert_max_num_queries):
+    for _ in range(5):
+        ProposalFactory(status="submitted")
+    project = ProjectFactory()
+    lead_org = OrganizationFactory(name_en="Health Canada", name_fr="Santé Canada")
+    ProjectOrganization.objects.create(project=project, organization=lead_org, role="lead")
+    pm = signed_in(portfolio_manager())
+
+    with django_assert_max_num_queries(10):
+        response = pm.get(url("en", "proposals:staff_proposal_list") + "?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Title,Call for proposals,Status")
+    assert len(rows) == 6
+    response = pm.get(url("fr", "proposals:project_list") + "?format=csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Titre,Année,Statut")
+    assert "Santé Canada" in text
+
+    member = signed_in(government_member())
+    assert member.get(url("en", "proposals:staff_proposal_list") + "?format=csv").status_code == 403
+    assert member.get(url("en", "proposals:project_list") + "?format=csv").status_code == 403
+
+
+# --- Funded projects ----------------------------------------------------------------------------
+
+
+def test_project_register_is_public_filterable_and_fast(django_assert_max_num_queries):
+    community = CommunityFactory()
+    for year in (2020, 2021, 2022):
+        for _ in range(4):
+            project = ProjectFactory(year=year)
+            project.communities.add(community)
+            ProjectOrganization.objects.create(
+                project=project, organization=OrganizationFactory(), role="lead"
+            )
+    with django_assert_max_num_queries(10):
+        response = Client().get(url("en", "proposals:project_list"))
+    assert "12 projects found." in page(response)
+    response = Client().get(url("fr", "proposals:project_list") + "?year=2021")
+    assert "4 projets trouvés." in page(response)
+
+
+def test_a_project_page_traces_gap_call_and_communities():
+    public = CommunityFactory()
+    private = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    gap = GapFactory(community=public)
+    hidden_gap = GapFactory(community=private)
+    call = CallFactory()
+    project = ProjectFactory(call=call)
+    project.communities.set([public, private])
+    project.gaps.set([gap, hidden_gap])
+
+    html = page(Client().get(project.get_absolute_url()))
+    assert call.get_absolute_url() in html
+    assert gap.get_absolute_url() in html
+    assert public.get_absolute_url() in html
+    assert private.name_en not in html
+    assert hidden_gap.title_en not in html
+    # the gap's page leads back to the project
+    assert project.get_absolute_url() in page(Client().get(gap.get_absolute_url()))
+
+
+def test_the_seeded_projects_and_call_are_listed():
+    from django.core.management import call_command
+
+    call_command("load_cssp", verbosity=0)
+    response = Client().get(url("fr", "proposals:project_list"))
+    assert "Application SAVE" in page(response)
+    assert Project.objects.count() == 3
+    calls = page(Client().get(url("fr", "proposals:call_list")))
+    assert "Appel de propositions 2022" in calls
+
+
+def test_the_community_page_partial_lists_gaps_projects_and_the_register_link():
+    community = CommunityFactory()
+    gap = GapFactory(community=community)
+    project = ProjectFactory()
+    project.communities.add(community)
+    lead = make_member(community, UserFactory(), Membership.Role.LEAD).user
+
+    with translation.override("fr"):
+        html = render_to_string(
+            "proposals/_community_program.html", selectors.community_program(community, lead)
+        )
+    assert gap.get_absolute_url() in html
+    assert project.get_absolute_url() in html
+    assert "Gérer le registre des lacunes et des priorités" in html
+
+
+def test_call_documents_are_published_by_staff_and_downloaded_through_the_policy():
+    pm = signed_in(portfolio_manager())
+    call = CallFactory(is_published=False)
+    response = pm.post(
+        url("en", "proposals:call_document_upload", call.slug),
+        {"title": "Applicant guide", "language": "both", "file": SimpleUploadedFile("g.pdf", PDF)},
+        follow=True,
+    )
+    assert "The document was added to the call." in page(response)
+    document = call.documents.get()
+    assert document.file.name.startswith("calls/")
+    download = url("en", "proposals:call_document_download", document.pk)
+    # unpublished: the document does not exist for the public
+    assert Client().get(download).status_code == 404
+    call.is_published = True
+    call.save()
+    response = Client().get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "Applicant guide" in page(Client().get(call.get_absolute_url()))
+
+    refused = pm.post(
+        url("en", "proposals:call_document_upload", call.slug),
+        {"language": "en", "file": SimpleUploadedFile("run.exe", b"MZ")},
+    )
+    assert refused.status_code == 400
+    assert "This type of file is not accepted." in page(refused)
+    member = signed_in(government_member())
+    assert (
+        member.post(
+            url("en", "proposals:call_document_upload", call.slug),
+            {"language": "en", "file": SimpleUploadedFile("g.pdf", PDF)},
+        ).status_code
+        == 403
+    )
+    assert member.post(url("en", "proposals:call_document_delete", document.pk)).status_code == 403
+
+
+def test_call_list_sorts_open_upcoming_and_past_calls_in_few_queries(
+    django_assert_max_num_queries,
+):
+    now = timezone.now()
+    for _ in range(5):
+        CallFactory()
+    future = CallFactory(opens_at=now + datetime.timedelta(days=5))
+    past = CallFactory(
+        opens_at=now - datetime.timedelta(days=60), closes_at=now - datetime.timedelta(days=1)
+    )
+    hidden = CallFactory(is_published=False)
+
+    with django_assert_max_num_queries(4):
+        response = Client().get(url("fr", "proposals:call_list"))
+    assert [c.pk for c in response.context["upcoming_calls"]] == [future.pk]
+    assert [c.pk for c in response.context["closed_calls"]] == [past.pk]
+    assert len(response.context["open_calls"]) == 5
+    assert hidden.title_fr not in page(response)
+    assert "Appels à venir" in page(response)

@@ -117,13 +117,28 @@ def proposals_for_staff(
 ENDING_WITHIN_DAYS = 90
 
 
+# Each dashboard list shows its first rows; the counts and "see all" links give the rest.
+DASHBOARD_LIST_LIMIT = 25
+
+
+def _in_managed_community(model, user):
+    """Whether the row (a proposal or project) concerns a community `user` follows as
+    portfolio manager: an EXISTS subquery, so no join multiplies the rows (no DISTINCT)."""
+    links = model.communities.through.objects.filter(
+        **{f"{model._meta.model_name}_id": OuterRef("pk")},
+        community__portfolio_managers=user,
+    )
+    return Exists(links)
+
+
 def dashboard(user, *, community=None, call=None) -> dict:
     """What needs a portfolio manager's attention: new submissions in their communities or
     assigned to them, proposals waiting on them (under review, or recommended for an
-    administrator's decision), and active projects ending soon; with counts."""
+    administrator's decision), and active projects ending soon; with counts. Each list holds
+    its first DASHBOARD_LIST_LIMIT rows; the counts are exact."""
     mine = Q(portfolio_manager=user) | Q(
-        portfolio_manager__isnull=True, communities__portfolio_managers=user
-    )
+        portfolio_manager__isnull=True
+    ) & _in_managed_community(Proposal, user)
     base = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
     if community is not None:
         base = base.filter(communities=community)
@@ -135,8 +150,8 @@ def dashboard(user, *, community=None, call=None) -> dict:
     waiting_statuses = [Proposal.Status.UNDER_REVIEW]
     if user.is_superuser:
         waiting_statuses.append(Proposal.Status.RECOMMENDED)
-    new = base.filter(status=Proposal.Status.SUBMITTED).distinct().order_by("submitted_at")
-    waiting = base.filter(status__in=waiting_statuses).distinct().order_by("submitted_at")
+    new = base.filter(status=Proposal.Status.SUBMITTED).order_by("submitted_at", "pk")
+    waiting = base.filter(status__in=waiting_statuses).order_by("submitted_at", "pk")
     today = timezone.localdate()
     ending = Project.objects.filter(
         status=Project.Status.ACTIVE,
@@ -146,8 +161,8 @@ def dashboard(user, *, community=None, call=None) -> dict:
     if community is not None:
         ending = ending.filter(communities=community)
     if not user.is_superuser:
-        ending = ending.filter(Q(portfolio_manager=user) | Q(communities__portfolio_managers=user))
-    ending = ending.distinct().order_by("end_date")
+        ending = ending.filter(Q(portfolio_manager=user) | _in_managed_community(Project, user))
+    ending = ending.order_by("end_date", "pk")
     # Submitted to communities that have no portfolio manager: every manager sees them, so
     # that none falls through the cracks until someone assigns it.
     unassigned = (
@@ -159,24 +174,14 @@ def dashboard(user, *, community=None, call=None) -> dict:
         unassigned = unassigned.filter(communities=community)
     if call is not None:
         unassigned = unassigned.filter(call=call)
-    unassigned = (
-        unassigned.select_related("call", "lead_department", "proposer", "portfolio_manager")
-        .distinct()
-        .order_by("submitted_at")
-    )
-    new, waiting, ending = list(new), list(waiting), list(ending)
-    unassigned = list(unassigned)
+    unassigned = unassigned.select_related(
+        "call", "lead_department", "proposer", "portfolio_manager"
+    ).order_by("submitted_at", "pk")
+    lists = {"new": new, "waiting": waiting, "ending": ending, "unassigned": unassigned}
     return {
-        "new": new,
-        "waiting": waiting,
-        "ending": ending,
-        "unassigned": unassigned,
-        "counts": {
-            "new": len(new),
-            "waiting": len(waiting),
-            "ending": len(ending),
-            "unassigned": len(unassigned),
-        },
+        **{name: list(rows[:DASHBOARD_LIST_LIMIT]) for name, rows in lists.items()},
+        "counts": {name: rows.count() for name, rows in lists.items()},
+        "limit": DASHBOARD_LIST_LIMIT,
     }
 
 

@@ -191,11 +191,6 @@ def mails_to(address):
     return [message for message in mail.outbox if address in message.to]
 
 
-def main_text(page):
-    """What the main region says, whitespace collapsed (as a reader sees it)."""
-    return " ".join(page.locator("#main-content").inner_text().split())
-
-
 def fill_sign_up(page, *, email, first_name="Geneviève", last_name="Côté", password, lang):
     """Fill and send the real sign-up form on the page the browser shows, by its labels."""
     page.get_by_label(in_language(lang, "Given name")).fill(first_name)

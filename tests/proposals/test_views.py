@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from communities.models import Community, Membership
 from proposals import selectors
 from proposals.models import CapabilityGap, Project, ProjectOrganization, Proposal
+from proposals.selectors import DASHBOARD_LIST_LIMIT
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.members.factories import UserFactory
 from tests.proposals.factories import (
@@ -427,12 +428,18 @@ def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries
     ending = ProjectFactory(status="active", portfolio_manager=pm, end_date=soon)
     client = signed_in(pm)
 
-    with django_assert_max_num_queries(14):
+    # each list: one COUNT and one capped page, whatever the number of proposals
+    with django_assert_max_num_queries(18):
         response = client.get(url("en", "proposals:dashboard"))
     assert response.context["counts"] == {"new": 5, "waiting": 4, "ending": 1, "unassigned": 1}
     assert ending.title_en in page(response)
     # a proposal to a community without a portfolio manager is shown to every manager
     assert orphan.title_en in page(response)
+
+    for _ in range(DASHBOARD_LIST_LIMIT):
+        ProposalFactory(status="submitted", communities=[community])
+    crowded = page(client.get(url("en", "proposals:dashboard")))
+    assert f"The {DASHBOARD_LIST_LIMIT} oldest of {DASHBOARD_LIST_LIMIT + 5} are shown." in crowded
 
     filtered = client.get(url("en", "proposals:dashboard") + f"?community={community.pk}")
     assert filtered.context["counts"]["waiting"] == 0

@@ -149,17 +149,3 @@ RULES: dict[str, Rule] = {
     "notifications:preferences": signed_in("one's own preferences"),
     "notifications:unsubscribe": bad_token(),
 }
-
-
-def _load_app_rules():
-    """Each feature app keeps the rules of its own URLs beside its tests."""
-    from tests.events.security import event_rules
-    from tests.knowledge.security import RULES as KNOWLEDGE_RULES
-    from tests.proposals.security import RULES as PROGRAM_RULES
-
-    RULES.update(event_rules())
-    RULES.update(PROGRAM_RULES)
-    RULES.update(KNOWLEDGE_RULES)
-
-
-_load_app_rules()

@@ -13,7 +13,7 @@ from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.rules import RULES
+from tests.security.catalog import RULES
 from tests.security.urls import fill, project_routes
 from tests.security.world import build_world
 

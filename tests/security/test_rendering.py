@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
-from tests.security.rules import RULES
+from tests.security.catalog import RULES
 from tests.security.urls import fill, project_routes
 from tests.security.world import build_world
 

@@ -7,7 +7,8 @@ fails `test_every_url_has_an_access_rule`."""
 import pytest
 from django.test import Client
 
-from tests.security.rules import ADMINS, REFUSED, RULES
+from tests.security.catalog import RULES
+from tests.security.rules import ADMINS, REFUSED
 from tests.security.snapshot import changed_tables, database_fingerprint
 from tests.security.urls import fill, project_routes
 from tests.security.world import ROLES, build_world

@@ -1,0 +1,9 @@
+"""The access rule of every URL: the core rules (rules.py) and each feature app's own, kept
+beside its tests (tests/<app>/security.py)."""
+
+from tests.events.security import event_rules
+from tests.knowledge.security import RULES as KNOWLEDGE_RULES
+from tests.proposals.security import RULES as PROGRAM_RULES
+from tests.security.rules import RULES as CORE_RULES
+
+RULES = {**CORE_RULES, **event_rules(), **PROGRAM_RULES, **KNOWLEDGE_RULES}

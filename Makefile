@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 I18N_IGNORE := -i .venv -i node_modules -i staticfiles -i media
 
-.PHONY: install run test check lint format migrations-check messages messages-check compilemessages worker beat bench clean
+.PHONY: install run test check lint format migrations-check messages messages-check compilemessages worker beat bench bench-load clean
 
 # (Re)install whenever the dependency list changes.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -64,6 +64,13 @@ beat: install
 ## Redis to an SMTP server on loopback; prints emails/s per worker. Not run by make test.
 bench: install
 	$(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
+
+## The main pages under load (issue #9): 100,000 members in its own database
+## (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/cssp_bench; Redis
+## BENCH_REDIS_URL, default db 10), gunicorn + wrk; writes tests/bench/results/load.md and
+## load.png; about 20 minutes on two cores. Also part of make bench.
+bench-load: install
+	$(PY) -m pytest tests/bench/bench_load.py -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

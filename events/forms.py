@@ -3,12 +3,14 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.models import Community
+from cssp_portal import uploads
 
 from .models import Event, EventDocument, EventOutcome, Registration
 
@@ -227,6 +229,16 @@ class DocumentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title_en"].required = True
         self.fields["title_fr"].required = True
+        self.fields["file"].help_text = _("At most %(size)s. Accepted types: %(types)s.") % {
+            "size": filesizeformat(uploads.MAX_SIZE),
+            "types": uploads.allowed_extensions(),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Type by name and first bytes, size, and a safe name (kept to name the download).
+        self.instance.original_name, self.instance.content_type = uploads.validate_upload(upload)
+        return upload
 
 
 class EventFilterForm(forms.Form):

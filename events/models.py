@@ -277,6 +277,19 @@ class EventOutcome(models.Model):
         return self.published_at is not None
 
 
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def _document_path(document, filename):
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"events/documents/{uuid.uuid4().hex}.{extension}"
+
+
 class EventDocument(models.Model):
     """A document shared with an event's outcomes (report, slides, minutes)."""
 
@@ -284,7 +297,12 @@ class EventDocument(models.Model):
         Event, on_delete=models.CASCADE, related_name="documents", verbose_name=_("event")
     )
     title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(_("file"), upload_to="events/documents/%Y/")
+    # Kept in the private storage under a random name; read only through the download view.
+    file = models.FileField(
+        _("file"), upload_to=_document_path, storage=_private_storage, max_length=255
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -302,6 +320,9 @@ class EventDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:document_download", kwargs={"slug": self.event.slug, "pk": self.pk})
 
 
 def _feed_token() -> str:

@@ -63,6 +63,18 @@ def can_view_event(user, event: Event) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def can_download_document(user, document) -> bool:
+    """An outcome document is read by whoever sees the event once its outcomes are published;
+    before that, only by those who manage the event."""
+    from .models import EventOutcome
+
+    event = document.event
+    if can_manage_event(user, event):
+        return True
+    published = EventOutcome.objects.filter(event=event, published_at__isnull=False).exists()
+    return published and can_view_event(user, event)
+
+
 def can_register(user, event: Event) -> bool:
     """A signed-in person who may see a published event may register, except that a host-only
     event takes only participating members of the host communities (observers only read).

@@ -25,4 +25,5 @@ urlpatterns = [
     path("<slug:slug>/message/", views.message_registrants, name="message"),
     path("<slug:slug>/outcomes/", views.outcomes, name="outcomes"),
     path("<slug:slug>/documents/", views.document_upload, name="document_upload"),
+    path("<slug:slug>/documents/<int:pk>/", views.document_download, name="document_download"),
 ]

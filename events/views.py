@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.csv_export import csv_response
+from cssp_portal.uploads import download_response
 
 from . import ics, policies, selectors, services
 from .forms import (
@@ -27,7 +28,7 @@ from .forms import (
     OutcomeForm,
     RegistrationForm,
 )
-from .models import CalendarFeed, Event, EventOutcome, Registration
+from .models import CalendarFeed, Event, EventDocument, EventOutcome, Registration
 
 
 def _first_message(error: ValidationError) -> str:
@@ -639,4 +640,18 @@ def document_upload(request, slug):
             "breakdown": services.attendance_breakdown(event),
         },
         status=400,
+    )
+
+
+def document_download(request, slug, pk):
+    """An outcome document, after the policy (404 to whoever may not read it)."""
+    document = get_object_or_404(
+        EventDocument.objects.select_related("event__community"), pk=pk, event__slug=slug
+    )
+    if not policies.can_download_document(request.user, document):
+        raise Http404
+    return download_response(
+        document.file,
+        filename=document.original_name or f"document.{document.file.name.rsplit('.', 1)[-1]}",
+        content_type=document.content_type or "application/octet-stream",
     )

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, Organization
+from cssp_portal import uploads
 from members.models import User
 
-from . import attachments
 from .models import Call, CallDocument, CapabilityGap, Project, Proposal
 
 
@@ -210,12 +210,12 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("Accepted types: %(types)s. At most 10 MB.")
-        % {"types": attachments.allowed_extensions()},
+        % {"types": uploads.allowed_extensions()},
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.safe_name, self.content_type = attachments.validate_upload(upload)
+        self.safe_name, self.content_type = uploads.validate_upload(upload)
         return upload
 
 

@@ -136,9 +136,9 @@ def dashboard(user, *, community=None, call=None) -> dict:
     assigned to them, proposals waiting on them (under review, or recommended for an
     administrator's decision), and active projects ending soon; with counts. Each list holds
     its first DASHBOARD_LIST_LIMIT rows; the counts are exact."""
-    mine = Q(portfolio_manager=user) | Q(
-        portfolio_manager__isnull=True
-    ) & _in_managed_community(Proposal, user)
+    mine = Q(portfolio_manager=user) | Q(portfolio_manager__isnull=True) & _in_managed_community(
+        Proposal, user
+    )
     base = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
     if community is not None:
         base = base.filter(communities=community)

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community
 from cssp_portal.templatetags.portal import long_date, short_time
+from cssp_portal.uploads import validate_upload
 from members.models import User
 from notifications.services import notify
 
 from . import kinds, policies
-from .attachments import MAX_PER_PROPOSAL, validate_upload
 from .models import (
     Call,
     CallDocument,
@@ -33,6 +33,9 @@ from .models import (
     ProposalAttachment,
     ProposalTransition,
 )
+
+# A proposal carries at most this many files.
+MAX_PER_PROPOSAL = 10
 
 # --- Gaps and priorities ----------------------------------------------------------------------
 
@@ -445,7 +448,7 @@ def proposal_assign_manager(*, proposal: Proposal, by: User, manager: User | Non
 
 @transaction.atomic
 def attachment_add(*, proposal: Proposal, by: User, upload) -> ProposalAttachment:
-    """Attach a file to a draft: type, size and name are checked (attachments.validate_upload);
+    """Attach a file to a draft: type, size and name are checked (uploads.validate_upload);
     the file is stored under a random name and read only through the download view."""
     if not policies.can_edit_proposal(by, proposal):
         raise PermissionDenied

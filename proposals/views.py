@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Community
 from communities.selectors import communities_visible_to
+from cssp_portal.uploads import download_response
 
 from . import exports, policies, selectors, services
 from .forms import (
@@ -314,17 +315,10 @@ def call_document_delete(request, pk):
     return redirect(f"{call.get_absolute_url()}#documents")
 
 
-def _file_response(stored) -> FileResponse:
-    """A stored upload sent as a download under its sanitized name, never rendered inline."""
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+def _file_response(stored):
+    return download_response(
+        stored.file, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Proposals --------------------------------------------------------------------------------

@@ -4,16 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('communities', '0002_initial'),
-        ('members', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("communities", "0002_initial"),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(condition=models.Q(('is_active', True), ('listed_in_directory', True)), fields=['last_name', 'first_name', 'id'], name='members_directory_order'),
+            model_name="user",
+            index=models.Index(
+                condition=models.Q(("is_active", True), ("listed_in_directory", True)),
+                fields=["last_name", "first_name", "id"],
+                name="members_directory_order",
+            ),
         ),
     ]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 def extend_world(world) -> None:
     """A published members-only event of the private community, with the author registered."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from events import services
-    from events.models import Event
+    from events.models import Event, EventDocument
     from tests.events.factories import EventFactory
 
     world.event = EventFactory(
@@ -18,6 +20,15 @@ def extend_world(world) -> None:
         title_fr="Atelier privé",
     )
     world.event_registration = services.event_register(event=world.event, user=world.author)
+    # an outcome document, its outcomes not published yet: only the event's managers read it
+    world.event_document = EventDocument.objects.create(
+        event=world.event,
+        title_en="Draft minutes",
+        title_fr="Procès-verbal provisoire",
+        file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.7\n%%EOF\n"),
+        original_name="minutes.pdf",
+        content_type="application/pdf",
+    )
 
 
 def event_rules() -> dict:
@@ -79,5 +90,10 @@ def event_rules() -> dict:
         ),
         "events:document_upload": Rule(
             MANAGERS, args=event, data=lambda w: {"title_en": "x", "title_fr": "x"}
+        ),
+        "events:document_download": Rule(
+            MANAGERS,
+            args=lambda w: {"slug": w.event.slug, "pk": w.event_document.pk},
+            why="outcomes not published yet",
         ),
     }

@@ -402,3 +402,53 @@ def test_event_page_runs_a_fixed_number_of_queries(
         response = client.get(url("en", "events:detail", event.slug))
 
     assert "3 seats left of 3" in page(response)
+
+
+def test_outcome_documents_are_checked_private_and_read_only_through_the_policy(client):
+    """A renamed web page is refused; a document is read through the event once its outcomes
+    are published, never from a public URL."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events.models import EventDocument, EventOutcome
+    from tests.communities.factories import CommunityFactory, make_member
+    from tests.events.factories import EventFactory
+    from tests.members.factories import UserFactory
+
+    community = CommunityFactory()
+    lead, member = UserFactory(verified=True), UserFactory(verified=True)
+    make_member(community, lead, role="lead")
+    make_member(community, member)
+    event = EventFactory(community=community)
+    client.force_login(lead)
+    upload_url = f"/en/events/{event.slug}/documents/"
+
+    refused = client.post(
+        upload_url,
+        {
+            "title_en": "Minutes",
+            "title_fr": "Procès-verbal",
+            "file": SimpleUploadedFile("minutes.pdf", b"<html><script>x</script></html>"),
+        },
+    )
+    client.post(
+        upload_url,
+        {
+            "title_en": "Minutes",
+            "title_fr": "Procès-verbal",
+            "file": SimpleUploadedFile("../../Minutes 2026.pdf", b"%PDF-1.7\n%%EOF\n"),
+        },
+    )
+
+    assert "does not match its type" in refused.content.decode()
+    document = EventDocument.objects.get()
+    assert document.original_name == "Minutes 2026.pdf"
+    assert "/media/" not in document.get_absolute_url()
+    client.force_login(member)
+    assert client.get(document.get_absolute_url()).status_code == 404  # not published yet
+    EventOutcome.objects.create(
+        event=event, summary_en="s", summary_fr="s", published_at=timezone.now()
+    )
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    assert 'filename="Minutes 2026.pdf"' in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"

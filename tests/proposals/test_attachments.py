@@ -5,7 +5,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proposals.attachments import MAX_SIZE, sanitize_filename, validate_upload
+from cssp_portal.uploads import MAX_SIZE, sanitize_filename, validate_upload
 
 
 def upload(name, content):

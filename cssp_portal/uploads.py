@@ -1,8 +1,9 @@
-"""Validation of files attached to proposals: type, size and name.
+"""Files members upload (proposal attachments, call and event documents): validation of type,
+size and name, and the one way they are sent back.
 
 The type is decided by the file's first bytes as well as its name: a renamed executable is not a
 PDF. The member's file name is reduced to a safe one (no path, no control or shell characters);
-the stored file gets a random name anyway (models.attachment_path).
+the stored file gets a random name anyway, in the private storage that no web server serves.
 """
 
 import os
@@ -10,11 +11,11 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 MAX_SIZE = 10 * 1024 * 1024  # 10 MB
-MAX_PER_PROPOSAL = 10
 
 _ZIP = b"PK\x03\x04"
 # extension -> (content type, accepted leading bytes; None when any text is accepted)
@@ -86,3 +87,15 @@ def validate_upload(upload) -> tuple[str, str]:
     elif not any(head.startswith(sig) for sig in signatures):
         raise ValidationError(_("The file's content does not match its type."), code="content")
     return name, content_type
+
+
+def download_response(file, *, filename: str, content_type: str) -> FileResponse:
+    """A stored upload sent as a download under its sanitized name: never rendered inline as a
+    page of the portal, never kept by shared caches. The caller asked the policy first."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,6 +69,9 @@ def _filters(request):
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
+EVENTS_PER_PAGE = 25
+
+
 def event_list(request):
     form, filters = _filters(request)
     zone = _zone()
@@ -84,13 +88,15 @@ def event_list(request):
         end=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
         if end
         else None,
-    )[:200]
-    events = list(events)
+    )
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    events = list(page.object_list)
     return render(
         request,
         "events/event_list.html",
         {
             "events": events,
+            "page": page,
             "registrations": selectors.registrations_by_event(request.user, events),
             "form": form,
             "filtered": bool(filters),

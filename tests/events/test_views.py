@@ -452,3 +452,20 @@ def test_outcome_documents_are_checked_private_and_read_only_through_the_policy(
     assert response.status_code == 200
     assert 'filename="Minutes 2026.pdf"' in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_event_list_is_paginated_and_counts_every_event(client):
+    from tests.communities.factories import CommunityFactory
+    from tests.events.factories import EventFactory
+
+    community = CommunityFactory()
+    for _ in range(30):
+        EventFactory(community=community, visibility="public")
+
+    first = client.get("/en/events/").content.decode()
+    second = client.get("/en/events/?page=2").content.decode()
+
+    assert "30 events found." in first
+    assert first.count('class="event-item"') == 25
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert second.count('class="event-item"') == 5

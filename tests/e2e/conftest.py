@@ -61,7 +61,10 @@ def artifacts():
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API runs an event loop in this thread while the browser is
+# open; it must be closed before the rest of the suite runs (Django refuses sync database work
+# in a thread with a running loop).
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(

@@ -1,10 +1,18 @@
 """Open redirects: a `next=` pointing off the portal is never followed."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_left_by_earlier_tests():
+    """Sign-in rate limits live in the cache: the fuzzing of the forms before may have used up
+    this address's failed attempts."""
+    cache.clear()
 
 HOSTILE_TARGETS = [
     "https://evil.example/",

@@ -14,6 +14,7 @@ def _no_rate_limit_left_by_earlier_tests():
     this address's failed attempts."""
     cache.clear()
 
+
 HOSTILE_TARGETS = [
     "https://evil.example/",
     "//evil.example/",

@@ -27,9 +27,11 @@ run: compilemessages
 	$(PY) manage.py load_cssp --demo-accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## The whole test suite against the real PostgreSQL and Redis on 127.0.0.1.
+## The whole test suite against the real PostgreSQL and Redis on 127.0.0.1, in TEST_WORKERS
+## parallel processes (each with its own test database and Redis database).
+TEST_WORKERS ?= 3
 test: compilemessages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## What CI checks besides the tests: lint, migrations in step with models, French catalogue.
 check: lint migrations-check messages-check

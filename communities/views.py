@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cssp_portal.errors import first_message
 from events.policies import can_create_event
 from events.selectors import community_past_events, community_upcoming_events
 from knowledge.policies import can_post_announcement
@@ -107,10 +108,6 @@ def community_detail(request, slug):
     return render(request, "communities/community_detail.html", context)
 
 
-def _first_message(error: ValidationError) -> str:
-    return error.messages[0] if error.messages else str(error)
-
-
 @login_required
 @require_POST
 def community_join(request, slug):
@@ -121,14 +118,14 @@ def community_join(request, slug):
         raise PermissionDenied
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_message(ValidationError(form.errors["message"])))
+        messages.error(request, first_message(ValidationError(form.errors["message"])))
         return redirect(community)
     try:
         membership = services.membership_join(
             community=community, user=request.user, message=form.cleaned_data["message"]
         )
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         if membership.state == Membership.State.ACTIVE:
             messages.success(request, _("Welcome! You are now a member of this community."))
@@ -161,7 +158,7 @@ def community_leave(request, slug):
     try:
         services.membership_leave(membership=membership, user=request.user)
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         if membership.state == Membership.State.ACTIVE:
             messages.success(request, _("You left the community."))
@@ -227,7 +224,7 @@ def invitation_detail(request, token):
                 return redirect("communities:mine")
             services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
-            messages.error(request, _first_message(error))
+            messages.error(request, first_message(error))
             return redirect(request.path)
         messages.success(request, _("Welcome! You are now a member of this community."))
         return redirect(invitation.community)
@@ -329,7 +326,7 @@ def roster_decide(request, slug, pk):
             membership=membership, by=request.user, approve=approve, note=note
         )
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         name = membership.user.get_full_name() or membership.user.email
         if approve:
@@ -352,7 +349,7 @@ def roster_role(request, slug, pk):
             membership=membership, by=request.user, role=form.cleaned_data["role"]
         )
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(
             request,
@@ -382,7 +379,7 @@ def roster_remove(request, slug, pk):
                 membership=membership, by=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            messages.error(request, _first_message(error))
+            messages.error(request, first_message(error))
         else:
             messages.success(
                 request,
@@ -405,7 +402,7 @@ def roster_revoke(request, slug, pk):
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(
             request,
@@ -506,7 +503,7 @@ def community_organization_remove(request, slug, pk):
     try:
         services.community_organization_remove(link=link, by=request.user)
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(
             request,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.csv_export import csv_response
+from cssp_portal.errors import first_message
 from cssp_portal.uploads import download_response
 
 from . import ics, policies, selectors, services
@@ -30,10 +31,6 @@ from .forms import (
     RegistrationForm,
 )
 from .models import CalendarFeed, Event, EventDocument, EventOutcome, Registration
-
-
-def _first_message(error: ValidationError) -> str:
-    return error.messages[0] if error.messages else str(error)
 
 
 def _event_or_404(request, slug, queryset=None) -> Event:
@@ -243,7 +240,7 @@ def event_register(request, slug):
             event=event, user=request.user, mode=request.POST.get("mode", "")
         )
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         if registration.state == Registration.State.CONFIRMED:
             messages.success(
@@ -273,7 +270,7 @@ def event_unregister(request, slug):
     try:
         services.registration_cancel(registration=registration, by=request.user)
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(request, _("Your registration was cancelled."))
     return redirect(event)
@@ -391,7 +388,7 @@ def event_edit(request, slug):
                 reminder_hours=form.cleaned_data["reminder_hours"],
             )
         except ValidationError as error:
-            messages.error(request, _first_message(error))
+            messages.error(request, first_message(error))
         else:
             messages.success(request, _("The event was updated."))
         return redirect(event)
@@ -410,7 +407,7 @@ def event_publish(request, slug):
     try:
         services.event_publish(event=event, by=request.user)
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(request, _("The event is published."))
     return redirect(event)
@@ -424,7 +421,7 @@ def event_cancel(request, slug):
         try:
             services.event_cancel(event=event, by=request.user)
         except ValidationError as error:
-            messages.error(request, _first_message(error))
+            messages.error(request, first_message(error))
         else:
             messages.success(request, _("The event was cancelled and its registrants told."))
         return redirect(event)
@@ -522,7 +519,7 @@ def attendance(request, slug):
             attended_ids=[pk for pk in request.POST.getlist("attended") if pk.isdigit()],
         )
     except ValidationError as error:
-        messages.error(request, _first_message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(
             request,
@@ -550,7 +547,7 @@ def attendee_remove(request, slug, pk):
         try:
             services.registration_cancel(registration=registration, by=request.user)
         except ValidationError as error:
-            messages.error(request, _first_message(error))
+            messages.error(request, first_message(error))
         else:
             messages.success(
                 request,
@@ -605,7 +602,7 @@ def outcomes(request, slug):
                 publish=form.cleaned_data["publish"],
             )
         except ValidationError as error:
-            messages.error(request, _first_message(error))
+            messages.error(request, first_message(error))
         else:
             messages.success(request, _("The outcomes were saved."))
             return redirect(event)

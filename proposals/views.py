@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Community
 from communities.selectors import communities_visible_to
+from cssp_portal.errors import first_message
 from cssp_portal.uploads import download_response
 
 from . import exports, policies, selectors, services
@@ -28,11 +29,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Call, CallDocument, CapabilityGap, Proposal, ProposalAttachment
-
-
-def _message(error: ValidationError) -> str:
-    return error.messages[0] if error.messages else str(error)
-
 
 # --- Gaps and priorities ----------------------------------------------------------------------
 
@@ -437,7 +433,7 @@ def proposal_submit(request, pk):
     try:
         services.proposal_submit(proposal=proposal, by=request.user, comment=comment)
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(
             request,
@@ -468,7 +464,7 @@ def proposal_transition(request, pk):
             comment=form.cleaned_data["comment"],
         )
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(
             request,
@@ -492,7 +488,7 @@ def proposal_assign(request, pk):
             proposal=proposal, by=request.user, manager=form.cleaned_data["manager"]
         )
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, first_message(error))
     else:
         messages.success(request, _("The portfolio manager was assigned."))
     return redirect(proposal)

@@ -3,8 +3,11 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cssp_portal")
-# Redis database 15: the tests flush it, never the portal's own broker and cache (db 0).
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Redis database 15: the tests flush it, never the portal's own broker and cache (db 0). When
+# the suite runs in parallel (pytest-xdist), worker gwN uses database 15 - N, so one worker's
+# flush never empties another's cache.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{15 - int(_worker[2:] or 0) % 8}")
 
 from .base import *  # noqa: F403
 from .base import env

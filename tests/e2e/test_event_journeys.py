@@ -44,10 +44,10 @@ TEXT = {
         "position": "Vous êtes sur la liste d’attente (position 1).",
         "cancel": "Annuler mon inscription",
         "cancelled": "Votre inscription a été annulée.",
-        "confirm_subject": "Vous êtes inscrit : Atelier sur la décontamination",
-        "waitlist_subject": "Vous êtes sur la liste d’attente : Atelier sur la décontamination",
+        "confirm_subject": "Vous êtes inscrit\xa0: Atelier sur la décontamination",
+        "waitlist_subject": "Vous êtes sur la liste d’attente\xa0: Atelier sur la décontamination",
         "promoted_subject": (
-            "Une place s’est libérée : vous êtes inscrit à Atelier sur la décontamination"
+            "Une place s’est libérée\xa0: vous êtes inscrit à Atelier sur la décontamination"
         ),
         "subscribe": "M’abonner à tous mes événements",
         "feed_title": "M’abonner à mes événements",

@@ -39,7 +39,8 @@ PROJECT_DIR = Path(settings.BASE_DIR)
 CELERY = Path(sys.executable).with_name("celery")
 # Every database connection of a worker started here carries this name, so that teardown can
 # wait for them to close before pytest-django flushes or drops the test database.
-WORKER_APPLICATION_NAME = "cssp-test-worker"
+# One name per pytest-xdist worker: a test stops only the connections of its own workers.
+WORKER_APPLICATION_NAME = f"cssp-test-worker-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}"
 
 # The outbox's clock in the workers, shortened from minutes to seconds.
 FAST_OUTBOX = {

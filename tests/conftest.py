@@ -35,3 +35,15 @@ def pytest_configure(config):
             "start it with: docker compose up -d db redis",
             2,
         )
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Every test starts in the default language: a page rendered in French by an earlier test
+    in the same process must not leak into the messages the next one reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -248,7 +248,9 @@ def test_the_directory_takes_the_same_queries_for_many_people(
     assert len(response.context["cards"]) == 25
     with CaptureQueriesContext(connection) as many:
         client.get(_url("members:directory"))
-    assert len(many) == len(few)
+    # 27 more people: a query per person would add at least 27 (a cache warmed or not by an
+    # earlier test in the same process may move the count by one)
+    assert len(many) - len(few) <= 1, [q["sql"][:120] for q in many.captured_queries]
 
 
 def test_the_directory_in_french(client, viewer):

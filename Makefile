@@ -29,7 +29,7 @@ run: compilemessages
 
 ## The whole test suite against the real PostgreSQL and Redis on 127.0.0.1, in TEST_WORKERS
 ## parallel processes (each with its own test database and Redis database).
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 test: compilemessages
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 

@@ -15,9 +15,24 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
+def _own_redis_database(config, settings) -> None:
+    """Under pytest-xdist, worker gwN uses Redis database (base - N): the settings were read
+    before xdist names the worker, and the caches are not built yet, so they are moved here."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    base = int(parts.path.strip("/") or 0)
+    url = parts._replace(path=f"/{(base - int(worker[2:])) % 16}").geturl()
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+
+
 def pytest_configure(config):
     """Stop at once, in one line, when a backing service is down (not a page of tracebacks)."""
     from django.conf import settings
+
+    _own_redis_database(config, settings)
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":

@@ -4,14 +4,9 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cssp_portal")
 # Redis database 15: the tests flush it, never the portal's own broker and cache (db 0). When
-# the suite runs in parallel (pytest-xdist), worker gwN uses database 15 - N, so one worker's
-# flush never empties another's cache.
-os.environ.setdefault(
-    "REDIS_URL",
-    "redis://127.0.0.1:6379/{}".format(
-        15 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]) % 8
-    ),
-)
+# the suite runs in parallel (pytest-xdist), worker gwN moves to database 15 - N
+# (tests/conftest.py), so one worker's flush never empties another's cache.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from .base import *  # noqa: F403
 from .base import env

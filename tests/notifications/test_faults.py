@@ -67,7 +67,7 @@ def test_notify_while_the_broker_is_down_delivers_each_email_once_it_is_back(
     # when the broker comes back, empty, on the same address
     broker.start()
     # then every lead receives the email exactly once
-    wait_until_all_delivered(ids, smtp_sink, workers, timeout=40)
+    wait_until_all_delivered(ids, smtp_sink, workers, timeout=90)
     assert smtp_sink.copies() == dict.fromkeys(ids, 1)
 
 
@@ -84,7 +84,7 @@ def test_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(workers, sm
     # and a new worker starts
     workers.start()
     # then every email arrives, and none twice
-    wait_until_all_delivered(ids, smtp_sink, workers, timeout=40)
+    wait_until_all_delivered(ids, smtp_sink, workers, timeout=90)
     assert smtp_sink.copies() == dict.fromkeys(ids, 1)
 
 

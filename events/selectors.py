@@ -22,24 +22,13 @@ def events_visible_to(user) -> QuerySet[Event]:
     if not user.is_authenticated:
         return events.filter(in_visible_community, visibility=Event.Visibility.PUBLIC)
     mine = communities_of_member(user).values("pk")
-    # EXISTS rather than a join on the co-hosts: no duplicate rows, so no "pk IN (every
-    # visible event)" wrapper that PostgreSQL would have to hash on each page (tests/bench).
-    co_hosted_by_mine = Exists(
-        Event.co_hosts.through.objects.filter(event_id=OuterRef("pk"), community_id__in=mine)
+    hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
+        Q(community__in=mine) | Q(co_hosts__in=mine)
     )
-    hosts_only = Q(visibility=Event.Visibility.HOSTS) & (Q(community__in=mine) | co_hosted_by_mine)
     open_to_members = in_visible_community & Q(
         visibility__in=[Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
     )
-    return events.filter(open_to_members | hosts_only)
-
-
-def _hosted_by(community: Community) -> Q:
-    """Events the community hosts or co-hosts, as one condition (no join)."""
-    co_hosted = Exists(
-        Event.co_hosts.through.objects.filter(event_id=OuterRef("pk"), community_id=community.pk)
-    )
-    return Q(community=community) | co_hosted
+    return events.filter(pk__in=Event.objects.filter(open_to_members | hosts_only).values("pk"))
 
 
 def event_listing(
@@ -60,7 +49,9 @@ def event_listing(
         .prefetch_related(Prefetch("co_hosts", queryset=Community.objects.order_by("name")))
     )
     if community is not None:
-        events = events.filter(_hosted_by(community))
+        events = events.filter(
+            pk__in=Event.objects.filter(Q(community=community) | Q(co_hosts=community)).values("pk")
+        )
     if mine:
         events = events.filter(pk__in=events_of_member_communities(user).values("pk"))
     if event_type:
@@ -125,9 +116,10 @@ def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
 
 def community_upcoming_events(user, community: Community, limit: int = 5) -> list[Event]:
     """The next events the user may see that the community hosts or co-hosts (community page)."""
+    ours = Event.objects.filter(Q(community=community) | Q(co_hosts=community)).values("pk")
     return list(
         events_visible_to(user)
-        .filter(_hosted_by(community), end__gte=timezone.now())
+        .filter(pk__in=ours, end__gte=timezone.now())
         .select_related("community")
         .order_by("start", "pk")[:limit]
     )
@@ -138,12 +130,13 @@ def community_past_events(user, community: Community, limit: int = 5) -> list[Ev
     with `has_outcomes` when their outcomes are published (community page)."""
     from .models import EventOutcome
 
+    ours = Event.objects.filter(Q(community=community) | Q(co_hosts=community)).values("pk")
     published_outcome = EventOutcome.objects.filter(
         event=OuterRef("pk"), published_at__isnull=False
     )
     return list(
         events_visible_to(user)
-        .filter(_hosted_by(community), end__lt=timezone.now())
+        .filter(pk__in=ours, end__lt=timezone.now())
         .annotate(has_outcomes=Exists(published_outcome))
         .select_related("community")
         .order_by("-start", "-pk")[:limit]

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -89,13 +90,22 @@ def validate_upload(upload) -> tuple[str, str]:
     return name, content_type
 
 
-def download_response(file, *, filename: str, content_type: str) -> FileResponse:
+def private_storage():
+    """Where every upload lives: STORAGES["private"] (PRIVATE_MEDIA_ROOT, or memory in the
+    tests), which no web server serves and which has no public URL."""
+    return storages["private"]
+
+
+def download_response(
+    file, *, filename: str, content_type: str, public: bool = False
+) -> FileResponse:
     """A stored upload sent as a download under its sanitized name: never rendered inline as a
-    page of the portal, never kept by shared caches. The caller asked the policy first."""
+    page of the portal; kept by shared caches only when `public`. The caller asked the policy
+    first."""
     response = FileResponse(
         file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response

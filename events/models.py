@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cssp_portal.uploads import private_storage
+
 TIME_ZONE_CHOICES = [
     ("America/St_Johns", _("Newfoundland time (St. John’s)")),
     ("America/Halifax", _("Atlantic time (Halifax)")),
@@ -277,12 +279,6 @@ class EventOutcome(models.Model):
         return self.published_at is not None
 
 
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
-
-
 def _document_path(document, filename):
     import uuid
 
@@ -299,7 +295,7 @@ class EventDocument(models.Model):
     title = models.CharField(_("title"), max_length=255)
     # Kept in the private storage under a random name; read only through the download view.
     file = models.FileField(
-        _("file"), upload_to=_document_path, storage=_private_storage, max_length=255
+        _("file"), upload_to=_document_path, storage=private_storage, max_length=255
     )
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .storage import get_private_storage
+from cssp_portal.uploads import private_storage
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -369,7 +369,7 @@ class ResourceVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     file = models.FileField(
-        _("file"), upload_to=version_upload_to, storage=get_private_storage, max_length=255
+        _("file"), upload_to=version_upload_to, storage=private_storage, max_length=255
     )
     original_name = models.CharField(_("file name"), max_length=150)
     size = models.PositiveBigIntegerField(_("size"))

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from communities.models import Community
 from communities.policies import can_manage_community, can_view_community
 from communities.selectors import communities_visible_to
+from cssp_portal.uploads import download_response
 
 from . import forms, policies, search, selectors, services
 from .models import Announcement, Folder, Post, PostReport, Resource, ResourceVersion, Thread
@@ -591,20 +592,15 @@ def version_create(request, pk):
 
 
 def _download(request, resource: Resource, version: ResourceVersion):
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
-    # Never rendered by the browser as a page of the portal, never kept by shared caches.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
     public = (
         resource.visibility == Resource.Visibility.PUBLIC and resource.folder.community.is_public
     )
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
-    return response
+    return download_response(
+        version.file,
+        filename=version.original_name,
+        content_type=version.content_type,
+        public=public,
+    )
 
 
 def resource_download(request, pk):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .models import User
-from .selectors import active_community_ids
+from .selectors import active_community_ids, active_community_ids_by_person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -78,9 +78,8 @@ def can_see_contact(
 
 
 def contact_visible_ids(viewer: User | AnonymousUser, people: Iterable[User]) -> set[int]:
-    """The ids of `people` whose contact details `viewer` may see, with one query at most.
-
-    Each person must carry `active_community_ids` (see selectors.with_active_community_ids)."""
+    """The ids of `people` whose contact details `viewer` may see, with two queries at most
+    (the viewer's communities and those of the people who share with "my communities")."""
     people = list(people)
     if not _signed_in(viewer) or not people:
         return set()
@@ -89,6 +88,7 @@ def contact_visible_ids(viewer: User | AnonymousUser, people: Iterable[User]) ->
         person.contact_visibility == User.ContactVisibility.COMMUNITIES for person in people
     )
     viewer_ids = active_community_ids(viewer) if needs_ids else set()
+    people_ids = active_community_ids_by_person(people) if needs_ids else {}
     return {
         person.pk
         for person in people
@@ -96,6 +96,6 @@ def contact_visible_ids(viewer: User | AnonymousUser, people: Iterable[User]) ->
             viewer,
             person,
             viewer_community_ids=viewer_ids,
-            person_community_ids=person.active_community_ids,
+            person_community_ids=people_ids.get(person.pk, set()),
         )
     }

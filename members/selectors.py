@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from communities.models import Community, Membership, Organization
 from communities.selectors import communities_visible_to
@@ -25,16 +24,18 @@ def active_community_ids(user) -> set[int]:
     )
 
 
-def with_active_community_ids(people: QuerySet[User]) -> QuerySet[User]:
-    """Annotate each person with `active_community_ids` (a list) in the same query, for
-    policies.can_see_contact / contact_visible_ids."""
-    return people.annotate(
-        active_community_ids=ArraySubquery(
-            Membership.objects.filter(user=OuterRef("pk"), state=Membership.State.ACTIVE)
-            .order_by()
-            .values("community_id")
-        )
+def active_community_ids_by_person(people) -> dict[int, set[int]]:
+    """For each of `people`, the communities where they have an active membership: one query
+    for the whole list (any database; the embedded default is SQLite)."""
+    ids: dict[int, set[int]] = {person.pk: set() for person in people}
+    rows = (
+        Membership.objects.filter(user_id__in=list(ids), state=Membership.State.ACTIVE)
+        .order_by()
+        .values_list("user_id", "community_id")
     )
+    for user_id, community_id in rows:
+        ids[user_id].add(community_id)
+    return ids
 
 
 def listed_members() -> QuerySet[User]:
@@ -104,8 +105,7 @@ def member_directory(
             ).values("user_id")
         )
     return (
-        with_active_community_ids(people)
-        .select_related("organization")
+        people.select_related("organization")
         .prefetch_related(
             Prefetch("expertise_areas", queryset=ExpertiseArea.objects.order_by("name"))
         )
@@ -144,7 +144,7 @@ def profile_memberships(person: User, viewer) -> list[Membership]:
 def profile_for(pk: int) -> User | None:
     """One person with what their profile page shows, or None."""
     return (
-        with_active_community_ids(User.objects.filter(pk=pk))
+        User.objects.filter(pk=pk)
         .select_related("organization")
         .prefetch_related(
             Prefetch("expertise_areas", queryset=ExpertiseArea.objects.order_by("name"))

@@ -59,9 +59,7 @@ def profile(request, pk):
     context = {
         "person": person,
         "memberships": selectors.profile_memberships(person, request.user),
-        "can_see_contact": policies.can_see_contact(
-            request.user, person, person_community_ids=person.active_community_ids
-        ),
+        "can_see_contact": policies.can_see_contact(request.user, person),
         "is_self": person.pk == request.user.pk,
         "bio_language": _bio_language(person),
         "date_modified": person.updated_at,

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cssp_portal.uploads import private_storage
+
 
 class CapabilityGap(models.Model):
     """A risk, vulnerability, capability gap or recommended priority a community identified.
@@ -306,18 +308,6 @@ class ProposalTransition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-def attachment_storage():
-    """Attachments live in the "private" storage when the settings define one (a folder that
-    no web server serves), else in the default one. Either way they are only ever read through
-    the download view, which asks the policy first."""
-    from django.core.files.storage import InvalidStorageError, storages
-
-    try:
-        return storages["private"]
-    except InvalidStorageError:
-        return storages["default"]
-
-
 def attachment_path(instance, filename):
     # A random name: the stored path reveals nothing and cannot be guessed. The member's own
     # (sanitized) name is kept in `original_name` for the download.
@@ -332,7 +322,7 @@ class ProposalAttachment(models.Model):
         Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
     )
     file = models.FileField(
-        _("file"), upload_to=attachment_path, storage=attachment_storage, max_length=200
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
     )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
@@ -373,7 +363,7 @@ class CallDocument(models.Model):
         _("language"), max_length=4, choices=Language.choices, default=Language.BOTH
     )
     file = models.FileField(
-        _("file"), upload_to=attachment_path, storage=attachment_storage, max_length=200
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
     )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)

@@ -2,6 +2,7 @@
 
 from django.db import migrations, models
 
+import cssp_portal.uploads
 import events.models
 
 
@@ -26,7 +27,7 @@ class Migration(migrations.Migration):
             name="file",
             field=models.FileField(
                 max_length=255,
-                storage=events.models._private_storage,
+                storage=cssp_portal.uploads.private_storage,
                 upload_to=events.models._document_path,
                 verbose_name="file",
             ),

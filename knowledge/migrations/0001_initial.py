@@ -7,8 +7,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import cssp_portal.uploads
 import knowledge.models
-import knowledge.storage
 
 
 class Migration(migrations.Migration):
@@ -253,7 +253,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=255,
-                        storage=knowledge.storage.get_private_storage,
+                        storage=cssp_portal.uploads.private_storage,
                         upload_to=knowledge.models.version_upload_to,
                         verbose_name="file",
                     ),

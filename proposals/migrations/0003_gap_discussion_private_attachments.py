@@ -5,6 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import cssp_portal.uploads
 import proposals.models
 
 
@@ -20,7 +21,7 @@ class Migration(migrations.Migration):
             name="file",
             field=models.FileField(
                 max_length=200,
-                storage=proposals.models.attachment_storage,
+                storage=cssp_portal.uploads.private_storage,
                 upload_to=proposals.models.attachment_path,
                 verbose_name="file",
             ),

@@ -4,6 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import cssp_portal.uploads
 import proposals.models
 
 
@@ -41,7 +42,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        storage=proposals.models.attachment_storage,
+                        storage=cssp_portal.uploads.private_storage,
                         upload_to=proposals.models.attachment_path,
                         verbose_name="file",
                     ),

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cssp_portal.errors import first_message
+from cssp_portal.pagecache import cached_page
 from events.policies import can_create_event
 from events.selectors import community_past_events, community_upcoming_events
 from knowledge.policies import can_post_announcement
@@ -37,6 +38,7 @@ from .models import Community, CommunityOrganization, Invitation, Membership
 from .selectors import communities_visible_to, community_directory_search
 
 
+@cached_page
 def community_list(request):
     form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -54,6 +56,7 @@ def community_list(request):
     )
 
 
+@cached_page
 def community_detail(request, slug):
     community = get_object_or_404(
         Community.objects.select_related("parent").prefetch_related(

@@ -22,13 +22,16 @@ def events_visible_to(user) -> QuerySet[Event]:
     if not user.is_authenticated:
         return events.filter(in_visible_community, visibility=Event.Visibility.PUBLIC)
     mine = communities_of_member(user).values("pk")
+    # Uncorrelated subqueries only (PostgreSQL hashes each once): joining the co-hosts here
+    # would repeat events and call for a DISTINCT or a pk IN (...) around the whole filter.
+    co_hosted_by_mine = Event.co_hosts.through.objects.filter(community__in=mine).values("event_id")
     hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
-        Q(community__in=mine) | Q(co_hosts__in=mine)
+        Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
     )
     open_to_members = in_visible_community & Q(
         visibility__in=[Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
     )
-    return events.filter(pk__in=Event.objects.filter(open_to_members | hosts_only).values("pk"))
+    return events.filter(open_to_members | hosts_only)
 
 
 def event_listing(

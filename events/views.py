@@ -19,6 +19,7 @@ from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
+from cssp_portal.pagecache import cached_page
 from cssp_portal.uploads import download_response
 
 from . import ics, policies, selectors, services
@@ -69,6 +70,7 @@ def _filters(request):
 EVENTS_PER_PAGE = 25
 
 
+@cached_page
 def event_list(request):
     form, filters = _filters(request)
     zone = _zone()
@@ -103,6 +105,7 @@ def event_list(request):
     )
 
 
+@cached_page
 def event_calendar(request):
     """A month grid (weeks starting on Sunday, Canadian usage); ?month=YYYY-MM."""
     form, filters = _filters(request)
@@ -161,6 +164,7 @@ def event_calendar(request):
     )
 
 
+@cached_page
 def event_detail(request, slug):
     event = _event_or_404(
         request,

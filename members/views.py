@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cssp_portal.pagecache import cached_page
+
 from . import policies, selectors, services
 from .forms import DirectoryFilterForm, ProfileForm
 from .models import User
@@ -15,6 +17,7 @@ from .models import User
 PAGE_SIZE = 25
 
 
+@cached_page
 @login_required
 @require_GET
 def directory(request):
@@ -49,6 +52,7 @@ def _bio_language(person: User) -> str:
     return "fr" if current == "en" else "en"
 
 
+@cached_page
 @login_required
 @require_GET
 def profile(request, pk):

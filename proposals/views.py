@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.errors import first_message
+from cssp_portal.pagecache import cached_page
 from cssp_portal.uploads import download_response
 
 from . import exports, policies, selectors, services
@@ -175,6 +176,7 @@ def gap_vote(request, community, slug):
 # --- Calls ------------------------------------------------------------------------------------
 
 
+@cached_page
 def call_list(request):
     now = timezone.now()
     calls = list(selectors.calls_visible_to(request.user))
@@ -539,6 +541,7 @@ def attachment_delete(request, pk):
 # --- Portfolio managers -----------------------------------------------------------------------
 
 
+@cached_page
 @login_required
 def dashboard(request):
     if not policies.can_view_dashboard(request.user):
@@ -577,6 +580,7 @@ def staff_proposal_list(request):
 # --- Funded projects --------------------------------------------------------------------------
 
 
+@cached_page
 def project_list(request):
     visible = communities_visible_to(request.user)
     form = ProjectFilterForm(request.GET or None, visible_communities=visible)

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cssp_portal.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -339,6 +340,10 @@ LOGGING = {
 # --- Health checks: what /healthz reports ---------------------------------------------------
 
 HEALTH_CHECK = {"DISK_USAGE_MAX": None, "MEMORY_MIN": None}
+# The main read pages are cached per viewer and emptied by any write (cssp_portal/pagecache.py);
+# the timeout bounds what changes with the clock alone. 0 turns the page cache off.
+PAGE_CACHE = {"TIMEOUT": env.int("PAGE_CACHE_TIMEOUT", default=60)}
+
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # "Date modified" of pages that have no content date of their own: the release's date.
 PORTAL_RELEASE_DATE = env("PORTAL_RELEASE_DATE", default="2026-11-22")

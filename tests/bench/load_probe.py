@@ -104,10 +104,14 @@ def main() -> None:
             .first()
         )
 
+    from django.middleware.csrf import _get_new_csrf_string
+
     print(
         json.dumps(
             {
                 "cookie_name": settings.SESSION_COOKIE_NAME,
+                # A signed-in browser also holds the CSRF cookie that signing in set.
+                "csrf_cookie": f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}",
                 "sessions": {
                     "member": _session_for(member),
                     "portfolio_manager": _session_for(manager),

@@ -184,6 +184,7 @@ class Response:
     size: int
     location: str = ""
     slowest: str = ""
+    page_cache: str = ""
 
 
 def fetch(url: str, cookie: str = "") -> Response:
@@ -217,6 +218,7 @@ def fetch(url: str, cookie: str = "") -> Response:
         size=len(body),
         location=answer.getheader("Location") or "",
         slowest=answer.getheader("X-Bench-Slowest") or "",
+        page_cache=answer.getheader("X-Page-Cache") or "",
     )
 
 
@@ -237,11 +239,21 @@ class Profile:
     slowest: str
 
 
+def miss_url(url: str) -> str:
+    """The same page under a query string of its own, which the views ignore and the page
+    cache (cssp_portal/pagecache.py) keys on: a page-cache miss, built from the database."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}bench-miss={secrets.token_hex(8)}"
+
+
 def profile(url: str, cookie: str = "", times: int = 7) -> Profile:
-    """Fetch a page `times` times in a row; call it on warm workers (after a short load), or
-    the first request of each worker (template loading, translation catalogues, per-process
-    caches) is what gets measured."""
-    responses = [fetch(url, cookie) for _ in range(times)]
+    """Fetch a page `times` times in a row, each a page-cache miss (what a page costs to
+    build); call it on warm workers (after a short load), or the first request of each worker
+    (template loading, translation catalogues, per-process caches) is what gets measured."""
+    responses = [fetch(miss_url(url), cookie) for _ in range(times)]
+    hits = [r for r in responses if r.page_cache == "hit"]
+    if hits:
+        pytest.fail(f"{url}: a page under a query string of its own came from the page cache")
     last = responses[-1]
     median = sorted(responses, key=lambda r: r.app_ms)[len(responses) // 2]
     return Profile(
@@ -269,8 +281,21 @@ class Load:
 
 
 def run_wrk(
-    wrk: str, url: str, *, cookie: str, seconds: int, connections: int, threads: int
+    wrk: str,
+    url: str,
+    *,
+    cookie: str,
+    seconds: int,
+    connections: int,
+    threads: int,
+    every_request_a_miss: bool = False,
 ) -> Load:
+    """wrk on one URL; with `every_request_a_miss`, each request has a query string of its own
+    (wrk_percentiles.lua), so none is served from the page cache."""
+    env = dict(os.environ)
+    env.pop("WRK_MISS_NONCE", None)
+    if every_request_a_miss:
+        env["WRK_MISS_NONCE"] = secrets.token_hex(6)
     command = [
         wrk,
         f"--threads={threads}",
@@ -282,7 +307,7 @@ def run_wrk(
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
     completed = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60, env=env
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if completed.returncode or not lines:

@@ -100,7 +100,7 @@ class FolderForm(forms.Form):
 def _upload_help():
     return _("At most %(size)s. Accepted types: %(types)s.") % {
         "size": filesizeformat(services.MAX_UPLOAD_BYTES),
-        "types": ", ".join(services.allowed_extensions()),
+        "types": services.allowed_extensions(),
     }
 
 

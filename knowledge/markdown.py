@@ -7,8 +7,6 @@ address) become links to the member's profile once the author has written them.
 """
 
 import re
-import unicodedata
-from pathlib import PurePosixPath
 
 import nh3
 from django.utils.html import escape
@@ -81,33 +79,3 @@ def mentioned_addresses(text: str) -> set[str]:
 def plain_text(html: str) -> str:
     """The text of sanitized HTML, for listings and search."""
     return re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
-
-
-# --- File names ----------------------------------------------------------------------------
-
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;`$]')
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
-    f"{prefix}{n}" for prefix in ("com", "lpt") for n in range(10)
-}
-MAX_NAME = 120
-
-
-def safe_filename(name: str, *, default: str = "document") -> str:
-    """A file name safe to give back in a download: no path, no control or bidirectional
-    characters, no characters shells and file systems treat specially, no leading dot,
-    at most 120 characters with the extension kept. Accents are kept (French names)."""
-    name = unicodedata.normalize("NFC", name or "")
-    # Only the last path component, whatever the separator the browser used.
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    # Drop format characters: right-to-left overrides ("invoice\u202efdp.exe"), zero widths.
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cf", "Cc", "Cs", "Co"})
-    name = _UNSAFE.sub("_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    path = PurePosixPath(name)
-    stem, suffix = path.stem.strip(" ."), path.suffix.lower()
-    if not re.fullmatch(r"\.[a-z0-9]{1,10}", suffix or ""):
-        stem, suffix = name, ""
-    if not stem or stem.lower() in _WINDOWS_RESERVED:
-        stem = default
-    stem = stem[: MAX_NAME - len(suffix)].rstrip(" .") or default
-    return f"{stem}{suffix}"

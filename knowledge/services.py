@@ -5,7 +5,6 @@ Markdown through the sanitizer once, and records its notifications in the same t
 (notifications.services.notify), so a rolled-back write never emails anyone.
 """
 
-import mimetypes
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -13,12 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
+from cssp_portal import uploads
 from members.models import User
 from notifications.services import notify
 
@@ -352,71 +351,16 @@ def report_resolve(*, report: PostReport, by: User) -> PostReport:
 # --- Library -------------------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = getattr(settings, "KNOWLEDGE_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
-# Office documents, PDF, plain data and images; what each must start with, when it has a
-# signature, so that a web page renamed "report.pdf" is refused.
-ZIP = (b"PK\x03\x04",)
-ALLOWED_TYPES: dict[str, tuple[bytes, ...] | None] = {
-    ".pdf": (b"%PDF-",),
-    ".docx": ZIP,
-    ".xlsx": ZIP,
-    ".pptx": ZIP,
-    ".odt": ZIP,
-    ".ods": ZIP,
-    ".odp": ZIP,
-    ".zip": ZIP,
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".ppt": (b"\xd0\xcf\x11\xe0",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".txt": None,
-    ".csv": None,
-}
-EXTRA_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-}
 
 
-def allowed_extensions() -> list[str]:
-    return sorted(ALLOWED_TYPES)
+def allowed_extensions() -> str:
+    return uploads.allowed_extensions(uploads.LIBRARY_TYPES)
 
 
 def upload_check(upload) -> tuple[str, str]:
-    """The safe name and content type of an upload, or ValidationError: size limit, extension
-    allow-list, and the file's first bytes must match its extension (text must be text)."""
-    name = markdown.safe_filename(upload.name)
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(size)s."),
-            params={"size": filesizeformat(MAX_UPLOAD_BYTES)},
-        )
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
-    if extension not in ALLOWED_TYPES:
-        raise ValidationError(
-            _("This type of file is not accepted. Accepted types: %(types)s."),
-            params={"types": ", ".join(allowed_extensions())},
-        )
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    signatures = ALLOWED_TYPES[extension]
-    if signatures is None:
-        valid = b"\x00" not in head and not head.lstrip().lower().startswith((b"<!doc", b"<htm"))
-    else:
-        valid = head.startswith(signatures)
-    if not valid:
-        raise ValidationError(_("The file’s content does not match its type (%(ext)s)."),
-                              params={"ext": extension})  # fmt: skip
-    content_type = EXTRA_TYPES.get(extension) or mimetypes.types_map.get(extension)
-    return name, content_type or "application/octet-stream"
+    """The safe name and content type of a library file, or ValidationError: the portal's one
+    upload check (cssp_portal/uploads.py) with the library's types and size limit."""
+    return uploads.validate_upload(upload, types=uploads.LIBRARY_TYPES, max_size=MAX_UPLOAD_BYTES)
 
 
 @transaction.atomic

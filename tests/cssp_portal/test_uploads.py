@@ -2,10 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cssp_portal.uploads import MAX_SIZE, sanitize_filename, validate_upload
+from cssp_portal.uploads import LIBRARY_TYPES, MAX_SIZE, sanitize_filename, validate_upload
 
 
 def upload(name, content):
@@ -21,6 +21,7 @@ def upload(name, content):
         ("fake.pdf", b"MZ\x90\x00 not a pdf", "content"),
         ("fake.docx", b"%PDF-1.4", "content"),
         ("notes.txt", b"binary\x00\x01", "content"),
+        ("notes.txt", b"<!DOCTYPE html><script>alert(1)</script>", "content"),
         ("empty.pdf", b"", "empty"),
     ],
 )
@@ -55,21 +56,49 @@ def test_accepted_files(content, name):
     ("hostile", "safe"),
     [
         ("../../../etc/passwd.txt", "passwd.txt"),
+        ("../../etc/passwd", "passwd"),
         ("C:\\Windows\\system32\\evil.pdf", "evil.pdf"),
-        ('a"; filename="x.exe.pdf', "a_ filename_x.exe.pdf"),
+        ("..\\..\\windows\\system32\\cmd.exe", "cmd.exe"),
+        ('a"; filename="x.exe.pdf', "a__ filename=_x.exe.pdf"),
+        ("<script>alert(1)</script>.pdf", "script_.pdf"),
+        ("report.pdf\x00.exe", "report.pdf.exe"),
         ("\u202ecod.pdf", "cod.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),
         ("..pdf", "pdf"),
+        (".htaccess", "htaccess"),
+        ("CON.pdf", "document.pdf"),
+        ("   ", "document"),
         ("rapport final (v2).PDF", "rapport final (v2).pdf"),
+        ("Rapport d’été – 2026.PDF", "Rapport d’été – 2026.pdf"),
+        ('a"b;c|d$e`f.txt', "a_b_c_d_e_f.txt"),
     ],
 )
 def test_hostile_file_names_are_made_safe(hostile, safe):
     assert sanitize_filename(hostile) == safe
 
 
-@given(st.text())
+def test_long_file_names_keep_their_extension():
+    name = sanitize_filename("x" * 500 + ".docx")
+    assert len(name) == 120
+    assert name.endswith(".docx")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
 def test_any_name_sanitizes_to_a_short_name_without_separators_or_quotes(name):
     safe = sanitize_filename(name)
     assert safe
-    assert len(safe) <= 130
+    assert len(safe) <= 120
     assert not set(safe) & set("/\\\"'<>:;\x00\r\n")
     assert not safe.startswith(".")
+
+
+def test_the_library_also_keeps_legacy_office_files_and_archives():
+    legacy = upload("minutes-2009.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest")
+    assert validate_upload(legacy, types=LIBRARY_TYPES) == (
+        "minutes-2009.doc",
+        "application/msword",
+    )
+    with pytest.raises(ValidationError) as error:
+        validate_upload(legacy)
+    assert error.value.code == "type"

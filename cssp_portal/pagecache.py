@@ -42,9 +42,15 @@ from django.utils import translation
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
 ANONYMOUS = "anonymous"
-# Models whose writes never change a page: the session row is touched once a minute by
-# SessionLifetimeMiddleware, the audit log accompanies the writes it records.
-_IGNORED = {("sessions", "session"), ("auditlog", "logentry")}
+# Models whose writes never change a cached page: the session row is touched once a minute by
+# SessionLifetimeMiddleware, the audit log accompanies the writes it records, and the email
+# outbox's rows change state all the time while the workers send (no page shows them).
+_IGNORED = {
+    ("sessions", "session"),
+    ("auditlog", "logentry"),
+    ("notifications", "notification"),
+    ("notifications", "digest"),
+}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Response headers that belong to one response and are never replayed.
 _NOT_REPLAYED = {"set-cookie", "date", HEADER.lower()}

@@ -16,6 +16,8 @@ from communities.services.membership import membership_remove
 from cssp_portal import pagecache
 from cssp_portal.urls import urlpatterns as portal_urlpatterns
 from events import services
+from notifications import kinds
+from notifications.services import notify
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
 from tests.members.factories import UserFactory
@@ -101,6 +103,21 @@ def test_a_change_that_sends_no_signal_shows_after_the_request_that_made_it(comm
     )
     assert response.status_code == 302
     assert "Renamed quietly" in visitor.get(url("en", "communities:list")).content.decode()
+
+
+def test_the_email_outbox_sending_does_not_empty_the_cache(community, member):
+    """Outbox rows change state all the time while workers send; no page shows them."""
+    notification = notify(
+        kind=kinds.COMMUNITY_NEW_MEMBER,
+        recipients=[member],
+        community=community,
+        context={"member_name": "Sam Singh"},
+    )[0]
+    client = Client()
+    client.get(url("en", "communities:list"))
+    notification.attempts += 1
+    notification.save()
+    assert cache_state(client.get(url("en", "communities:list"))) == "hit"
 
 
 def test_a_refused_post_does_not_empty_the_cache(community):

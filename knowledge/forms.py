@@ -59,6 +59,15 @@ class ReplyForm(forms.Form):
     )
 
 
+class PostEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
+    )
+
+
 class ReportForm(forms.Form):
     reason = forms.CharField(
         label=_("Why should the leads look at this message?"),

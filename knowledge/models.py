@@ -143,6 +143,7 @@ class Post(models.Model):
         verbose_name=_("hidden by"),
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

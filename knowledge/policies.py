@@ -100,6 +100,18 @@ def can_report_post(user, post: Post) -> bool:
     )
 
 
+def can_edit_post(user, post: Post) -> bool:
+    """Authors edit their own messages while they may still reply to the discussion (not once
+    it is locked or hidden, nor after they left the community), and not once the leads hid
+    the message. Leads hide messages; nobody rewrites someone else's."""
+    return (
+        _active(user)
+        and post.author_id == user.pk
+        and not post.is_hidden
+        and can_reply(user, post.thread)
+    )
+
+
 def can_view_post(user, post: Post) -> bool:
     if post.is_hidden:
         return can_moderate_thread(user, post.thread)

@@ -235,6 +235,24 @@ def thread_reply(*, thread: Thread, by: User, body: str) -> Post:
     return post
 
 
+@transaction.atomic
+def post_edit(*, post: Post, by: User, body: str) -> Post:
+    """The author rewrites their message (PermissionDenied otherwise, see
+    policies.can_edit_post). The message is marked edited; people it now mentions for the
+    first time are told, and those it no longer mentions are dropped from its mentions."""
+    post = Post.objects.select_for_update().select_related("thread__community").get(pk=post.pk)
+    if not policies.can_edit_post(by, post):
+        raise PermissionDenied
+    post.body = body
+    people = _render_post(post)
+    post.edited_at = timezone.now()
+    post.full_clean()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    mentioned = _notify_mentions(post, people, by)
+    post.mentioned.remove(*post.mentioned.exclude(pk__in=mentioned))
+    return post
+
+
 def _moderate(thread: Thread, by: User) -> None:
     if not policies.can_moderate_thread(by, thread):
         raise PermissionDenied

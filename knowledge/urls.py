@@ -25,6 +25,7 @@ urlpatterns = [
     path("discussions/<int:pk>/move/", views.thread_move, name="thread_move"),
     path("discussions/<int:pk>/share/", views.thread_share, name="thread_share"),
     path("discussions/<int:pk>/follow/", views.thread_follow, name="thread_follow"),
+    path("messages/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("messages/<int:pk>/hide/", views.post_hide, name="post_hide"),
     path("messages/<int:pk>/report/", views.post_report, name="post_report"),
     path("reports/<int:pk>/resolve/", views.report_resolve, name="report_resolve"),

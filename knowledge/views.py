@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
 from communities.policies import can_manage_community, can_view_community
@@ -208,13 +208,16 @@ def _thread_page(request, thread, *, reply_form=None, status=200):
     moderator = policies.can_moderate_thread(request.user, thread)
     posts = list(selectors.thread_posts(thread, include_hidden=moderator))
     user = request.user
+    can_reply = policies.can_reply(user, thread)
     for post in posts:
         post.can_report = user.is_authenticated and post.author_id != user.pk and not post.is_hidden
+        # policies.can_edit_post, with can_reply decided once for the whole page.
+        post.can_edit = can_reply and post.author_id == user.pk and not post.is_hidden
     context = {
         "thread": thread,
         "community": thread.community,
         "posts": posts,
-        "can_reply": policies.can_reply(user, thread),
+        "can_reply": can_reply,
         "can_moderate": moderator,
         "is_following": selectors.is_following(user, thread=thread),
         "can_follow": policies.can_follow_thread(user, thread),
@@ -359,6 +362,29 @@ def post_hide(request, pk):
     if request.POST.get("next") == "reports":
         return redirect("knowledge:reports", slug=post.thread.community.slug)
     return redirect(post.thread)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk):
+    post = _visible_post(request, pk)
+    if not policies.can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = forms.PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_edit(post=post, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your message is updated."))
+            return redirect(post)
+    return render(
+        request,
+        "knowledge/post_edit.html",
+        {"post": post, "thread": post.thread, "community": post.thread.community, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

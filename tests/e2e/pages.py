@@ -123,6 +123,7 @@ def _knowledge_world(world):
         return
     lead, member = world.people[LEAD], world.people[MEMBER]
     world.objects["thread"] = thread(world.community, member)
+    world.objects["message"] = world.objects["thread"].posts.get()
     world.objects["folder"] = library = folder(world.community, lead)
     world.objects["resource"] = document(library, lead)
     world.objects["announcement"] = services.announcement_create(
@@ -233,6 +234,10 @@ PAGE_TYPES = [
     ),
     PageType("discussions", "knowledge:threads", _slug, roles=SIGNED_IN, needs="thread"),
     PageType("discussion", "knowledge:thread", _obj("thread"), roles=SIGNED_IN, needs="thread"),
+    # Only its author (the member) edits a message.
+    PageType(
+        "edit a message", "knowledge:post_edit", _obj("message"), roles=(MEMBER,), needs="thread"
+    ),
     PageType("library", "knowledge:library", _slug, roles=SIGNED_IN, needs="folder"),
     PageType(
         "library document",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.security.rules import (
     EVERYONE,
     MANAGERS,
+    NOBODY,
     PARTICIPANTS,
     VIEWERS,
     Rule,
@@ -78,6 +79,12 @@ RULES: dict[str, Rule] = {
     "knowledge:thread_move": Rule(MANAGERS, args=lambda w: {"pk": w.thread.pk}),
     "knowledge:thread_share": Rule(MANAGERS, args=lambda w: {"pk": w.thread.pk}),
     "knowledge:thread_follow": Rule(VIEWERS, args=lambda w: {"pk": w.thread.pk}),
+    "knowledge:post_edit": Rule(
+        NOBODY,
+        args=lambda w: {"pk": w.post.pk},
+        data=lambda w: {"body": "Rewritten"},
+        why="only the message's author, who is none of the roles, rewrites it",
+    ),
     "knowledge:post_hide": Rule(MANAGERS, args=lambda w: {"pk": w.post.pk}),
     "knowledge:post_report": Rule(
         VIEWERS, args=lambda w: {"pk": w.post.pk}, data=lambda w: {"reason": "Spam"}

@@ -39,7 +39,10 @@ def registered_event(django_capture_on_commit_callbacks):
 
 def _tick(at, callbacks):
     with time_machine.travel(at, tick=False), callbacks(execute=True):
-        return tasks.event_reminders_send_due_task.apply().get()
+        # .result, not .get(): Celery's "inside a task" flag is process-wide and saved and
+        # restored around each eager call, so threads that ran eager tasks at the same time
+        # (tests/events/test_concurrency.py) can leave it set, and get() would then refuse.
+        return tasks.event_reminders_send_due_task.apply(throw=True).result
 
 
 def test_each_reminder_goes_once_at_its_time_in_each_language(

@@ -131,7 +131,7 @@ def _key(request: HttpRequest, viewer: str, generation_: int) -> str:
 def _storable(request: HttpRequest, response: HttpResponse, viewer: str, had_csrf: bool) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if response.get("Cache-Control", "").find("no-store") >= 0:
+    if "no-store" in response.get("Cache-Control", ""):
         return False
     if len(get_messages(request)):
         return False

@@ -16,3 +16,7 @@ STORAGES = {
     "private": PRIVATE_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Pages are built afresh on every request here, so that an edited template shows at once;
+# PAGE_CACHE_TIMEOUT=60 tries the production page cache (cssp_portal/pagecache.py).
+PAGE_CACHE = {"TIMEOUT": env.int("PAGE_CACHE_TIMEOUT", default=0)}

@@ -20,8 +20,11 @@ install: $(VENV)/.installed
 compilemessages: install
 	$(PY) manage.py compilemessages -l fr $(I18N_IGNORE) -v 0
 
-## The portal at http://127.0.0.1:8000, seeded with the CSSP data (and demo accounts on the
-## embedded default). DATABASE_URL / REDIS_URL / EMAIL_URL switch to real services.
+## The portal at http://$(HOST):$(PORT), seeded with the CSSP data (and demo accounts and
+## content on the embedded default). DATABASE_URL / REDIS_URL / EMAIL_URL switch to real
+## services. Emails and calendar files link to SITE_URL, by default the address served here.
+## Without REDIS_URL the server also runs the periodic work (cssp_portal/devscheduler.py).
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 run: compilemessages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_cssp --demo-accounts
@@ -67,10 +70,12 @@ beat: install
 bench: install
 	$(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 
-## The main pages under load (issue #9): 100,000 members in its own database
-## (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/cssp_bench; Redis
-## BENCH_REDIS_URL, default db 10), gunicorn + wrk; writes tests/bench/results/load.md and
-## load.png; about 20 minutes on two cores. Also part of make bench.
+## The crowd benchmark (issue #15): 200 signed-in people in English and French on their own
+## pages, a writer saving a row a second, the trivial view on the same gunicorn; program-scale
+## data in its own database (BENCH_DATABASE_URL, default
+## postgres://postgres@127.0.0.1:5432/cssp_bench; Redis BENCH_REDIS_URL, default db 10).
+## Writes tests/bench/results/crowd.md and crowd.png and fails when a target is missed; the
+## knobs are listed in tests/bench/bench_load.py. Also part of make bench.
 bench-load: install
 	$(PY) -m pytest tests/bench/bench_load.py -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 

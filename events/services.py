@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -412,20 +412,16 @@ def event_reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     from notifications.services import notify
 
     now = now or timezone.now()
-    due = (
-        EventReminder.objects.filter(
-            sent_at__isnull=True,
-            event__status=Event.Status.PUBLISHED,
-            event__start__gt=now,
-        )
-        .annotate(
-            due_at=ExpressionWrapper(
-                F("event__start") - F("hours_before") * Value(datetime.timedelta(hours=1)),
-                output_field=DateTimeField(),
-            )
-        )
-        .filter(due_at__lte=now)
+    pending = EventReminder.objects.filter(
+        sent_at__isnull=True, event__status=Event.Status.PUBLISHED, event__start__gt=now
     )
+    # One condition per reminder delay in use (a handful): "start minus a number of hours"
+    # computed in SQL is not portable (SQLite, the embedded default, cannot multiply an
+    # interval), a comparison of the start with a computed instant is.
+    is_due = Q(pk__in=[])
+    for hours in set(pending.values_list("hours_before", flat=True).order_by()):
+        is_due |= Q(hours_before=hours, event__start__lte=now + datetime.timedelta(hours=hours))
+    due = pending.filter(is_due)
     sent = 0
     for event_id in sorted(set(due.values_list("event_id", flat=True))):
         with transaction.atomic():

@@ -17,6 +17,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Pages are built afresh on every request here, so that an edited template shows at once;
-# PAGE_CACHE_TIMEOUT=60 tries the production page cache (cssp_portal/pagecache.py).
-PAGE_CACHE = {"TIMEOUT": env.int("PAGE_CACHE_TIMEOUT", default=0)}
+
+# Periodic work (reminders, digests, the outbox sweep) runs inside runserver while tasks are
+# eager (no REDIS_URL): see cssp_portal/devscheduler.py.
+INSTALLED_APPS = [*INSTALLED_APPS, "cssp_portal.devscheduler.DevSchedulerConfig"]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # The scheduler thread and the request threads write to the same file: each transaction
+    # takes the write lock when it begins, so two writers wait for each other (up to 20 s)
+    # instead of one failing with "database is locked" halfway through.
+    DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    DATABASES["default"]["OPTIONS"] |= {"transaction_mode": "IMMEDIATE", "timeout": 20}  # noqa: F405

@@ -1,23 +1,56 @@
-"""Run by the load benchmark in the benchmark's own environment (cssp_portal.settings.bench and
+"""Run by the crowd benchmark in the benchmark's own environment (cssp_portal.settings.bench and
 its database), never imported by the test process:
 
-    python -m tests.bench.load_probe [--community SLUG --event SLUG --member EMAIL
-                                     --portfolio-manager EMAIL]
+    python -m tests.bench.load_probe plan --out PLAN.json [--visitors 200 --anonymous 20
+                                      --writes 120 --seed 2026]
+    python -m tests.bench.load_probe verify --attempted ATTEMPTED.json
 
-Picks the objects the pages are measured on (the biggest public community, one of its public
-upcoming events, one of its members), signs the member and a portfolio manager in by writing
-sessions straight into the session store (no password, no login request), and prints one JSON
-object: the session cookie name and keys, the objects, and the size of the data set. Passing the
-objects back in keeps them the same at both sizes of the data set.
+`plan` builds the crowd from the generated data and writes one JSON file:
+
+- `visitors`: signed-in people (half preferring English, half French, on /en/ or /fr/ URLs; a
+  few portfolio managers among them), each with a fresh session written straight into the
+  session store (no password, no login request) and their own pages: their home, the community
+  directory, THEIR communities' pages (members-only ones included), upcoming events of those
+  communities, the event list and calendar, the member directory, a fellow member's profile,
+  the library and discussions of one of their communities, the project and call lists, and the
+  dashboard for portfolio managers; plus anonymous visitors on the public pages.
+- `writes`: what the writer does, each a real row a person could create through a form: join a
+  public community they are not in, register for an open upcoming event, reply to a discussion
+  of one of their communities; each by one of a separate group of signed-in people.
+- `counts`: the size of the data set.
+
+`verify` reads the writes the benchmark attempted and prints how many rows exist in the
+database, and which are missing: a write answered with a redirect is not proof that it was saved.
+
+People and objects are picked with a seeded random generator over rows ordered by key: the same
+data set gives the same crowd.
 """
 
 import argparse
 import json
 import os
+import random
 import time
 from importlib import import_module
 
 import django
+
+# Page kinds: the label the report shows for each URL name.
+HOME = "Home"
+COMMUNITY_DIRECTORY = "Community directory"
+COMMUNITY_PAGE = "Community page"
+EVENT_LIST = "Event list"
+CALENDAR = "Calendar"
+EVENT_PAGE = "Event page"
+MEMBER_DIRECTORY = "Member directory"
+PROFILE = "Member profile"
+LIBRARY = "Library"
+DISCUSSIONS = "Discussions"
+PROJECT_LIST = "Project list"
+CALL_LIST = "Call list"
+DASHBOARD = "Portfolio dashboard"
+
+ANONYMOUS, MEMBER, MANAGER = "signed out", "member", "portfolio manager"
 
 
 def _session_for(user) -> str:
@@ -36,103 +69,356 @@ def _session_for(user) -> str:
     return store.session_key
 
 
+def _cookie(user) -> tuple[str, str]:
+    """The cookies of a signed-in browser (session, and the CSRF cookie signing in set) and
+    that CSRF secret, which a form posts back."""
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+
+    secret = _get_new_csrf_string()
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={_session_for(user)}; "
+        f"{settings.CSRF_COOKIE_NAME}={secret}",
+        secret,
+    )
+
+
+def _url(language: str, name: str, **kwargs) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def spread(items: list, count: int) -> list:
+    """`count` items evenly spread over `items` (all of them when there are fewer)."""
+    if len(items) <= count:
+        return list(items)
+    step = len(items) / count
+    return [items[int(index * step)] for index in range(count)]
+
+
+def plan(args) -> dict:
+    from communities.models import Community, Membership
+    from cssp_portal.management.commands.bench_generate import MANAGER_DOMAIN, MEMBER_DOMAIN
+    from events.models import Event, Registration
+    from events.services import modes_of, registration_closed_reason
+    from knowledge.models import Post, Thread
+    from members.models import User
+    from proposals.models import Proposal
+
+    # Which people and pages, reproducible from the seed: not a secret.
+    rng = random.Random(args.seed)
+    active = Membership.State.ACTIVE
+    participating = (Membership.Role.LEAD, Membership.Role.CO_LEAD, Membership.Role.MEMBER)
+    members = User.objects.filter(
+        email__endswith="@" + MEMBER_DOMAIN, is_active=True, memberships__state=active
+    ).distinct()
+
+    # Who: half English, half French; portfolio managers are 1 in 20 of the crowd.
+    managers = list(
+        User.objects.filter(email__endswith="@" + MANAGER_DOMAIN, is_active=True).order_by("pk")
+    )
+    managers = managers[: max(1, args.visitors // 20)] if args.visitors >= 20 else []
+    wanted = args.visitors - len(managers)
+    crowd = []
+    for index, language in enumerate(("en", "fr")):
+        share = wanted // 2 + (wanted % 2 if index == 0 else 0)
+        ids = list(
+            members.filter(preferred_language=language).order_by("pk").values_list("pk", flat=True)
+        )
+        crowd += [(pk, language, MEMBER) for pk in spread(ids, share)]
+    crowd += [(user.pk, ("en", "fr")[index % 2], MANAGER) for index, user in enumerate(managers)]
+    users = User.objects.in_bulk([pk for pk, _language, _audience in crowd])
+
+    # What: each person's communities, upcoming events of those communities, fellow members.
+    communities = {c.pk: c for c in Community.objects.filter(status=Community.Status.ACTIVE)}
+    mine: dict[int, list[int]] = {}
+    for user, community in (
+        Membership.objects.filter(user__in=users, state=active)
+        .order_by("user_id", "community_id")
+        .values_list("user_id", "community_id")
+    ):
+        if community in communities:
+            mine.setdefault(user, []).append(community)
+    # A portfolio manager's own communities are those of their portfolio.
+    for user, community in (
+        Community.portfolio_managers.through.objects.filter(user__in=managers)
+        .order_by("user_id", "community_id")
+        .values_list("user_id", "community_id")
+    ):
+        if community in communities:
+            mine.setdefault(user, []).append(community)
+    upcoming: dict[int, list[str]] = {}
+    public_events = []
+    for slug, community, visibility in (
+        Event.objects.upcoming()
+        .filter(status=Event.Status.PUBLISHED)
+        .values_list("slug", "community_id", "visibility")
+    ):
+        if len(upcoming.setdefault(community, [])) < 20:
+            upcoming[community].append(slug)
+        if visibility == Event.Visibility.PUBLIC and len(public_events) < 200:
+            public_events.append(slug)
+    fellows: dict[int, list[int]] = {}
+    for community, user in (
+        Membership.objects.filter(
+            state=active, community__in=communities, user__listed_in_directory=True
+        )
+        .order_by("community_id", "pk")
+        .values_list("community_id", "user_id")
+        .iterator(chunk_size=10_000)
+    ):
+        if len(fellows.setdefault(community, [])) < 30:
+            fellows[community].append(user)
+
+    visitors = []
+    for pk, language, audience in crowd:
+        user = users[pk]
+        own = mine.get(pk, [])
+        pages = [
+            (HOME, _url(language, "home")),
+            (COMMUNITY_DIRECTORY, _url(language, "communities:list")),
+            (EVENT_LIST, _url(language, "events:list")),
+            (CALENDAR, _url(language, "events:calendar")),
+            (MEMBER_DIRECTORY, _url(language, "members:directory")),
+            (PROJECT_LIST, _url(language, "proposals:project_list")),
+            (CALL_LIST, _url(language, "proposals:call_list")),
+        ]
+        for community in own[:3]:
+            pages.append(
+                (
+                    COMMUNITY_PAGE,
+                    _url(language, "communities:detail", slug=communities[community].slug),
+                )
+            )
+        events = [slug for community in own for slug in upcoming.get(community, [])]
+        for slug in rng.sample(events, min(3, len(events))):
+            pages.append((EVENT_PAGE, _url(language, "events:detail", slug=slug)))
+        if own:
+            home = communities[rng.choice(own)]
+            pages.append((LIBRARY, _url(language, "knowledge:library", slug=home.slug)))
+            pages.append((DISCUSSIONS, _url(language, "knowledge:threads", slug=home.slug)))
+            others = [other for other in fellows.get(home.pk, []) if other != pk]
+            if others:
+                pages.append((PROFILE, _url(language, "members:profile", pk=rng.choice(others))))
+        if audience == MANAGER:
+            pages.append((DASHBOARD, _url(language, "proposals:dashboard")))
+        cookie, _secret = _cookie(user)
+        visitors.append(
+            {"audience": audience, "language": language, "cookie": cookie, "pages": pages}
+        )
+
+    public = [c.slug for c in communities.values() if c.visibility == Community.Visibility.PUBLIC]
+    for index in range(args.anonymous):
+        language = ("en", "fr")[index % 2]
+        pages = [
+            (HOME, _url(language, "home")),
+            (COMMUNITY_DIRECTORY, _url(language, "communities:list")),
+            (EVENT_LIST, _url(language, "events:list")),
+            (CALENDAR, _url(language, "events:calendar")),
+            (PROJECT_LIST, _url(language, "proposals:project_list")),
+            (CALL_LIST, _url(language, "proposals:call_list")),
+        ]
+        for slug in rng.sample(sorted(public), min(2, len(public))):
+            pages.append((COMMUNITY_PAGE, _url(language, "communities:detail", slug=slug)))
+        for slug in rng.sample(public_events, min(2, len(public_events))):
+            pages.append((EVENT_PAGE, _url(language, "events:detail", slug=slug)))
+        visitors.append({"audience": ANONYMOUS, "language": language, "cookie": "", "pages": pages})
+
+    writes = _plan_writes(
+        args,
+        rng,
+        exclude={pk for pk, _language, _audience in crowd},
+        members=members,
+        communities=communities,
+        participating=participating,
+        modes_of=modes_of,
+        registration_closed_reason=registration_closed_reason,
+    )
+    from django.conf import settings
+
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "visitors": visitors,
+        "writes": writes,
+        "counts": {
+            "communities": Community.objects.count(),
+            "people": User.objects.count(),
+            "memberships": Membership.objects.count(),
+            "events": Event.objects.count(),
+            "registrations": Registration.objects.count(),
+            "proposals": Proposal.objects.count(),
+            "discussions": Thread.objects.count(),
+            "messages": Post.objects.count(),
+        },
+    }
+
+
+def _plan_writes(
+    args, rng, *, exclude, members, communities, participating, modes_of, registration_closed_reason
+) -> list[dict]:
+    """Writes a person could make through the portal's forms, each creating a row: joining a
+    public community they are not in, registering for an open upcoming event they are not
+    registered for, replying to a discussion in one of their communities; by a separate group of
+    signed-in people (20), in turns."""
+    from communities.models import Community, Membership
+    from events.models import Event, Registration
+    from knowledge.models import Thread
+
+    if not args.writes:
+        return []
+    ids = [pk for pk in members.order_by("pk").values_list("pk", flat=True) if pk not in exclude]
+    writers = list(members.filter(pk__in=spread(ids[1::2], 20)).order_by("pk"))
+    joined: dict[int, set[int]] = {}
+    participates: dict[int, set[int]] = {}
+    for user, community, state, role in Membership.objects.filter(user__in=writers).values_list(
+        "user_id", "community_id", "state", "role"
+    ):
+        # Any membership row, current or not, rules the community out for a join.
+        joined.setdefault(user, set()).add(community)
+        if state == Membership.State.ACTIVE and role in participating:
+            participates.setdefault(user, set()).add(community)
+    registered: dict[int, set[int]] = {}
+    for user, event in Registration.objects.filter(user__in=writers).values_list(
+        "user_id", "event_id"
+    ):
+        registered.setdefault(user, set()).add(event)
+    open_communities = sorted(
+        pk
+        for pk, community in communities.items()
+        if community.visibility == Community.Visibility.PUBLIC
+        and community.join_policy != Community.JoinPolicy.INVITATION
+    )
+    events = [
+        event
+        for event in Event.objects.upcoming()
+        .filter(
+            status=Event.Status.PUBLISHED,
+            visibility__in=(Event.Visibility.PUBLIC, Event.Visibility.MEMBERS),
+        )
+        .order_by("start", "pk")[:500]
+        if not registration_closed_reason(event)
+    ]
+    threads: dict[int, list[int]] = {}
+    for pk, community in (
+        Thread.objects.listed()
+        .filter(locked=False, community__in=communities)
+        .order_by("pk")
+        .values_list("pk", "community_id")
+    ):
+        threads.setdefault(community, []).append(pk)
+
+    sessions = {}
+    writes = []
+    kinds = ["join", "register", "reply"]
+    attempts = 0
+    while len(writes) < args.writes and attempts < args.writes * 20:
+        attempts += 1
+        kind = kinds[attempts % len(kinds)]
+        user = writers[attempts % len(writers)]
+        language = ("en", "fr")[attempts % 2]
+        task = None
+        if kind == "join":
+            choices = [pk for pk in open_communities if pk not in joined.get(user.pk, set())]
+            if choices:
+                community = communities[rng.choice(choices)]
+                joined.setdefault(user.pk, set()).add(community.pk)
+                task = {
+                    "form": _url(language, "communities:detail", slug=community.slug),
+                    "action": _url(language, "communities:join", slug=community.slug),
+                    "data": {"message": "Hello from the crowd benchmark."},
+                    "check": {"user": user.pk, "community": community.pk},
+                }
+        elif kind == "register":
+            choices = [e for e in events if e.pk not in registered.get(user.pk, set())]
+            if choices:
+                event = rng.choice(choices)
+                registered.setdefault(user.pk, set()).add(event.pk)
+                task = {
+                    "form": _url(language, "events:detail", slug=event.slug),
+                    "action": _url(language, "events:register", slug=event.slug),
+                    "data": {"mode": modes_of(event)[-1]},
+                    "check": {"user": user.pk, "event": event.pk},
+                }
+        else:
+            choices = [
+                pk
+                for community in sorted(participates.get(user.pk, ()))
+                for pk in threads.get(community, [])
+            ]
+            if choices:
+                thread = rng.choice(choices)
+                body = f"Crowd benchmark reply {rng.getrandbits(64):016x}."
+                task = {
+                    "form": _url(language, "knowledge:thread", pk=thread),
+                    "action": _url(language, "knowledge:thread_reply", pk=thread),
+                    "data": {"body": body},
+                    "check": {"user": user.pk, "thread": thread, "body": body},
+                }
+        if task is None:
+            continue
+        if user.pk not in sessions:
+            sessions[user.pk] = _cookie(user)
+        cookie, secret = sessions[user.pk]
+        writes.append({"kind": kind, "cookie": cookie, "csrf": secret, **task})
+    return writes
+
+
+def verify(args) -> dict:
+    from communities.models import Membership
+    from events.models import Registration
+    from knowledge.models import Post
+
+    with open(args.attempted, encoding="utf-8") as handle:
+        attempted = json.load(handle)
+    missing = []
+    for write in attempted:
+        check = write["check"]
+        if "community" in check:
+            found = Membership.objects.filter(
+                user_id=check["user"],
+                community_id=check["community"],
+                state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
+            ).exists()
+        elif "event" in check:
+            found = Registration.objects.filter(
+                user_id=check["user"],
+                event_id=check["event"],
+                state__in=Registration.CURRENT_STATES,
+            ).exists()
+        else:
+            found = Post.objects.filter(
+                author_id=check["user"], thread_id=check["thread"], body=check["body"]
+            ).exists()
+        if not found:
+            missing.append(f"{write['kind']} {write['action']}")
+    return {"attempted": len(attempted), "found": len(attempted) - len(missing), "missing": missing}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--community")
-    parser.add_argument("--event")
-    parser.add_argument("--member")
-    parser.add_argument("--portfolio-manager")
+    commands = parser.add_subparsers(dest="command", required=True)
+    planning = commands.add_parser("plan")
+    planning.add_argument("--out", required=True)
+    planning.add_argument("--visitors", type=int, default=200)
+    planning.add_argument("--anonymous", type=int, default=20)
+    planning.add_argument("--writes", type=int, default=120)
+    planning.add_argument("--seed", type=int, default=2026)
+    checking = commands.add_parser("verify")
+    checking.add_argument("--attempted", required=True)
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cssp_portal.settings.bench")
     django.setup()
-    from django.conf import settings
-    from django.db.models import Count, Q
-
-    from communities.models import Community, Membership
-    from cssp_portal.management.commands.bench_generate import MANAGER_DOMAIN, MEMBER_DOMAIN
-    from events.models import Event, Registration
-    from members.models import User
-    from proposals.models import Proposal
-
-    active = Q(memberships__state=Membership.State.ACTIVE)
-    if args.community:
-        community = Community.objects.get(slug=args.community)
+    if args.command == "plan":
+        result = plan(args)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(result, handle)
+        print(json.dumps({"visitors": len(result["visitors"]), "writes": len(result["writes"])}))
     else:
-        community = (
-            Community.objects.filter(
-                visibility=Community.Visibility.PUBLIC,
-                status=Community.Status.ACTIVE,
-                parent__isnull=True,
-            )
-            .annotate(members=Count("memberships", filter=active))
-            .order_by("-members", "pk")
-            .first()
-        )
-    if args.event:
-        event = Event.objects.get(slug=args.event)
-    else:
-        public = Event.objects.upcoming().filter(visibility=Event.Visibility.PUBLIC)
-        event = (
-            public.filter(community=community).first()
-            or public.first()
-            or Event.objects.published().filter(visibility=Event.Visibility.PUBLIC).first()
-        )
-    if args.member:
-        member = User.objects.get(email=args.member)
-    else:
-        # A plain member of that community who belongs to as many communities as anyone.
-        member = (
-            User.objects.filter(
-                email__endswith="@" + MEMBER_DOMAIN,
-                memberships__community=community,
-                memberships__state=Membership.State.ACTIVE,
-                memberships__role=Membership.Role.MEMBER,
-            )
-            .annotate(communities=Count("memberships", filter=active, distinct=True))
-            .order_by("-communities", "pk")
-            .first()
-        )
-    if args.portfolio_manager:
-        manager = User.objects.get(email=args.portfolio_manager)
-    else:
-        # The portfolio manager with the most proposals assigned: a dashboard with rows.
-        manager = (
-            User.objects.filter(email__endswith="@" + MANAGER_DOMAIN)
-            .annotate(assigned=Count("assigned_proposals"))
-            .order_by("-assigned", "pk")
-            .first()
-        )
-
-    from django.middleware.csrf import _get_new_csrf_string
-
-    print(
-        json.dumps(
-            {
-                "cookie_name": settings.SESSION_COOKIE_NAME,
-                # A signed-in browser also holds the CSRF cookie that signing in set.
-                "csrf_cookie": f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}",
-                "sessions": {
-                    "member": _session_for(member),
-                    "portfolio_manager": _session_for(manager),
-                },
-                "objects": {
-                    "community": community.slug,
-                    "event": event.slug if event else None,
-                    "member": member.email,
-                    "portfolio_manager": manager.email,
-                },
-                "counts": {
-                    "communities": Community.objects.count(),
-                    "people": User.objects.count(),
-                    "memberships": Membership.objects.count(),
-                    "events": Event.objects.count(),
-                    "registrations": Registration.objects.count(),
-                    "proposals": Proposal.objects.count(),
-                },
-            }
-        )
-    )
+        print(json.dumps(verify(args)))
 
 
 if __name__ == "__main__":

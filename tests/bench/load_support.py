@@ -1,9 +1,10 @@
-"""Processes and measurements of the load benchmark (tests/bench/bench_load.py).
+"""Processes and measurements of the crowd benchmark (tests/bench/bench_load.py).
 
 Everything that touches the benchmark's database runs in a subprocess with the benchmark's
 settings (cssp_portal.settings.bench) and its own DATABASE_URL / REDIS_URL, never in the test
 process, whose Django is configured for the test suite. The server is gunicorn, started in its
-own session and stopped by that process group only; the load comes from wrk in another process.
+own session and stopped by that process group only; the load comes from wrk in another process
+(tests/bench/wrk_crowd.lua) and the writes from a thread of this process, over HTTP.
 """
 
 import contextlib
@@ -11,14 +12,16 @@ import dataclasses
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -28,6 +31,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 LUA_SCRIPT = Path(__file__).with_name("wrk_percentiles.lua")
+CROWD_SCRIPT = Path(__file__).with_name("wrk_crowd.lua")
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cssp_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
@@ -103,18 +107,41 @@ def manage(*args: str, env: dict[str, str]) -> None:
         pytest.fail(f"manage.py {' '.join(args)} failed ({completed.returncode})", pytrace=False)
 
 
-def probe(env: dict[str, str], **objects: str | None) -> dict:
-    """Objects to measure, fresh sessions, data set size (tests/bench/load_probe.py)."""
-    args = [f"--{key.replace('_', '-')}={value}" for key, value in objects.items() if value]
+def plan_crowd(env: dict[str, str], out: Path, *, visitors: int, anonymous: int, writes: int):
+    """The crowd: sessions, their pages, the writes (tests/bench/load_probe.py plan)."""
     completed = subprocess.run(
-        [PYTHON, "-m", "tests.bench.load_probe", *args],
+        [
+            PYTHON,
+            "-m",
+            "tests.bench.load_probe",
+            "plan",
+            f"--out={out}",
+            f"--visitors={visitors}",
+            f"--anonymous={anonymous}",
+            f"--writes={writes}",
+        ],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
         text=True,
     )
     if completed.returncode:
-        pytest.fail(f"load_probe failed:\n{completed.stderr}", pytrace=False)
+        pytest.fail(f"load_probe plan failed:\n{completed.stderr}", pytrace=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def verify_writes(env: dict[str, str], attempted: list[dict], scratch: Path) -> dict:
+    """Which of the writes answered as saved are rows in the database (load_probe verify)."""
+    scratch.write_text(json.dumps(attempted), encoding="utf-8")
+    completed = subprocess.run(
+        [PYTHON, "-m", "tests.bench.load_probe", "verify", f"--attempted={scratch}"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode:
+        pytest.fail(f"load_probe verify failed:\n{completed.stderr}", pytrace=False)
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
@@ -164,12 +191,39 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def worker_rss_mib(self) -> dict[int, float]:
+        """Resident memory (VmRSS) of each gunicorn worker, by pid."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children")
+        try:
+            pids = [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            pids = [
+                int(entry.name)
+                for entry in Path("/proc").iterdir()
+                if entry.name.isdigit() and _parent_of(entry) == master
+            ]
+        sizes = {}
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        sizes[pid] = int(line.split()[1]) / 1024
+        return sizes
+
     def __exit__(self, *exc) -> None:
         import signal
 
         if self.process is not None:
             _stop_group(self.process, signal.SIGTERM, timeout=20)
         self.handle.close()
+
+
+def _parent_of(entry: Path) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        # The command name, in parentheses, may hold spaces: the fields after it are fixed.
+        return int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1])
+    return 0
 
 
 @dataclasses.dataclass
@@ -183,21 +237,34 @@ class Response:
     app_ms: float
     size: int
     location: str = ""
+    # The slowest statement: "milliseconds table".
     slowest: str = ""
-    page_cache: str = ""
+    slow_statements: int = 0
+    body: str = ""
+
+    @property
+    def slowest_ms(self) -> float:
+        return float(self.slowest.partition(" ")[0] or 0)
 
 
-def fetch(url: str, cookie: str = "") -> Response:
-    """One GET, redirects not followed, with the query counter's headers read."""
+def fetch(url: str, cookie: str = "", *, method: str = "GET", form: dict | None = None) -> Response:
+    """One request, redirects not followed, with the query counter's headers read."""
     parts = urlsplit(url)
     client = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     headers = {"Cookie": cookie} if cookie else {}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
         client.request(
-            "GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers
+            method,
+            parts.path + (f"?{parts.query}" if parts.query else ""),
+            body=body,
+            headers=headers,
         )
         answer = client.getresponse()
-        body = answer.read()
+        content = answer.read()
     except OSError:
         return Response(0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0)
     finally:
@@ -215,58 +282,50 @@ def fetch(url: str, cookie: str = "") -> Response:
         template_ms=timing.get("tpl", 0.0),
         template_db_ms=timing.get("tpldb", 0.0),
         app_ms=timing.get("app", 0.0),
-        size=len(body),
+        size=len(content),
         location=answer.getheader("Location") or "",
         slowest=answer.getheader("X-Bench-Slowest") or "",
-        page_cache=answer.getheader("X-Page-Cache") or "",
+        slow_statements=int(answer.getheader("X-Bench-Slow-Statements") or 0),
+        body=content.decode("utf-8", "replace"),
     )
 
 
 @dataclasses.dataclass
 class Profile:
-    """A page fetched a few times in a row, alone on the server."""
+    """A page kind fetched one request at a time, on different visitors' URLs."""
 
-    status: int
-    queries: int
+    requests: int
+    statuses: list
+    queries: int  # the most of any request
     repeats: int
-    db_ms: float
+    db_ms: float  # medians
     template_ms: float
     template_db_ms: float
     app_ms: float
     size: int
-    location: str
-    # The slowest statement of the median request: "milliseconds table".
+    slowest_ms: float  # the slowest statement of any request
     slowest: str
+    slow_statements: int  # over 5 ms, in all the requests
 
 
-def miss_url(url: str) -> str:
-    """The same page under a query string of its own, which the views ignore and the page
-    cache (cssp_portal/pagecache.py) keys on: a page-cache miss, built from the database."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}bench-miss={secrets.token_hex(8)}"
-
-
-def profile(url: str, cookie: str = "", times: int = 7) -> Profile:
-    """Fetch a page `times` times in a row, each a page-cache miss (what a page costs to
-    build); call it on warm workers (after a short load), or the first request of each worker
-    (template loading, translation catalogues, per-process caches) is what gets measured."""
-    responses = [fetch(miss_url(url), cookie) for _ in range(times)]
-    hits = [r for r in responses if r.page_cache == "hit"]
-    if hits:
-        pytest.fail(f"{url}: a page under a query string of its own came from the page cache")
-    last = responses[-1]
-    median = sorted(responses, key=lambda r: r.app_ms)[len(responses) // 2]
+def profile(samples: list[tuple[str, str]], times: int = 3) -> Profile:
+    """Each (url, cookie) fetched `times` times in a row with nothing else running on the
+    server; call it on warm workers."""
+    responses = [fetch(url, cookie) for url, cookie in samples for _ in range(times)]
+    slowest = max(responses, key=lambda r: r.slowest_ms)
     return Profile(
-        status=last.status,
-        queries=statistics.mode(r.queries for r in responses),
-        repeats=statistics.mode(r.repeats for r in responses),
+        requests=len(responses),
+        statuses=sorted({r.status for r in responses}),
+        queries=max(r.queries for r in responses),
+        repeats=max(r.repeats for r in responses),
         db_ms=statistics.median(r.db_ms for r in responses),
         template_ms=statistics.median(r.template_ms for r in responses),
         template_db_ms=statistics.median(r.template_db_ms for r in responses),
         app_ms=statistics.median(r.app_ms for r in responses),
-        size=last.size,
-        location=last.location,
-        slowest=median.slowest,
+        size=round(statistics.median(r.size for r in responses)),
+        slowest_ms=slowest.slowest_ms,
+        slowest=slowest.slowest,
+        slow_statements=sum(r.slow_statements for r in responses),
     )
 
 
@@ -280,42 +339,40 @@ class Load:
     errors: dict
 
 
-def run_wrk(
-    wrk: str,
-    url: str,
-    *,
-    cookie: str,
-    seconds: int,
-    connections: int,
-    threads: int,
-    every_request_a_miss: bool = False,
-) -> Load:
-    """wrk on one URL; with `every_request_a_miss`, each request has a query string of its own
-    (wrk_percentiles.lua), so none is served from the page cache."""
-    env = dict(os.environ)
-    env.pop("WRK_MISS_NONCE", None)
-    if every_request_a_miss:
-        env["WRK_MISS_NONCE"] = secrets.token_hex(6)
-    command = [
-        wrk,
-        f"--threads={threads}",
-        f"--connections={connections}",
-        f"--duration={seconds}s",
-        "--timeout=10s",
-        f"--script={LUA_SCRIPT}",
-    ]
-    if cookie:
-        command += ["--header", f"Cookie: {cookie}"]
+def _wrk(command: list[str], *, seconds: int, env: dict | None = None) -> dict:
     completed = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60, env=env
+        command, capture_output=True, text=True, timeout=seconds + 120, env=env
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if completed.returncode or not lines:
-        pytest.fail(f"wrk failed on {url}:\n{completed.stdout}\n{completed.stderr}", pytrace=False)
-    data = json.loads(lines[-1][len("WRK_JSON ") :])
+        pytest.fail(
+            f"wrk failed: {' '.join(command)}\n{completed.stdout}\n{completed.stderr}",
+            pytrace=False,
+        )
+    return json.loads(lines[-1][len("WRK_JSON ") :])
+
+
+def _settle(data: dict) -> None:
     # Sync workers still serve the requests wrk abandoned at the end (up to one per connection);
     # let them drain so the next run does not start behind them.
     time.sleep(max(1.0, data["latency_us"]["p99"] / 1e6))
+
+
+def run_wrk(wrk: str, url: str, *, seconds: int, connections: int, threads: int) -> Load:
+    """wrk on one URL (the trivial view), no cookie."""
+    data = _wrk(
+        [
+            wrk,
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            f"--script={LUA_SCRIPT}",
+            url,
+        ],
+        seconds=seconds,
+    )
+    _settle(data)
     return Load(
         requests_per_second=data["requests"] / (data["duration_us"] / 1e6),
         p50_ms=data["latency_us"]["p50"] / 1000,
@@ -324,6 +381,171 @@ def run_wrk(
         requests=data["requests"],
         errors=data["errors"],
     )
+
+
+# --- The crowd -------------------------------------------------------------------------------
+
+
+def write_crowd_file(visitors: list[dict], kinds: list[str], path: Path) -> None:
+    """The visitors and their pages as wrk_crowd.lua reads them; a page's kind is its index in
+    `kinds` ("<page> (<audience>)")."""
+    lines = []
+    for visitor in visitors:
+        lines.append(f"V\t{visitor['cookie']}")
+        for kind, page in visitor["pages"]:
+            lines.append(f"P\t{kinds.index(kind_of(kind, visitor['audience']))}\t{page}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def kind_of(page: str, audience: str) -> str:
+    return f"{page} ({audience})"
+
+
+@dataclasses.dataclass
+class Record:
+    """One response of the crowd run, as wrk_crowd.lua wrote it."""
+
+    kind: int | None
+    status: int
+    latency_ms: float
+    queries: int
+    server_ms: float
+    slow_statements: int
+    slowest_ms: float
+
+
+@dataclasses.dataclass
+class Crowd:
+    seconds: float
+    requests: int
+    errors: dict
+    records: list[Record]
+
+
+def run_crowd(
+    wrk: str, url: str, plan: Path, out: Path, *, seconds: int, connections: int, threads: int
+) -> Crowd:
+    """wrk_crowd.lua on the server at `url`: every request a (visitor, page) pair at random."""
+    env = {
+        **os.environ,
+        "WRK_CROWD_PLAN": str(plan),
+        "WRK_CROWD_OUT": str(out),
+        "WRK_CROWD_SEED": str(secrets.randbelow(10**6)),
+    }
+    out.unlink(missing_ok=True)
+    data = _wrk(
+        [
+            wrk,
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            f"--script={CROWD_SCRIPT}",
+            url,
+        ],
+        seconds=seconds,
+        env=env,
+    )
+    records = []
+    for line in out.read_text(encoding="utf-8").splitlines():
+        kind, status, latency, queries, server, slow, slowest = line.split()
+        records.append(
+            Record(
+                kind=None if kind == "?" else int(kind),
+                status=int(status),
+                latency_ms=int(latency) / 1000,
+                queries=int(queries),
+                server_ms=float(server),
+                slow_statements=int(slow),
+                slowest_ms=float(slowest),
+            )
+        )
+    _settle(data)
+    return Crowd(
+        seconds=data["duration_us"] / 1e6,
+        requests=data["requests"],
+        errors=data["errors"],
+        records=records,
+    )
+
+
+_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclasses.dataclass
+class Write:
+    kind: str
+    action: str
+    ok: bool
+    detail: str
+    latency_ms: float
+
+
+class Writer(threading.Thread):
+    """Saves rows at `rate` per second through the portal's forms, as a person would: opens
+    the page that holds the form (its CSRF token and the form's action must be on it), posts
+    it, and expects the redirect a saved form answers with. Writes start on a fixed schedule;
+    one slower than the interval delays the next ones (the achieved rate is reported)."""
+
+    def __init__(self, server_url, writes: list[dict], rate: float):
+        super().__init__(daemon=True)
+        self.server_url, self.planned, self.rate = server_url, writes, rate
+        self.done: list[Write] = []
+        self.attempted: list[dict] = []
+        self.stopping = threading.Event()
+        self.started_at = self.stopped_at = 0.0
+
+    def run(self) -> None:
+        if self.rate <= 0:
+            return
+        self.started_at = time.monotonic()
+        for index, write in enumerate(self.planned):
+            wait = self.started_at + index / self.rate - time.monotonic()
+            if self.stopping.wait(max(wait, 0)):
+                break
+            self.done.append(self._write(write))
+            self.attempted.append(write)
+        else:
+            self.done.append(Write("-", "-", False, "the plan ran out of writes", 0.0))
+        self.stopped_at = time.monotonic()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=120)
+
+    def _write(self, write: dict) -> Write:
+        started = time.perf_counter()
+        page = fetch(self.server_url(write["form"]), write["cookie"])
+        token = _CSRF_FIELD.search(page.body)
+        if page.status != 200 or token is None or f'action="{write["action"]}"' not in page.body:
+            return Write(
+                write["kind"],
+                write["action"],
+                False,
+                f"form page {write['form']} answered {page.status}"
+                + ("" if page.status != 200 else " without the form"),
+                (time.perf_counter() - started) * 1000,
+            )
+        answer = fetch(
+            self.server_url(write["action"]),
+            write["cookie"],
+            method="POST",
+            form={"csrfmiddlewaretoken": token.group(1), **write["data"]},
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        ok = answer.status in (302, 303)
+        return Write(
+            write["kind"],
+            write["action"],
+            ok,
+            "" if ok else f"answered {answer.status}",
+            elapsed,
+        )
+
+    @property
+    def achieved_rate(self) -> float:
+        seconds = (self.stopped_at or time.monotonic()) - self.started_at
+        return len(self.done) / seconds if seconds > 0 else 0.0
 
 
 def machine() -> str:

@@ -1,27 +1,5 @@
--- wrk script of the load benchmark: at the end of a run, print one line of JSON that
--- tests/bench/load_support.py reads (latencies in microseconds).
---
--- With WRK_MISS_NONCE set, every request carries its own query string (?bench-miss=...), which
--- the views ignore but the page cache keys on: every request is then a page-cache miss, the
--- cost of a page right after a change.
-local nonce = os.getenv("WRK_MISS_NONCE")
-local made = 0
-
-setup = function(thread)
-  made = made + 1
-  thread:set("thread_number", made)
-end
-
-if nonce then
-  local counter = 0
-  request = function()
-    counter = counter + 1
-    local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
-    return wrk.format(nil, wrk.path .. separator .. "bench-miss=" .. nonce .. "-" ..
-      tostring(thread_number) .. "-" .. counter)
-  end
-end
-
+-- wrk script of the crowd benchmark's runs of the trivial view: at the end of a run, print one
+-- line of JSON that tests/bench/load_support.py reads (latencies in microseconds).
 done = function(summary, latency, requests)
   io.write(string.format(
     'WRK_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..

@@ -3,7 +3,8 @@
 The CSSP's own data first (`load_cssp`: 11 communities, their working groups, organizations,
 projects, the 2022 call), then generated bilingual communities up to --communities, members with
 their memberships, permission groups and expertise, events with registrations and reminders,
-calls, gaps and proposals, with a progress bar.
+calls, gaps and proposals, discussions with their messages and library folders, with a progress
+bar.
 
 Every count is a target, not an increment: the command creates only what is missing, so running
 it again with the same targets creates nothing, and running it with larger targets grows the same
@@ -45,6 +46,7 @@ from communities.models import (
 from communities.seed.loader import load_cssp
 from communities.services import community_ensure_groups, portfolio_managers_group
 from events.models import Event, EventReminder, Registration
+from knowledge.models import Folder, Post, Thread
 from members.models import ExpertiseArea, User
 from proposals.models import Call, CapabilityGap, Proposal
 
@@ -237,6 +239,9 @@ class Command(BaseCommand):
         parser.add_argument("--proposals", type=int, default=5_000)
         parser.add_argument("--managers", type=int, default=20, help="Portfolio managers.")
         parser.add_argument(
+            "--threads", type=int, default=4_000, help="Discussions, with 1 to 8 messages each."
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Empty the database first (only a database whose name contains 'bench').",
@@ -269,6 +274,8 @@ class Command(BaseCommand):
         self._events(options["events"], per_event)
         self._calls_and_gaps()
         self._proposals(options["proposals"])
+        self._discussions(options["threads"])
+        self._folders()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
@@ -282,6 +289,8 @@ class Command(BaseCommand):
                     (Event, "events"),
                     (Registration, "registrations"),
                     (Proposal, "proposals"),
+                    (Thread, "discussions"),
+                    (Post, "messages"),
                 ]
             )
             + "."
@@ -769,5 +778,96 @@ class Command(BaseCommand):
             for proposal, communities in zip(proposals, links, strict=True)
             for gap in rng.sample(
                 self.gaps.get(communities[0], []), min(1, len(self.gaps.get(communities[0], [])))
+            )
+        )
+
+    # --- Discussions and library -------------------------------------------------------------
+
+    def _discussions(self, target: int) -> None:
+        generated = Thread.objects.filter(author__email__endswith="@" + MEMBER_DOMAIN)
+        existing = generated.count()
+        missing = max(target - existing, 0)
+        if not missing:
+            return
+        # Each thread is started and answered by members of its community.
+        members: dict[int, list[int]] = {}
+        for community, user in Membership.objects.filter(
+            state=Membership.State.ACTIVE, user__email__endswith="@" + MEMBER_DOMAIN
+        ).values_list("community_id", "user_id"):
+            members.setdefault(community, []).append(user)
+        with self._progress(missing, "discussions") as bar:
+            for start in range(existing, target, 1000):
+                stop = min(start + 1000, target)
+                with transaction.atomic():
+                    self._discussion_batch(start, stop, members)
+                bar.update(stop - start)
+
+    def _discussion_batch(self, start: int, stop: int, members: dict[int, list[int]]) -> None:
+        rng = self._rng("discussions", start)
+        threads, messages = [], []
+        for index in range(start, stop):
+            community = self._pick_communities(rng, 1)[0]
+            people = members.get(community) or self.members
+            subject_en, subject_fr = rng.choice(SUBJECTS)
+            french = rng.random() < 0.3
+            started = self.now - datetime.timedelta(hours=rng.randint(1, 24 * 700))
+            replies = rng.choice((0, 0, 1, 2, 3, 4, 5, 7))
+            times = sorted(
+                started + datetime.timedelta(hours=rng.randint(1, 24 * 20)) for _ in range(replies)
+            )
+            threads.append(
+                Thread(
+                    community_id=community,
+                    title=(
+                        f"Question sur : {subject_fr} ({index})"
+                        if french
+                        else f"Question about {subject_en} ({index})"
+                    ),
+                    author_id=rng.choice(people),
+                    reply_count=replies,
+                    last_activity_at=times[-1] if times else started,
+                    created_at=started,
+                )
+            )
+            messages.append([started, *times])
+        threads = Thread.objects.bulk_create(threads)
+        posts = []
+        for thread, times in zip(threads, messages, strict=True):
+            people = members.get(thread.community_id) or self.members
+            for position, moment in enumerate(times):
+                body = (
+                    f"What has your organization learned about this? ({thread.pk}.{position})"
+                    if position
+                    else f"Opening message of {thread.title}."
+                )
+                posts.append(
+                    Post(
+                        thread=thread,
+                        author_id=thread.author_id if not position else rng.choice(people),
+                        body=body,
+                        body_html=f"<p>{body}</p>",
+                        is_opening=not position,
+                        created_at=moment,
+                    )
+                )
+        Post.objects.bulk_create(posts, batch_size=BATCH)
+
+    def _folders(self) -> None:
+        """Five top-level library folders in every community that has none."""
+        with_folders = set(Folder.objects.values_list("community_id", flat=True))
+        Folder.objects.bulk_create(
+            Folder(
+                community_id=community,
+                name=f"{name_en} / {name_fr}",
+                description=f"{name_en} of the community. / {name_fr} de la communauté.",
+            )
+            for community in self.communities
+            if community not in with_folders
+            for name_en, name_fr in (
+                ("Reports", "Rapports"),
+                ("Meeting notes", "Notes de réunion"),
+                ("Presentations", "Présentations"),
+                ("Standards", "Normes"),
+                ("Exercises", "Exercices"),
             )
         )

@@ -2,8 +2,14 @@
 
 Every email the portal sends is first a row here, written in the same transaction as the change
 that causes it. Celery only carries ids: if Redis or the workers are down, the rows wait and the
-periodic sweep queues them again, and the state column (read under a row lock) guarantees that a
-redelivered task never sends the same notification twice.
+periodic sweep queues them again.
+
+An attempt is recorded before the email goes out: the row becomes "sending" with the claim of
+the delivering process (a PostgreSQL advisory lock that process holds while it sends), and only
+the server's acceptance turns it into "sent". A process that dies at any instant leaves either a
+pending row or a "sending" row whose claim nobody holds any more; both are sent again. The one
+case that sends twice is a death between the server's "250" and the row's update; both copies
+carry the same Message-ID (receivers drop the second), and the row is flagged as uncertain.
 """
 
 import uuid
@@ -34,6 +40,7 @@ DIGEST_FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY)
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("email state", "Pending")
+    SENDING = "sending", pgettext_lazy("email state", "Sending")
     SENT = "sent", pgettext_lazy("email state", "Sent")
     FAILED = "failed", pgettext_lazy("email state", "Failed")
     SUPPRESSED = "suppressed", pgettext_lazy("email state", "Not sent (turned off)")
@@ -56,9 +63,20 @@ class Delivery(models.Model):
     # When the row was last handed to Celery; rows whose task was lost are queued again.
     enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The attempt in flight (state "sending"): the key of the advisory lock its process holds
+    # while it sends, and when it started. A claim whose lock is free belongs to a dead process.
+    claim = models.BigIntegerField(_("claim of the attempt in flight"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("attempt started"), null=True, blank=True)
+    # Attempts whose process died mid-send: the server may or may not have accepted the email,
+    # so the recipient may have received it twice (with the same Message-ID).
+    interrupted = models.PositiveSmallIntegerField(_("interrupted attempts"), default=0)
 
     class Meta:
         abstract = True
+
+    @property
+    def outcome_uncertain(self) -> bool:
+        return self.interrupted > 0
 
 
 class Digest(Delivery):
@@ -88,7 +106,12 @@ class Digest(Delivery):
                 fields=["recipient", "frequency", "period_end"], name="digest_one_per_slot"
             )
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="digest_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="digest_due_idx"),
+            models.Index(
+                fields=["claimed_at"], condition=Q(state="sending"), name="digest_sending_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_frequency_display()} – {self.recipient} – {self.period_end:%Y-%m-%d}"
@@ -158,6 +181,11 @@ class Notification(Delivery):
                 fields=["next_attempt_at"],
                 condition=Q(state="pending", frequency="immediate"),
                 name="notification_due_idx",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(state="sending"),
+                name="notification_sending_idx",
             ),
             models.Index(
                 fields=["recipient", "frequency"],

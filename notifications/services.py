@@ -2,23 +2,25 @@
 
 Producers call `notify()` inside the transaction of the change they announce: the rows commit or
 roll back with it. Delivery reads the rows back under a lock, renders each in its recipient's
-language and hands it to the mail server (see transport.py for the order of "sent" and SMTP).
+language and hands it to the mail server (see "Delivery" below for the order of the row's states
+and SMTP, which no crash can turn into a lost email).
 Failed attempts are retried with exponential backoff by the periodic sweep, not by Celery ETAs
 (on Redis an ETA beyond the visibility timeout is delivered twice).
 """
 
+import contextlib
 import datetime
 import logging
+import secrets
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from members.models import User
 
@@ -36,8 +38,9 @@ from .transport import Transport, is_permanent, open_transport
 
 logger = logging.getLogger(__name__)
 
-PENDING, SENT, FAILED, SUPPRESSED = (
+PENDING, SENDING, SENT, FAILED, SUPPRESSED = (
     DeliveryState.PENDING,
+    DeliveryState.SENDING,
     DeliveryState.SENT,
     DeliveryState.FAILED,
     DeliveryState.SUPPRESSED,
@@ -178,12 +181,17 @@ def notify_account_email(
 
 def _queue_after_commit(model, ids: list) -> None:
     if ids:
-        transaction.on_commit(partial(_queue, model, ids))
+        # robust: a failure after the commit must never reach the person whose change committed.
+        transaction.on_commit(partial(_queue, model, ids), robust=True)
 
 
 def _queue(model, ids: list) -> None:
     """Hand ids to Celery in batches. If the broker is unreachable, the rows stay pending and
-    are marked so that the next sweep queues them: nothing is lost and the caller never fails."""
+    are marked so that the next sweep queues them: nothing is lost and the caller never fails.
+
+    Any exception is caught, not only kombu's: depending on where Redis dies, redis-py's own
+    ConnectionError or a TimeoutError comes through, and a user's committed write must not
+    turn into an error page because of it."""
     from .tasks import digest_deliver_task, notifications_deliver_task
 
     if model is Digest:
@@ -196,118 +204,195 @@ def _queue(model, ids: list) -> None:
     for index, batch in enumerate(batches):
         try:
             task.delay([str(pk) for pk in batch])
-        except (BrokerError, OSError) as exc:
+        except Exception as exc:
             unqueued = [pk for rest in batches[index:] for pk in rest]
             logger.warning(
                 "notifications.queue_failed",
-                extra={"model": model.__name__, "count": len(unqueued), "error": str(exc)},
+                extra={"model": model.__name__, "count": len(unqueued), "error": repr(exc)},
             )
-            model.objects.filter(pk__in=unqueued, state=PENDING).update(enqueued_at=None)
+            try:
+                model.objects.filter(pk__in=unqueued, state=PENDING).update(enqueued_at=None)
+            except DatabaseError:
+                # The sweep also takes rows queued long ago: this only makes it sooner.
+                logger.warning("notifications.queue_failed_unmarked", exc_info=True)
             return
 
 
 # --- Delivery ----------------------------------------------------------------------------------
+#
+# 1. claim: in one short transaction, the rows become "sending" with this process's claim
+#    (a random key whose PostgreSQL advisory lock the process holds for the whole delivery);
+# 2. the email goes to the mail server, whole;
+# 3. the server's "250" turns the row into "sent" (or a refusal into pending/failed).
+# A process killed before 3 leaves "sending" rows whose lock died with its database session:
+# the next claim of the same ids (a retried task) or the sweep takes them again. Only a death
+# between the server's "250" and step 3 sends twice, with the same Message-ID.
+
+
+@contextlib.contextmanager
+def _claim_held() -> Iterator[int]:
+    """A fresh claim key, locked (session-level advisory lock) until the block ends. The lock
+    disappears with the database session: a killed process, a PostgreSQL restart."""
+    key = secrets.randbits(62) + 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield key
+    finally:
+        if connection.vendor == "postgresql":
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:
+                pass  # the session is gone, and its lock with it
+
+
+def _claims_alive(claims: set[int]) -> set[int]:
+    """Which of `claims` a living process still holds. Call it after reading the rows: a claim
+    is locked before any row carries it, so a row read earlier never looks abandoned wrongly."""
+    if not claims:
+        return set()
+    with connection.cursor() as cursor:
+        # A bigint advisory key shows as classid (high half), objid (low half), objsubid 1.
+        cursor.execute(
+            "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks "
+            "WHERE locktype = 'advisory' AND objsubid = 1 AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        held = {row[0] for row in cursor.fetchall()}
+    return claims & held
+
+
+def _abandoned(rows, *, now: datetime.datetime) -> list:
+    """The "sending" rows among `rows` whose process died mid-attempt. Without PostgreSQL (the
+    embedded SQLite default, one process, no advisory locks) a claim older than
+    CLAIM_LEASE_SECONDS is taken as abandoned."""
+    sending = [row for row in rows if row.state == SENDING]
+    if not sending:
+        return []
+    if connection.vendor != "postgresql":
+        lease = now - datetime.timedelta(seconds=conf("CLAIM_LEASE_SECONDS"))
+        return [row for row in sending if row.claimed_at is None or row.claimed_at < lease]
+    alive = _claims_alive({row.claim for row in sending if row.claim})
+    return [row for row in sending if row.claim not in alive]
+
+
+def _claim(queryset, *, key: int) -> list:
+    """Lock the pending (or abandoned "sending") rows of `queryset` that no other process holds,
+    mark them "sending" under `key` and return them, in one transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            queryset.select_for_update(skip_locked=True, of=("self",)).filter(
+                state__in=[PENDING, SENDING]
+            )
+        )
+        abandoned = _abandoned(rows, now=now)
+        rows = [row for row in rows if row.state == PENDING] + abandoned
+        if not rows:
+            return []
+        model = queryset.model
+        model.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=SENDING, claim=key, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if abandoned:
+            _record_interrupted(model, [row.pk for row in abandoned])
+    for row in rows:
+        row.state, row.claim, row.claimed_at = SENDING, key, now
+        row.attempts += 1
+    return rows
+
+
+def _record_interrupted(model, pks: list) -> None:
+    logger.warning(
+        "notifications.attempt_interrupted",
+        extra={"model": model.__name__, "count": len(pks), "ids": [str(pk) for pk in pks]},
+    )
+    model.objects.filter(pk__in=pks).update(interrupted=F("interrupted") + 1)
+
+
+def _mark_sent(model, pk, *, key: int, **changes) -> None:
+    """The server accepted the email: record it. Not waiting for the WAL flush is safe here (the
+    row is only lost by a PostgreSQL crash, and then it is sent again with the same Message-ID)
+    and saves a disk flush per email."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        model.objects.filter(pk=pk, state=SENDING, claim=key).update(
+            state=SENT, sent_at=timezone.now(), claim=None, **changes
+        )
 
 
 def notifications_deliver(*, ids: Sequence[str]) -> None:
     """Send each pending immediate notification among `ids` once. Rows another worker holds or
-    already sent are skipped, so a redelivered or duplicated task is harmless."""
-    with open_transport() as transport:
-        for pk in ids:
-            _deliver_one(transport, pk)
+    already sent are skipped, so a redelivered or duplicated task is harmless.
 
-
-def _send_once(transport: Transport, model, pk, claim_and_stage) -> bool:
-    """The order that keeps a row and the mail server in agreement (see transport.py): in one
-    transaction `claim_and_stage()` locks the row, stages its message and marks it sent (or
-    returns False when there is nothing to send); the commit; then the end of the message.
-    Any failure is recorded as an attempt. Returns True when the email was delivered."""
-    try:
-        with transaction.atomic():
-            if not claim_and_stage():
-                return False
-    except Exception as exc:
-        transport.abort()
-        _attempt_failed(model, pk, exc, committed=False)
-        return False
-    try:
-        transport.finish()
-    except Exception as exc:
-        _attempt_failed(model, pk, exc, committed=True)
-        return False
-    return True
-
-
-def _deliver_one(transport: Transport, pk) -> None:
-    claimed: list[Notification] = []
-
-    def claim_and_stage() -> bool:
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+    A database error is raised (the task retries); a mail error is recorded on the row."""
+    with _claim_held() as key, open_transport() as transport:
+        claimed = _claim(
+            Notification.objects.filter(pk__in=list(ids), frequency=Frequency.IMMEDIATE)
             .select_related("recipient", "community")
-            .filter(pk=pk, state=PENDING, frequency=Frequency.IMMEDIATE)
-            .first()
+            .order_by("created_at", "pk"),
+            key=key,
         )
-        if notification is None:
-            return False
-        if notification.recipient_id and not notification.recipient.is_active:
-            notification.state = SUPPRESSED
-            notification.save(update_fields=["state"])
-            return False
-        transport.stage(rendering.render_notification(notification))
-        notification.state = SENT
-        notification.sent_at = timezone.now()
-        notification.attempts += 1
-        notification.save(update_fields=["state", "sent_at", "attempts"])
-        claimed.append(notification)
-        return True
+        for notification in claimed:
+            _deliver_one(transport, notification, key=key)
 
-    if not _send_once(transport, Notification, pk, claim_and_stage):
+
+def _deliver_one(transport: Transport, notification: Notification, *, key: int) -> None:
+    if notification.recipient_id and not notification.recipient.is_active:
+        Notification.objects.filter(pk=notification.pk, claim=key).update(
+            state=SUPPRESSED, claim=None
+        )
         return
-    notification = claimed[0]
+    try:
+        transport.send(rendering.render_notification(notification))
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        _attempt_failed(Notification, notification.pk, exc, key=key)
+        return
+    changes = {}
     if kinds.get_kind(notification.kind).secret_context:
         # Confirmation links, reset keys and codes are no business of the outbox once sent.
-        Notification.objects.filter(pk=pk).update(
-            context={"template_prefix": notification.context.get("template_prefix", "")}
-        )
+        changes["context"] = {"template_prefix": notification.context.get("template_prefix", "")}
+    _mark_sent(Notification, notification.pk, key=key, **changes)
 
 
 def digest_deliver(*, digest_id) -> None:
     """Send one pending digest with the items attached to it, once."""
-    with open_transport() as transport:
-        _deliver_digest(transport, digest_id)
+    with _claim_held() as key, open_transport() as transport:
+        claimed = _claim(Digest.objects.filter(pk=digest_id).select_related("recipient"), key=key)
+        if claimed:
+            _deliver_digest(transport, claimed[0], key=key)
 
 
-def _deliver_digest(transport: Transport, digest_id) -> None:
-    def claim_and_stage() -> bool:
-        digest = (
-            Digest.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=digest_id, state=PENDING)
-            .first()
-        )
-        if digest is None:
-            return False
-        items = list(
-            digest.items.filter(state=PENDING)
-            .select_related("community", "recipient")
-            .prefetch_related("about")
-            .order_by("created_at")
-        )
-        if not items or not digest.recipient.is_active:
+def _deliver_digest(transport: Transport, digest: Digest, *, key: int) -> None:
+    items = list(
+        digest.items.filter(state=PENDING)
+        .select_related("community", "recipient")
+        .prefetch_related("about")
+        .order_by("created_at")
+    )
+    if not items or not digest.recipient.is_active:
+        with transaction.atomic():
             Notification.objects.filter(pk__in=[i.pk for i in items]).update(state=SUPPRESSED)
-            digest.state = SUPPRESSED
-            digest.save(update_fields=["state"])
-            return False
-        transport.stage(rendering.render_digest(digest, items))
-        now = timezone.now()
-        digest.state, digest.sent_at = SENT, now
-        digest.attempts += 1
-        digest.save(update_fields=["state", "sent_at", "attempts"])
-        Notification.objects.filter(pk__in=[i.pk for i in items]).update(state=SENT, sent_at=now)
-        return True
-
-    _send_once(transport, Digest, digest_id, claim_and_stage)
+            Digest.objects.filter(pk=digest.pk, claim=key).update(state=SUPPRESSED, claim=None)
+        return
+    try:
+        transport.send(rendering.render_digest(digest, items))
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        _attempt_failed(Digest, digest.pk, exc, key=key)
+        return
+    with transaction.atomic():
+        _mark_sent(Digest, digest.pk, key=key)
+        Notification.objects.filter(pk__in=[i.pk for i in items], state=PENDING).update(
+            state=SENT, sent_at=timezone.now()
+        )
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -317,42 +402,85 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 @transaction.atomic
-def _attempt_failed(model, pk, exc: Exception, *, committed: bool) -> None:
-    """Record a failed attempt: pending again with a later next attempt, or failed for good
-    after the last attempt or a permanent refusal. `committed` means the row had already been
-    committed as sent when the server refused the end of the message."""
+def _attempt_failed(model, pk, exc: Exception, *, key: int) -> None:
+    """Record a failed attempt (the server refused or could not be reached): pending again with
+    a later next attempt, or failed for good after the last attempt or a permanent refusal."""
     logger.warning(
         "notifications.attempt_failed",
         exc_info=not isinstance(exc, OSError),
         extra={"model": model.__name__, "id": str(pk), "error": str(exc)},
     )
-    row = model.objects.select_for_update().filter(pk=pk).first()
-    if row is None or row.state != (SENT if committed else PENDING):
+    row = model.objects.select_for_update().filter(pk=pk, state=SENDING, claim=key).first()
+    if row is None:
         return
-    if not committed:
-        row.attempts += 1
     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     row.sent_at = None
     row.enqueued_at = None
+    row.claim = row.claimed_at = None
     if is_permanent(exc) or row.attempts >= conf("MAX_ATTEMPTS"):
         row.state, row.next_attempt_at = FAILED, None
     else:
         row.state = PENDING
         row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
     row.save()
-    if model is Digest:
-        row.items.filter(state=SENT).update(state=PENDING, sent_at=None)
 
 
 # --- The periodic sweep ------------------------------------------------------------------------
 
 
-def outbox_requeue_due(*, now: datetime.datetime | None = None) -> int:
-    """Queue again every pending notification and digest that is due and whose task is not in
-    flight (never queued, its broker was down, or queued longer ago than REQUEUE_AFTER_SECONDS:
-    the task was lost with Redis or with a killed worker). Returns how many were queued."""
+def broker_backlog() -> int | None:
+    """How many messages wait in the broker's default queue (not those a worker holds), or
+    None when the broker cannot say (unreachable, or no broker: tasks run in-process)."""
+    from cssp_portal.celery import app
+
+    if app.conf.task_always_eager:
+        return 0
+    try:
+        with app.connection_for_read() as conn:
+            conn.ensure_connection(max_retries=1)
+            declared = conn.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            )
+            return declared.message_count
+    except Exception as exc:
+        logger.warning("notifications.broker_backlog_unknown", extra={"error": repr(exc)})
+        return None
+
+
+def outbox_recover_abandoned(*, now: datetime.datetime | None = None) -> int:
+    """Make every "sending" row whose process died (its claim's lock is free) pending again, due
+    now, flagged as interrupted. Returns how many."""
     now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=conf("REQUEUE_AFTER_SECONDS"))
+    total = 0
+    for model in (Notification, Digest):
+        with transaction.atomic():
+            rows = list(
+                model.objects.select_for_update(skip_locked=True)
+                .filter(state=SENDING)
+                .only("pk", "state", "claim", "claimed_at")
+            )
+            pks = [row.pk for row in _abandoned(rows, now=now)]
+            if pks:
+                model.objects.filter(pk__in=pks).update(
+                    state=PENDING, claim=None, next_attempt_at=now, enqueued_at=None
+                )
+                _record_interrupted(model, pks)
+        total += len(pks)
+    return total
+
+
+def outbox_requeue_due(*, now: datetime.datetime | None = None) -> int:
+    """Recover abandoned attempts, then queue again every pending notification and digest that
+    is due and whose task is not in flight. Returns how many were queued.
+
+    A row's task is taken as lost (Redis restarted, a worker killed with its prefetched tasks)
+    when it was queued more than LOST_TASK_SECONDS ago and the broker's queue is empty, or more
+    than DRAIN_SECONDS ago whatever the queue holds (the largest fan-out is still draining)."""
+    now = now or timezone.now()
+    outbox_recover_abandoned(now=now)
+    backlog = broker_backlog()
+    limit = conf("LOST_TASK_SECONDS") if backlog == 0 else conf("DRAIN_SECONDS")
+    stale = now - datetime.timedelta(seconds=limit)
     waiting = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
     total = 0
     for model, due in (
@@ -373,6 +501,23 @@ def outbox_requeue_due(*, now: datetime.datetime | None = None) -> int:
             _queue(model, ids)
             total += len(ids)
     return total
+
+
+def outbox_status(*, now: datetime.datetime | None = None) -> dict:
+    """What the health check reports: the age of the oldest pending immediate email, how late
+    the most overdue one is, and how many attempts are in flight or uncertain."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(state=PENDING, frequency=Frequency.IMMEDIATE)
+    oldest = pending.aggregate(oldest=Min("created_at"), due=Min("next_attempt_at"))
+    return {
+        "oldest_pending_seconds": _age(now, oldest["oldest"]),
+        "overdue_seconds": max(_age(now, oldest["due"]) or 0, 0) if oldest["due"] else 0,
+        "sending": Notification.objects.filter(state=SENDING).count(),
+    }
+
+
+def _age(now, moment) -> float | None:
+    return round((now - moment).total_seconds(), 1) if moment is not None else None
 
 
 # --- Digests -----------------------------------------------------------------------------------

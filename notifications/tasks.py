@@ -1,26 +1,45 @@
-"""Celery entry points of the outbox. They take ids; the database says what is left to do."""
+"""Celery entry points of the outbox. They take ids; the database says what is left to do.
+
+A delivery that meets a database error (PostgreSQL restarting, a connection cut) is retried in
+a few seconds rather than acknowledged and left to the sweep: the rows it claimed are taken
+again by the retry, since the claim's lock died with the old connection.
+"""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# 1, 2, 4, then every 5 seconds (no jitter: a retry at 0 s would spin), for about an hour; a
+# longer outage is left to the sweep, which queues what is due once the database is back.
+RETRY_ON_DATABASE_ERROR = {
+    "autoretry_for": DATABASE_UNAVAILABLE,
+    "retry_backoff": 1,
+    "retry_backoff_max": 5,
+    "retry_jitter": False,
+    "max_retries": 720,
+}
 
-@shared_task(acks_late=True, ignore_result=True)
+
+@shared_task(acks_late=True, ignore_result=True, **RETRY_ON_DATABASE_ERROR)
 def notifications_deliver_task(notification_ids: list[str]) -> None:
     services.notifications_deliver(ids=notification_ids)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(acks_late=True, ignore_result=True, **RETRY_ON_DATABASE_ERROR)
 def digest_deliver_task(digest_ids: list[str]) -> None:
     for digest_id in digest_ids:
         services.digest_deliver(digest_id=digest_id)
 
 
-@shared_task(ignore_result=True)
+# The sweeps are acknowledged on receipt: beat sends the next one anyway, and the sweep counts
+# the broker's queue, which must not include the sweep itself.
+@shared_task(acks_late=False, ignore_result=True)
 def outbox_requeue_due_task() -> int:
     return services.outbox_requeue_due()
 
 
-@shared_task(ignore_result=True)
+@shared_task(acks_late=False, ignore_result=True)
 def digests_collect_due_task() -> int:
     return services.digests_collect_due()

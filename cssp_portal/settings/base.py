@@ -251,6 +251,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# A pool process grown past this (KiB) is replaced after its task: a leak cannot take the box.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=100 * 1024
+)
 
 # The notification outbox (notifications/): batches, retries and the sweep.
 NOTIFICATIONS = {
@@ -259,12 +263,19 @@ NOTIFICATIONS = {
     # 1, 2, 4… minutes between attempts, at most 2 hours: about 4 hours in all.
     "RETRY_BASE_SECONDS": env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60),
     "RETRY_MAX_SECONDS": env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=2 * 60 * 60),
-    # A queued row still pending after this long lost its task (Redis restarted, worker killed).
-    # Keep it above the time the workers need to clear the largest fan-out (about 70 emails a
-    # second per two-process worker), or rows still waiting in the queue are queued again.
-    "REQUEUE_AFTER_SECONDS": env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=5 * 60),
+    # A queued row still pending this long after it was queued, while the broker's queue is
+    # empty, lost its task (Redis restarted, a worker killed with the task it had fetched).
+    "LOST_TASK_SECONDS": env.int("NOTIFICATIONS_LOST_TASK_SECONDS", default=30),
+    # While the queue still holds messages a row may simply be waiting its turn: it is queued
+    # again only after this long. Keep it above the time the workers need for the largest
+    # fan-out (README: measured emails per second per worker).
+    "DRAIN_SECONDS": env.int("NOTIFICATIONS_DRAIN_SECONDS", default=10 * 60),
     "REQUEUE_LIMIT": env.int("NOTIFICATIONS_REQUEUE_LIMIT", default=20000),
-    "SWEEP_SECONDS": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
+    "SWEEP_SECONDS": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=15.0),
+    # Only without PostgreSQL (no advisory locks): an attempt "sending" for longer is abandoned.
+    "CLAIM_LEASE_SECONDS": env.int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", default=15 * 60),
+    # Workers write a heartbeat this often; /healthz fails when none is fresher than 3 beats.
+    "HEARTBEAT_SECONDS": env.float("CELERY_WORKER_HEARTBEAT_SECONDS", default=10.0),
 }
 
 # Periodic work is declared here and only here.

@@ -45,7 +45,9 @@ WORKER_APPLICATION_NAME = f"cssp-test-worker-{os.environ.get('PYTEST_XDIST_WORKE
 # The outbox's clock in the workers, shortened from minutes to seconds.
 FAST_OUTBOX = {
     "NOTIFICATIONS_SWEEP_SECONDS": "1",
-    "NOTIFICATIONS_REQUEUE_AFTER_SECONDS": "3",
+    "NOTIFICATIONS_LOST_TASK_SECONDS": "3",
+    "NOTIFICATIONS_DRAIN_SECONDS": "60",
+    "CELERY_WORKER_HEARTBEAT_SECONDS": "1",
     "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
 }
 

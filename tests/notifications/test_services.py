@@ -260,12 +260,48 @@ def test_a_lost_task_is_queued_again_by_the_sweep(settings, django_capture_on_co
     # the task was never run (as if Redis lost it)
     [notification] = send([lead], community)
     assert mail.outbox == []
-    after = settings.NOTIFICATIONS["REQUEUE_AFTER_SECONDS"]
-    assert services.outbox_requeue_due(now=timezone.now() + datetime.timedelta(seconds=10)) == 0
-    services.outbox_requeue_due(now=timezone.now() + datetime.timedelta(seconds=after + 1))
+    lost_after = settings.NOTIFICATIONS["LOST_TASK_SECONDS"]
+    assert services.outbox_requeue_due(now=timezone.now() + datetime.timedelta(seconds=5)) == 0
+    services.outbox_requeue_due(now=timezone.now() + datetime.timedelta(seconds=lost_after + 1))
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENT
     assert len(mail.outbox) == 1
+
+
+def test_while_the_queue_drains_a_queued_row_waits_for_the_drain_limit(settings, monkeypatch):
+    community, lead = CommunityFactory(), UserFactory()
+    prefer(lead, Frequency.IMMEDIATE)
+    [notification] = send([lead], community)
+    # the broker still holds messages (a large fan-out being worked through)
+    monkeypatch.setattr(services, "broker_backlog", lambda: 300)
+    conf = settings.NOTIFICATIONS
+    later = timezone.now() + datetime.timedelta(seconds=conf["LOST_TASK_SECONDS"] + 1)
+    assert services.outbox_requeue_due(now=later) == 0
+    later = timezone.now() + datetime.timedelta(seconds=conf["DRAIN_SECONDS"] + 1)
+    assert services.outbox_requeue_due(now=later) == 1
+    notification.refresh_from_db()
+    assert notification.state == DeliveryState.SENT
+
+
+def test_notify_commits_and_never_raises_when_the_broker_is_down(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    import redis
+
+    from notifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.notifications_deliver_task, "delay", broker_down)
+    community, lead = CommunityFactory(), UserFactory()
+    prefer(lead, Frequency.IMMEDIATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        [notification] = send([lead], community)
+    notification.refresh_from_db()
+    # pending, and marked as never queued: the next sweep queues it
+    assert notification.state == DeliveryState.PENDING
+    assert notification.enqueued_at is None
 
 
 def test_account_email_secrets_are_erased_once_sent(django_capture_on_commit_callbacks):

@@ -1,4 +1,5 @@
 import pytest
+from celery.exceptions import Retry
 from django.db import transaction
 
 from cssp_portal.celery import app
@@ -41,3 +42,16 @@ def test_delivery_is_queued_only_after_commit(mailoutbox):
         services.notify(kind=kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community)
         assert mailoutbox == []
     assert [m.to for m in mailoutbox] == [[lead.email]]
+
+
+def test_a_delivery_that_meets_a_database_error_is_retried_not_dropped(monkeypatch):
+    from django.db import OperationalError
+
+    from notifications.tasks import notifications_deliver_task
+
+    def database_down(*, ids):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(services, "notifications_deliver", database_down)
+    with pytest.raises(Retry, match="Retry in 1s"):
+        notifications_deliver_task.apply(args=[["some-id"]], throw=True)

@@ -1,11 +1,15 @@
-"""The order of "sent" and SMTP, against a real SMTP server on loopback (smtp_sink fixture)."""
+"""The delivery protocol against a real SMTP server on loopback (smtp_sink fixture): the row is
+"sending" before the message leaves and "sent" only after the server accepted it."""
+
+import email
 
 import pytest
 from django.core.mail import EmailMessage
+from django.db import OperationalError
 
 from notifications import kinds, services
 from notifications.models import DeliveryState, Frequency, Notification, NotificationPreference
-from notifications.transport import SMTPTransport, open_transport
+from notifications.transport import open_transport
 from tests.communities.factories import CommunityFactory
 from tests.members.factories import UserFactory
 
@@ -30,35 +34,17 @@ def message(n: int) -> EmailMessage:
     )
 
 
-def test_a_message_is_delivered_only_once_the_final_dot_is_sent(smtp_settings, smtp_sink):
+def test_messages_share_one_connection_and_arrive_intact(smtp_settings, smtp_sink):
     with open_transport() as transport:
-        assert isinstance(transport, SMTPTransport)
-        transport.stage(message(1))
-        # the server has the whole message but not its end: nothing is delivered yet
-        assert smtp_sink.count() == 0
-        transport.finish()
-        transport.stage(message(2))
-        transport.finish()
+        transport.send(message(1))
+        connection = transport.backend.connection
+        transport.send(message(2))
+        assert transport.backend.connection is connection
     assert [m.notification for m in smtp_sink.received] == ["n1", "n2"]
-    body = smtp_sink.received[0].body.replace("\r\n", "\n").rstrip("\n")
-    assert body == "Line one\n.\n..two dots\nend of 1"
+    assert "Line one\n.\n..two dots\nend of 2" in smtp_sink.received[1].body.replace("\r\n", "\n")
 
 
-def test_a_sender_that_hangs_up_before_the_final_dot_delivers_nothing(smtp_settings, smtp_sink):
-    # as when a worker is killed between staging a message and committing it as sent
-    with open_transport() as transport:
-        transport.stage(message(1))
-        transport.abort()
-        transport.stage(message(2))
-        transport.finish()
-    assert [m.notification for m in smtp_sink.received] == ["n2"]
-
-
-@pytest.mark.django_db
-def test_when_sent_cannot_be_committed_the_email_is_not_delivered_and_stays_pending(
-    smtp_settings, smtp_sink, monkeypatch, django_capture_on_commit_callbacks
-):
-    # given a lead who wants new members immediately
+def new_member_notification() -> Notification:
     lead, community = UserFactory(), CommunityFactory()
     NotificationPreference.objects.create(
         user=lead, kind=kinds.COMMUNITY_NEW_MEMBER, frequency=Frequency.IMMEDIATE
@@ -66,26 +52,74 @@ def test_when_sent_cannot_be_committed_the_email_is_not_delivered_and_stays_pend
     [notification] = services.notify(
         kind=kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community
     )
+    return notification
 
-    # when the database refuses to record "sent" (the message is already staged on the server)
-    original_save = Notification.save
 
-    def save_failing_once(self, *args, **kwargs):
-        monkeypatch.setattr(Notification, "save", original_save)
-        raise ConnectionError("database connection lost")
+def message_ids(sink) -> list[str]:
+    return [email.message_from_bytes(m.raw)["Message-ID"] for m in sink.received]
 
-    monkeypatch.setattr(Notification, "save", save_failing_once)
-    services.notifications_deliver(ids=[str(notification.pk)])
 
-    # then the server discarded the unfinished message and the row waits for a retry
-    assert smtp_sink.count() == 0
+@pytest.mark.django_db
+def test_an_attempt_whose_process_died_is_taken_again_and_flagged_uncertain(
+    smtp_settings, smtp_sink
+):
+    # given a notification claimed by a process that died before the server accepted it (its
+    # claim is written on the row, but nobody holds the claim's lock any more)
+    notification = new_member_notification()
+    services._claim(Notification.objects.filter(pk=notification.pk), key=12345)
     notification.refresh_from_db()
-    assert notification.state == DeliveryState.PENDING
-    assert notification.attempts == 1
-    assert "database connection lost" in notification.last_error
-
-    # and the retry delivers it, once
+    assert notification.state == DeliveryState.SENDING
+    # when its task runs again
     services.notifications_deliver(ids=[str(notification.pk)])
+    # then it is sent, and the admin sees that an attempt was interrupted
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENT
+    assert notification.claim is None
+    assert notification.attempts == 2
+    assert notification.interrupted == 1 and notification.outcome_uncertain
     assert list(smtp_sink.copies().values()) == [1]
+
+
+@pytest.mark.django_db
+def test_an_attempt_held_by_a_living_process_is_left_alone(smtp_settings, smtp_sink):
+    # given a notification being sent right now by another process (its claim's lock is held)
+    notification = new_member_notification()
+    with services._claim_held() as key:
+        services._claim(Notification.objects.filter(pk=notification.pk), key=key)
+        # when a duplicate task and the sweep run meanwhile
+        services.notifications_deliver(ids=[str(notification.pk)])
+        assert services.outbox_recover_abandoned() == 0
+        # then neither sends it nor takes it
+        notification.refresh_from_db()
+        assert notification.state == DeliveryState.SENDING and notification.claim == key
+        assert smtp_sink.count() == 0
+    # once that process is gone, the sweep takes it back
+    assert services.outbox_recover_abandoned() == 1
+    notification.refresh_from_db()
+    assert notification.state == DeliveryState.PENDING and notification.interrupted == 1
+
+
+@pytest.mark.django_db
+def test_when_sent_cannot_be_recorded_the_task_fails_and_a_retry_resends_the_same_message_id(
+    smtp_settings, smtp_sink, monkeypatch
+):
+    # given a notification, and a database that goes away just after the server accepted it
+    notification = new_member_notification()
+    original = services._mark_sent
+
+    def database_gone_once(*args, **kwargs):
+        monkeypatch.setattr(services, "_mark_sent", original)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_mark_sent", database_gone_once)
+    # when it is delivered, the database error reaches the task (which Celery retries)
+    with pytest.raises(OperationalError):
+        services.notifications_deliver(ids=[str(notification.pk)])
+    notification.refresh_from_db()
+    assert notification.state == DeliveryState.SENDING
+    # and the retry sends it again: the one case of a duplicate, with the same Message-ID
+    services.notifications_deliver(ids=[str(notification.pk)])
+    notification.refresh_from_db()
+    assert notification.state == DeliveryState.SENT and notification.interrupted == 1
+    ids = message_ids(smtp_sink)
+    assert len(ids) == 2 and ids[0] == ids[1] == f"<{notification.pk}@{ids[0].split('@')[1]}"

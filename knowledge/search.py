@@ -5,8 +5,8 @@ On PostgreSQL, full-text search with the `portal_en` and `portal_fr` configurati
 French stemming after removing accents, see migration 0002): each text is indexed with the
 configuration of its language (member-written discussions, in either, with both), and the
 words typed are searched in both, so "exercice" finds "exercices" and "evenement" finds
-"événement". On SQLite (the embedded default) every word must appear in one of the fields, a
-trailing plural s or x ignored.
+"événement". On SQLite (the embedded default) every word must appear in one of the fields,
+ignoring case, accents and a trailing plural s or x, so "evenement" finds "Événements" there too.
 
 Each kind of result comes from its own permission-filtered selector, so the search can never
 show what the pages would not.
@@ -14,13 +14,16 @@ show what the pages would not.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -310,8 +313,42 @@ def _postgres_hits(source: Source, queryset, q: str) -> list[Hit]:
 # --- The simpler matching of the embedded default ----------------------------------------------
 
 
+FOLD = "portal_fold"
+
+
+@functools.cache
+def _fold_char(char: str) -> str:
+    # One character for one ("É" -> "e", "œ" stays), so a match found in the folded text is at
+    # the same place in the original, for the highlight.
+    lower = char.lower()
+    if len(lower) != 1:
+        return char
+    base = "".join(c for c in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(c))
+    return base if len(base) == 1 else lower
+
+
+def fold(text: str | None) -> str | None:
+    """Lower case without accents, character for character: what the embedded default
+    compares, as PostgreSQL's portal_en and portal_fr configurations do with unaccent."""
+    if text is None:
+        return None
+    return "".join(_fold_char(char) for char in text)
+
+
+def _folded(name: str):
+    """The field `name` folded in SQL: by `fold` itself, registered on this SQLite connection
+    (one per thread; registering again is cheap); only lower-cased on a database that cannot
+    take a Python function."""
+    connection.ensure_connection()
+    create_function = getattr(connection.connection, "create_function", None)
+    if create_function is None:
+        return Lower(name)
+    create_function(FOLD, 1, fold, deterministic=True)
+    return Func(F(name), function=FOLD, output_field=TextField())
+
+
 def _words(q: str) -> list[str]:
-    words = [w for w in re.findall(r"\w+", q.lower()) if len(w) > 1]
+    words = [w for w in re.findall(r"\w+", fold(q)) if len(w) > 1]
     # A crude plural folding: "exercices" also finds "exercice".
     return [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words][:10]
 
@@ -319,16 +356,24 @@ def _words(q: str) -> list[str]:
 def _highlight(text: str, words: list[str], limit: int | None = None) -> SafeString:
     text = text or ""
     if limit and len(text) > limit:
-        first = min(
-            (m.start() for w in words if (m := re.search(re.escape(w), text, re.I))),
-            default=0,
-        )
+        folded = fold(text)
+        first = min((i for w in words if (i := folded.find(w)) >= 0), default=0)
         start = max(0, first - limit // 3)
         text = ("…" if start else "") + text[start : start + limit] + "…"
-    html = escape(text)
+    folded = fold(text)
+    marked = [False] * len(text)
     for word in words:
-        html = re.sub(f"({re.escape(escape(word))})", START + r"\1" + STOP, html, flags=re.I)
-    return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+        for match in re.finditer(re.escape(word), folded):
+            marked[match.start() : match.end()] = [True] * (match.end() - match.start())
+    html, inside = [], False
+    for char, mark in zip(text, marked, strict=True):
+        if mark != inside:
+            html.append("<mark>" if mark else "</mark>")
+            inside = mark
+        html.append(escape(char))
+    if inside:
+        html.append("</mark>")
+    return mark_safe("".join(html))  # noqa: S308
 
 
 def _simple_hits(source: Source, queryset, q: str) -> list[Hit]:
@@ -344,10 +389,11 @@ def _simple_hits(source: Source, queryset, q: str) -> list[Hit]:
             names += [f"{name}_en", f"{name}_fr"]
         else:
             names.append(name)
+    folded = [_folded(name) for name in names]
     for word in words:
         condition = Q()
-        for name in names:
-            condition |= Q(**{f"{name}__icontains": word})
+        for field_folded in folded:
+            condition |= Contains(field_folded, word)
         queryset = queryset.filter(condition)
     hits = []
     for row in queryset.distinct()[:PER_TYPE]:
@@ -358,8 +404,8 @@ def _simple_hits(source: Source, queryset, q: str) -> list[Hit]:
             excerpt = opening.body if opening else ""
         else:
             excerpt = getattr(row, f"{source.excerpt}_{language}", "") or ""
-        rank = sum(2 for w in words if w in title.lower()) + sum(
-            1 for w in words if w in excerpt.lower()
+        rank = sum(2 for w in words if w in fold(title)) + sum(
+            1 for w in words if w in fold(excerpt)
         )
         hits.append(
             Hit(

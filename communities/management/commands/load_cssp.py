@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from communities.seed.demo import create_demo_content
 from communities.seed.loader import create_demo_accounts, load_cssp
 
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo-accounts",
             action="store_true",
-            help="Also create demo accounts (embedded SQLite default only) and print their "
-            "passwords once.",
+            help="Also create demo accounts and fictional demo content (embedded SQLite "
+            "default only) and print the accounts' passwords once.",
         )
 
     def handle(self, *args, demo_accounts=False, **options):
@@ -30,10 +31,14 @@ class Command(BaseCommand):
             return
         if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             self.stdout.write(
-                "Demo accounts are created only on the embedded SQLite default; skipped."
+                "Demo accounts and content are created only on the embedded SQLite default; "
+                "skipped."
             )
             return
         accounts = create_demo_accounts()
+        content = create_demo_content()
+        made = ", ".join(f"{n} {kind}" for kind, n in content.created.items()) or "nothing new"
+        self.stdout.write(f"Demo content (fictional): created {made}.")
         if not accounts:
             self.stdout.write(
                 "Demo accounts exist already (their passwords were printed when "

@@ -1,4 +1,4 @@
-"""The load benchmark (make bench): production settings, served by gunicorn on loopback.
+"""The crowd benchmark (make bench-load): production settings, served by gunicorn on loopback.
 
 Only what the measurement needs differs from production:
 
@@ -7,8 +7,9 @@ Only what the measurement needs differs from production:
   valid over HTTPS, so the redirect, HSTS and the Secure cookie flags are off here. What is
   measured is the portal's own work per page; TLS is the proxy's job in production.
 - A middleware (outermost, so sessions and authentication count too) puts the number of SQL
-  queries and the time spent in them in response headers, and a trivial view at /bench/trivial
-  gives the baseline the pages are compared with (cssp_portal/bench_urls.py).
+  queries, the time spent in them, the statements over 5 ms and the server time in response
+  headers, and a trivial view at /bench/trivial gives the baseline the crowd is compared with
+  (cssp_portal/bench_urls.py).
 - Static files are collected to their own folder (BENCH_STATIC_ROOT) so the benchmark never
   overwrites another checkout's collected files.
 """

@@ -118,6 +118,15 @@ class Kind:
         )
 
 
+def _grew(kind: Kind) -> bool:
+    """More queries on the full data than on a tenth: compared on each page kind's most common
+    count, as the people sampled differ between the two (a cold fragment cache or a visitor
+    with one more kind of row may cost a query more once)."""
+    return bool(
+        kind.small and kind.profile and kind.profile.usual_queries > kind.small.usual_queries
+    )
+
+
 def _percentile(values: list[float], percentile: float) -> float:
     if not values:
         return 0.0
@@ -250,11 +259,7 @@ def test_crowd_meets_the_targets():
             kinds[name].profile = profile
         rss = server.worker_rss_mib()
     load_after = support.load_average()
-    saved = support.verify_writes(
-        env,
-        [write for write, done in zip(writer.attempted, writer.done, strict=False) if done.ok],
-        RESULTS / "attempted.json.tmp",
-    )
+    saved = support.verify_writes(env, writer.saved, RESULTS / "attempted.json.tmp")
 
     untagged = []
     for record in crowd.records:
@@ -281,9 +286,9 @@ def test_crowd_meets_the_targets():
         if not kind.meets_page_targets
     ]
     grown = [
-        f"{kind.name}: {kind.small.queries} -> {kind.profile.queries}"
+        f"{kind.name}: {kind.small.usual_queries} -> {kind.profile.usual_queries}"
         for kind in kinds.values()
-        if kind.small and kind.profile and kind.profile.queries > kind.small.queries
+        if _grew(kind)
     ]
     missed += [f"queries grow with the data: {', '.join(grown)}"] if grown else []
     assert not missed, f"targets missed (see {RESULTS / 'crowd.md'}):\n- " + "\n- ".join(missed)
@@ -307,7 +312,7 @@ def _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged)
     write_detail = (
         f"{len(writer.done) - len(failed_writes)} of {len(writer.done)} writes answered as "
         f"saved, {saved['found']} found in the database; "
-        f"{writer.achieved_rate:.2f} writes/s achieved"
+        f"{writer.achieved_rate:.2f} writes/s started"
     )
     if failed_writes:
         write_detail += "; failed: " + "; ".join(
@@ -333,10 +338,11 @@ def _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged)
             f"{errors} errors" + (f", {len(untagged)} answers not from Django" if untagged else ""),
         ),
         (
-            "Every write saved (answered with a redirect and found in the database)",
+            "Every write saved (answered with a redirect and found in the database), at "
+            "the set rate (at least 90 %)",
             not failed_writes
             and saved["found"] == saved["attempted"]
-            and (WRITES_PER_SECOND <= 0 or bool(writer.done)),
+            and (WRITES_PER_SECOND <= 0 or writer.achieved_rate >= 0.9 * WRITES_PER_SECOND),
             write_detail,
         ),
         (
@@ -445,7 +451,7 @@ def _report(kinds, result, *, plan, load_average, elapsed) -> str:
         f"- Writer: {WRITES_PER_SECOND:g} row/s through the portal's forms (the page with the "
         "form, then the post with its CSRF token), by 20 other signed-in people in turns: "
         "join a public community, register for an open event, reply to a discussion. "
-        f"{len(writer.done)} writes, {writer.achieved_rate:.2f}/s achieved, median "
+        f"{len(writer.done)} writes, {writer.achieved_rate:.2f}/s started, median "
         f"{result['write_latency']:.0f} ms for the two requests; each checked in the database "
         "after the run.",
         f"- Trivial view (`/bench/trivial`, same server and middleware, no cookie), alone for "
@@ -565,12 +571,14 @@ def _plot(kinds: list[Kind], result: dict, path: Path) -> None:
     figure, (left, right) = pyplot.subplots(
         1, 2, figsize=(13, 0.45 * len(measured) + 2.2), sharey=True
     )
-    p50 = [max(kind.latency(50), 0.1) for kind in measured]
-    p95 = [max(kind.latency(95), 0.1) for kind in measured]
+    # A page kind the crowd did not reach (a short run) has no bar.
+    p50 = [kind.latency(50) if kind.records else math.nan for kind in measured]
+    p95 = [kind.latency(95) if kind.records else math.nan for kind in measured]
     left.barh(rows, p95, color="#f08c00", label="p95")
     left.barh(rows, p50, color="#1c7ed6", label="p50")
     left.axvline(TARGET_P95_MS, color="black", linestyle="--", linewidth=1)
     left.set_xscale("log")
+    left.set_xlim(left=1)
     left.set_title(
         f"Under the crowd: latency, ms (crowd p95 target ≤ {TARGET_P95_MS:.0f})", fontsize=10
     )
@@ -606,7 +614,7 @@ def _plot(kinds: list[Kind], result: dict, path: Path) -> None:
         f"{result['p95']:,.0f} ms (hatched = page target missed)",
         fontsize=10,
     )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.97))
     partial = path.with_suffix(".tmp")
     figure.savefig(partial, dpi=110, format="png")
     pyplot.close(figure)

@@ -297,6 +297,7 @@ class Profile:
     requests: int
     statuses: list
     queries: int  # the most of any request
+    usual_queries: int  # the most common count
     repeats: int
     db_ms: float  # medians
     template_ms: float
@@ -317,6 +318,7 @@ def profile(samples: list[tuple[str, str]], times: int = 3) -> Profile:
         requests=len(responses),
         statuses=sorted({r.status for r in responses}),
         queries=max(r.queries for r in responses),
+        usual_queries=statistics.mode(r.queries for r in responses),
         repeats=max(r.repeats for r in responses),
         db_ms=statistics.median(r.db_ms for r in responses),
         template_ms=statistics.median(r.template_ms for r in responses),
@@ -484,16 +486,22 @@ class Write:
 class Writer(threading.Thread):
     """Saves rows at `rate` per second through the portal's forms, as a person would: opens
     the page that holds the form (its CSRF token and the form's action must be on it), posts
-    it, and expects the redirect a saved form answers with. Writes start on a fixed schedule;
-    one slower than the interval delays the next ones (the achieved rate is reported)."""
+    it, and expects the redirect a saved form answers with. Writes start on a fixed schedule,
+    each in a thread of its own, whatever the server's speed (at most IN_FLIGHT at a time;
+    beyond that the rate falls, and the achieved rate is reported)."""
+
+    IN_FLIGHT = 8
 
     def __init__(self, server_url, writes: list[dict], rate: float):
         super().__init__(daemon=True)
         self.server_url, self.planned, self.rate = server_url, writes, rate
-        self.done: list[Write] = []
-        self.attempted: list[dict] = []
+        # (the planned write, what happened), in the order they finished.
+        self.results: list[tuple[dict, Write]] = []
+        self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(self.IN_FLIGHT)
         self.stopping = threading.Event()
         self.started_at = self.stopped_at = 0.0
+        self.threads: list[threading.Thread] = []
 
     def run(self) -> None:
         if self.rate <= 0:
@@ -503,17 +511,44 @@ class Writer(threading.Thread):
             wait = self.started_at + index / self.rate - time.monotonic()
             if self.stopping.wait(max(wait, 0)):
                 break
-            self.done.append(self._write(write))
-            self.attempted.append(write)
+            self.slots.acquire()
+            thread = threading.Thread(target=self._write, args=(write,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
         else:
-            self.done.append(Write("-", "-", False, "the plan ran out of writes", 0.0))
+            with self.lock:
+                self.results.append(({}, Write("-", "-", False, "the plan ran out of writes", 0)))
         self.stopped_at = time.monotonic()
 
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=120)
+        for thread in self.threads:
+            thread.join(timeout=120)
 
-    def _write(self, write: dict) -> Write:
+    @property
+    def done(self) -> list["Write"]:
+        return [result for _write, result in self.results]
+
+    @property
+    def saved(self) -> list[dict]:
+        """The writes answered as saved."""
+        return [write for write, result in self.results if result.ok]
+
+    @property
+    def achieved_rate(self) -> float:
+        seconds = (self.stopped_at or time.monotonic()) - self.started_at
+        return len(self.threads) / seconds if self.started_at and seconds > 0 else 0.0
+
+    def _write(self, write: dict) -> None:
+        try:
+            result = self._post(write)
+        finally:
+            self.slots.release()
+        with self.lock:
+            self.results.append((write, result))
+
+    def _post(self, write: dict) -> Write:
         started = time.perf_counter()
         page = fetch(self.server_url(write["form"]), write["cookie"])
         token = _CSRF_FIELD.search(page.body)
@@ -532,20 +567,14 @@ class Writer(threading.Thread):
             method="POST",
             form={"csrfmiddlewaretoken": token.group(1), **write["data"]},
         )
-        elapsed = (time.perf_counter() - started) * 1000
         ok = answer.status in (302, 303)
         return Write(
             write["kind"],
             write["action"],
             ok,
             "" if ok else f"answered {answer.status}",
-            elapsed,
+            (time.perf_counter() - started) * 1000,
         )
-
-    @property
-    def achieved_rate(self) -> float:
-        seconds = (self.stopped_at or time.monotonic()) - self.started_at
-        return len(self.done) / seconds if seconds > 0 else 0.0
 
 
 def machine() -> str:

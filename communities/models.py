@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -86,7 +87,8 @@ class Community(models.Model):
     """A community of practice (or one of its working groups, when it has a parent)."""
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", _("Public")
+        # « Publique »: a community is feminine in French; an event is not (events.Event).
+        PUBLIC = "public", pgettext_lazy("community visibility", "Public")
         MEMBERS = "members", _("Members only")
 
     class JoinPolicy(models.TextChoices):

@@ -133,8 +133,17 @@ ALLAUTH_FR_OVERRIDES = [
 ALLAUTH_FR_CANADIAN_USAGE = [
     gettext_noop("Forgot your password?"),
     gettext_noop("Forgot Password?"),
-    gettext_noop("Hello from %(site_name)s!"),
-    gettext_noop("Thank you for using %(site_name)s!\n%(site_domain)s"),
+    # The account emails' greeting and signature are the portal's own (see
+    # templates/account/email/base_message.txt). France-French wording (« Merci de nous
+    # contacter », « Saisissez ») and an ordinary space before « : »; the federal wording is
+    # « Veuillez communiquer avec nous ». Sign in is « Se connecter » everywhere (allauth
+    # says « Connexion »).
+    gettext_noop("Please contact us if you have any trouble resetting your password."),
+    gettext_noop("Warning:"),
+    gettext_noop("Enter your password:"),
+    gettext_noop("Please type your current password."),
+    gettext_noop("Sign In"),
+    gettext_noop("Successfully signed in as %(name)s."),
     gettext_noop(
         "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
     ),

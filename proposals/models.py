@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cssp_portal.uploads import private_storage
 
@@ -390,7 +391,8 @@ class Project(models.Model):
     """A funded S&T project, led by government departments with partners."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        # A project is masculine in French (« En cours »); communities and memberships are not.
+        ACTIVE = "active", pgettext_lazy("project status", "Active")
         COMPLETED = "completed", _("Completed")
 
     title = models.CharField(_("title"), max_length=255)

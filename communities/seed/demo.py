@@ -275,8 +275,8 @@ class _Demo:
         ]
         outcome = values.pop("outcome", None)
         event = Event(slug=slug, **values)
-        event.description_en = f"{EN_NOTE}\n\n{event.description_en}".strip()
-        event.description_fr = f"{FR_NOTE}\n\n{event.description_fr}".strip()
+        event.description_en = f"{EN_NOTE}\n\n{event.description_en or ''}".strip()
+        event.description_fr = f"{FR_NOTE}\n\n{event.description_fr or ''}".strip()
         event = event_services.event_create(
             event=event, community=self.communities[community], by=lead, co_hosts=co_hosts
         )

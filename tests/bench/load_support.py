@@ -303,10 +303,21 @@ class Profile:
     template_ms: float
     template_db_ms: float
     app_ms: float
+    # The median of each URL's first request: call profile() right after empty_cache() and
+    # this is the page with cold caches (fragments, sessions), shared fragments aside.
+    first_ms: float
     size: int
     slowest_ms: float  # the slowest statement of any request
     slowest: str
     slow_statements: int  # over 5 ms, in all the requests
+
+
+def empty_cache() -> None:
+    """Empty the benchmark's Redis database (the cache, and the broker's queue, which no worker
+    reads during the benchmark)."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def profile(samples: list[tuple[str, str]], times: int = 3) -> Profile:
@@ -324,6 +335,7 @@ def profile(samples: list[tuple[str, str]], times: int = 3) -> Profile:
         template_ms=statistics.median(r.template_ms for r in responses),
         template_db_ms=statistics.median(r.template_db_ms for r in responses),
         app_ms=statistics.median(r.app_ms for r in responses),
+        first_ms=statistics.median(r.app_ms for r in responses[::times]),
         size=round(statistics.median(r.size for r in responses)),
         slowest_ms=slowest.slowest_ms,
         slowest=slowest.slowest,
@@ -422,6 +434,8 @@ class Crowd:
     requests: int
     errors: dict
     records: list[Record]
+    # wrk's own latency percentiles, in ms: a check on those measured per request.
+    wrk_latency: dict
 
 
 def run_crowd(
@@ -468,6 +482,7 @@ def run_crowd(
         requests=data["requests"],
         errors=data["errors"],
         records=records,
+        wrk_latency={key: data["latency_us"][key] / 1000 for key in ("p50", "p95", "p99")},
     )
 
 

@@ -25,13 +25,18 @@ set first takes much longer.
    (built from the database), and the workers' memory.
 4. Writes tests/bench/results/crowd.md and crowd.png (BENCH_RESULTS to write elsewhere) and
    FAILS when a target is missed, after writing them.
+5. A second test serves the portal with REDIS_URL on a port nobody listens on (as if Redis were
+   stopped; the machine's own Redis is left alone) and checks that a person signs in through
+   the form, joins a community, registers for an event and replies to a discussion, each row
+   found in the database; it writes tests/bench/results/without-redis.md.
 
 Targets (2-core machine, idle, program-scale data):
 - the crowd with 1 write/s serves at least 0.15 of the trivial view's requests/s, with a p95
   latency of at most 150 ms at 16 connections; no error answer; every write saved;
 - every main page, one request at a time: median server time at most 15 ms built from the
   database, at most 10 queries, no SQL statement over 5 ms;
-- every gunicorn worker at most 80 MiB of resident memory after the run.
+- every gunicorn worker at most 80 MiB of resident memory after the run;
+- with Redis stopped, signing in, joining a community and registering for an event succeed.
 """
 
 import dataclasses
@@ -293,6 +298,75 @@ def test_crowd_meets_the_targets():
     ]
     missed += [f"queries grow with the data: {', '.join(grown)}"] if grown else []
     assert not missed, f"targets missed (see {RESULTS / 'crowd.md'}):\n- " + "\n- ".join(missed)
+
+
+def test_sign_in_and_writes_succeed_with_redis_stopped():
+    """With the cache and broker unreachable (the portal pointed at a Redis port nobody listens
+    on: the machine's own Redis keeps running), a person still signs in through the form, joins
+    a community, registers for an event and replies to a discussion; every row is saved.
+    Writes tests/bench/results/without-redis.md."""
+    from tests.notifications.processes import free_port
+
+    support.ensure_database()
+    env = {**support.bench_env(), "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    support.manage("migrate", "--noinput", "-v", "0", env=env)
+    support.manage("collectstatic", "--noinput", "-v", "0", env=env)
+    _generate(LARGE, env)
+    plan = support.plan_crowd(
+        env, RESULTS / "plan-without-redis.json.tmp", visitors=0, anonymous=0, writes=9
+    )
+    writes = {}
+    for write in plan["writes"]:
+        writes.setdefault(write["kind"], write)
+    account = support.sign_in_user(env)
+    outcomes = []
+    with support.Server(env, 2, RESULTS / "gunicorn-without-redis.log.tmp") as server:
+        session, problem = support.sign_in(server.url, account["email"], account["password"])
+        outcomes.append(("sign in through the form", not problem, problem or "signed in"))
+        if session:
+            page = support.fetch(server.url("/en/"), session)
+            outcomes.append(
+                ("the home page, signed in", page.status == 200, f"answered {page.status}")
+            )
+        writer = support.Writer(server.url, [], 0)
+        done = {kind: writer.write_now(write) for kind, write in sorted(writes.items())}
+    saved = support.verify_writes(
+        env,
+        [writes[kind] for kind, result in done.items() if result.ok],
+        RESULTS / "attempted-without-redis.json.tmp",
+    )
+    missing = set(saved["missing"])
+    for kind in ("join", "register", "reply"):
+        result = done.get(kind)
+        if result is None:
+            outcomes.append((kind, False, "the data set offers no such write"))
+            continue
+        in_database = f"{kind} {result.action}" not in missing
+        outcomes.append(
+            (
+                f"{kind} ({result.action})",
+                result.ok and in_database,
+                (result.detail or "answered with the redirect of a saved form")
+                + ("; saved in the database" if result.ok and in_database else ""),
+            )
+        )
+    report = "\n".join(
+        [
+            "# With Redis stopped",
+            "",
+            f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by "
+            "`make bench-load`: gunicorn with the benchmark settings and `REDIS_URL` on a port "
+            "nobody listens on (cache, sessions' cache, rate limits and the broker unreachable).",
+            "",
+            *(f"- **{_verdict(ok)}**: {what}: {detail}." for what, ok, detail in outcomes),
+            "",
+        ]
+    )
+    _write(RESULTS / "without-redis.md", report)
+    print("\n" + report, flush=True)
+    failed = [f"{what}: {detail}" for what, ok, detail in outcomes if not ok]
+    assert not failed, "with Redis stopped: " + "; ".join(failed)
 
 
 # --- Results ---------------------------------------------------------------------------------

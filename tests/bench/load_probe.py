@@ -3,6 +3,7 @@ its database), never imported by the test process:
 
     python -m tests.bench.load_probe plan --out PLAN.json [--visitors 200 --anonymous 20
                                       --writes 120 --seed 2026]
+    python -m tests.bench.load_probe sign-in
     python -m tests.bench.load_probe verify --attempted ATTEMPTED.json
 
 `plan` builds the crowd from the generated data and writes one JSON file:
@@ -18,6 +19,9 @@ its database), never imported by the test process:
   public community they are not in, register for an open upcoming event, reply to a discussion
   of one of their communities; each by one of a separate group of signed-in people.
 - `counts`: the size of the data set.
+
+`sign-in` gives the first generated member (never one of the writers) a fresh random password
+and prints the address and password, for a sign-in through the form.
 
 `verify` reads the writes the benchmark attempted and prints how many rows exist in the
 database, and which are missing: a write answered with a redirect is not proof that it was saved.
@@ -93,6 +97,8 @@ def _url(language: str, name: str, **kwargs) -> str:
 
 def spread(items: list, count: int) -> list:
     """`count` items evenly spread over `items` (all of them when there are fewer)."""
+    if count <= 0:
+        return []
     if len(items) <= count:
         return list(items)
     step = len(items) / count
@@ -366,6 +372,29 @@ def _plan_writes(
     return writes
 
 
+def sign_in() -> dict:
+    import secrets
+
+    from communities.models import Membership
+    from cssp_portal.management.commands.bench_generate import MEMBER_DOMAIN
+    from members.models import User
+
+    # The writers are every second member from the second one on: the first never writes.
+    user = (
+        User.objects.filter(
+            email__endswith="@" + MEMBER_DOMAIN,
+            is_active=True,
+            memberships__state=Membership.State.ACTIVE,
+        )
+        .order_by("pk")
+        .first()
+    )
+    password = secrets.token_urlsafe(18)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return {"email": user.email, "password": password}
+
+
 def verify(args) -> dict:
     from communities.models import Membership
     from events.models import Registration
@@ -406,6 +435,7 @@ def main() -> None:
     planning.add_argument("--anonymous", type=int, default=20)
     planning.add_argument("--writes", type=int, default=120)
     planning.add_argument("--seed", type=int, default=2026)
+    commands.add_parser("sign-in")
     checking = commands.add_parser("verify")
     checking.add_argument("--attempted", required=True)
     args = parser.parse_args()
@@ -417,6 +447,8 @@ def main() -> None:
         with open(args.out, "w", encoding="utf-8") as handle:
             json.dump(result, handle)
         print(json.dumps({"visitors": len(result["visitors"]), "writes": len(result["writes"])}))
+    elif args.command == "sign-in":
+        print(json.dumps(sign_in()))
     else:
         print(json.dumps(verify(args)))
 

@@ -130,6 +130,20 @@ def plan_crowd(env: dict[str, str], out: Path, *, visitors: int, anonymous: int,
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def sign_in_user(env: dict[str, str]) -> dict:
+    """An address and a fresh password to sign in with (load_probe sign-in)."""
+    completed = subprocess.run(
+        [PYTHON, "-m", "tests.bench.load_probe", "sign-in"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode:
+        pytest.fail(f"load_probe sign-in failed:\n{completed.stderr}", pytrace=False)
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
 def verify_writes(env: dict[str, str], attempted: list[dict], scratch: Path) -> dict:
     """Which of the writes answered as saved are rows in the database (load_probe verify)."""
     scratch.write_text(json.dumps(attempted), encoding="utf-8")
@@ -241,6 +255,8 @@ class Response:
     slowest: str = ""
     slow_statements: int = 0
     body: str = ""
+    # name -> value of the cookies the response sets
+    cookies: dict = dataclasses.field(default_factory=dict)
 
     @property
     def slowest_ms(self) -> float:
@@ -287,6 +303,11 @@ def fetch(url: str, cookie: str = "", *, method: str = "GET", form: dict | None 
         slowest=answer.getheader("X-Bench-Slowest") or "",
         slow_statements=int(answer.getheader("X-Bench-Slow-Statements") or 0),
         body=content.decode("utf-8", "replace"),
+        cookies=dict(
+            cookie.split(";", 1)[0].strip().split("=", 1)
+            for cookie in answer.msg.get_all("Set-Cookie") or []
+            if "=" in cookie.split(";", 1)[0]
+        ),
     )
 
 
@@ -489,6 +510,30 @@ def run_crowd(
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def sign_in(server_url, email: str, password: str) -> tuple[str, str]:
+    """Sign in through the form as a browser does: open the page, post the address and
+    password with the CSRF token. Returns the session's cookies, or "" and what went wrong."""
+    page = fetch(server_url("/en/accounts/login/"))
+    token = _CSRF_FIELD.search(page.body)
+    csrf = page.cookies.get("csrftoken", "")
+    if page.status != 200 or token is None or not csrf:
+        return "", f"the sign-in page answered {page.status}" + (
+            "" if page.status != 200 else " without a form or CSRF cookie"
+        )
+    answer = fetch(
+        server_url("/en/accounts/login/"),
+        f"csrftoken={csrf}",
+        method="POST",
+        form={"csrfmiddlewaretoken": token.group(1), "login": email, "password": password},
+    )
+    session = answer.cookies.get("sessionid", "")
+    if answer.status not in (302, 303) or not session:
+        return "", f"the sign-in answered {answer.status}" + (
+            "" if session else " without a session"
+        )
+    return f"sessionid={session}; csrftoken={answer.cookies.get('csrftoken', csrf)}", ""
+
+
 @dataclasses.dataclass
 class Write:
     kind: str
@@ -562,6 +607,10 @@ class Writer(threading.Thread):
             self.slots.release()
         with self.lock:
             self.results.append((write, result))
+
+    def write_now(self, write: dict) -> "Write":
+        """One write, at once, in this thread."""
+        return self._post(write)
 
     def _post(self, write: dict) -> Write:
         started = time.perf_counter()

@@ -59,14 +59,17 @@ messages-check: messages
 	msgfmt --check-format -o /dev/null locale/fr/LC_MESSAGES/django.po
 	$(PY) scripts/check_catalogue.py locale/fr/LC_MESSAGES/django.po
 
+## A Celery worker and beat, each started again whenever it exits (deploy/supervise.sh; a
+## Celery 5.7 worker can exit when Redis dies). Ctrl-C stops them. Servers: deploy/*.service.
 worker: install
-	$(VENV)/bin/celery -A cssp_portal worker --loglevel=INFO --concurrency=2
+	deploy/supervise.sh $(VENV)/bin/celery -A cssp_portal worker --loglevel=INFO --concurrency=2
 
 beat: install
-	$(VENV)/bin/celery -A cssp_portal beat --loglevel=INFO --schedule=/tmp/celerybeat-schedule
+	deploy/supervise.sh $(VENV)/bin/celery -A cssp_portal beat --loglevel=INFO --schedule=/tmp/celerybeat-schedule
 
-## Outbox throughput: 10,000 emails through real workers (BENCH_WORKERS, default 2) and a real
-## Redis to an SMTP server on loopback; prints emails/s per worker. Not run by make test.
+## Outbox throughput: 10,000 emails through real workers (BENCH_WORKERS, default 1) and a real
+## Redis to an SMTP server on loopback; prints emails/s per worker and the resident memory of
+## the workers' pool processes. Not run by make test.
 bench: install
 	$(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 

@@ -4,7 +4,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from health_check.views import HealthCheckView
 
 from . import health, views
 
@@ -13,7 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = _("CSSP Communities of Practice")
 
 urlpatterns = [
-    path("healthz", HealthCheckView.as_view(checks=health.CHECKS), name="healthz"),
+    path("healthz", health.HealthView.as_view(), name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

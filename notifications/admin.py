@@ -21,6 +21,26 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+class UncertainFilter(admin.SimpleListFilter):
+    """Emails that may have reached their recipient twice, or that are being sent now."""
+
+    title = _("outcome")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("uncertain", _("Uncertain: an attempt was interrupted")),
+            ("in_flight", _("Being sent now")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "uncertain":
+            return queryset.filter(interrupted__gt=0)
+        if self.value() == "in_flight":
+            return queryset.filter(state=DeliveryState.SENDING)
+        return queryset
+
+
 def kind_label(code: str) -> str:
     kind = kinds.KINDS.get(code)
     return str(kind.label) if kind else code
@@ -42,6 +62,16 @@ class OutboxAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def error(self, obj):
         return Truncator(obj.last_error).chars(80)
+
+    @admin.display(description=_("outcome uncertain"), boolean=True, ordering="interrupted")
+    def uncertain(self, obj):
+        # A worker died mid-attempt: the server may have accepted the email before it did, in
+        # which case the recipient has two copies with the same Message-ID (mail clients show
+        # one). Shown so that an administrator can answer "did they get it twice?".
+        return obj.outcome_uncertain
+
+    def get_list_display(self, request):
+        return (*self.list_display, "uncertain")
 
     @admin.action(description=_("Send the selected failed emails again"), permissions=["resend"])
     def resend(self, request, queryset):
@@ -79,7 +109,7 @@ class NotificationAdmin(OutboxAdmin):
         "sent_at",
         "error",
     )
-    list_filter = ("state", KindFilter, "frequency", "community")
+    list_filter = ("state", UncertainFilter, KindFilter, "frequency", "community")
     list_select_related = ("community",)
     search_fields = ("email", "recipient__first_name", "recipient__last_name", "key")
     readonly_fields = (
@@ -96,13 +126,15 @@ class NotificationAdmin(OutboxAdmin):
         "digest",
         "state",
         "attempts",
+        "interrupted",
+        "claimed_at",
         "last_error",
         "created_at",
         "next_attempt_at",
         "enqueued_at",
         "sent_at",
     )
-    exclude = ("kind", "context")
+    exclude = ("kind", "context", "claim")
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_display(self, obj):
@@ -137,7 +169,7 @@ class DigestAdmin(OutboxAdmin):
         "sent_at",
         "error",
     )
-    list_filter = ("state", "frequency")
+    list_filter = ("state", UncertainFilter, "frequency")
     list_select_related = ("recipient",)
     search_fields = ("recipient__email", "recipient__last_name")
     readonly_fields = (
@@ -147,12 +179,15 @@ class DigestAdmin(OutboxAdmin):
         "period_end",
         "state",
         "attempts",
+        "interrupted",
+        "claimed_at",
         "last_error",
         "created_at",
         "next_attempt_at",
         "enqueued_at",
         "sent_at",
     )
+    exclude = ("claim",)
     inlines = [DigestItemInline]
 
 

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import logging
 import secrets
+import time
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
@@ -203,8 +204,14 @@ def _queue(model, ids: list) -> None:
         task = notifications_deliver_task
     for index, batch in enumerate(batches):
         try:
+            if time.monotonic() < _broker_down_until[0]:
+                raise BrokerSkipped("the broker failed moments ago")
             task.delay([str(pk) for pk in batch])
         except Exception as exc:
+            if not isinstance(exc, BrokerSkipped):
+                # For a few seconds this process stops trying: during an outage each write
+                # would otherwise wait for the publish retries (about 1.5 s) in turn.
+                _broker_down_until[0] = time.monotonic() + BROKER_PAUSE_SECONDS
             unqueued = [pk for rest in batches[index:] for pk in rest]
             logger.warning(
                 "notifications.queue_failed",
@@ -216,6 +223,14 @@ def _queue(model, ids: list) -> None:
                 # The sweep also takes rows queued long ago: this only makes it sooner.
                 logger.warning("notifications.queue_failed_unmarked", exc_info=True)
             return
+
+
+class BrokerSkipped(Exception):
+    pass
+
+
+BROKER_PAUSE_SECONDS = 5.0
+_broker_down_until = [0.0]
 
 
 # --- Delivery ----------------------------------------------------------------------------------
@@ -289,22 +304,37 @@ def _claim(queryset, *, key: int) -> list:
             )
         )
         abandoned = _abandoned(rows, now=now)
-        rows = [row for row in rows if row.state == PENDING] + abandoned
+        rows = sorted(
+            [row for row in rows if row.state == PENDING] + abandoned, key=_delivery_order
+        )
         if not rows:
             return []
         model = queryset.model
         model.objects.filter(pk__in=[row.pk for row in rows]).update(
             state=SENDING, claim=key, claimed_at=now, attempts=F("attempts") + 1
         )
-        if abandoned:
-            _record_interrupted(model, [row.pk for row in abandoned])
+        _record_interrupted(model, abandoned)
     for row in rows:
         row.state, row.claim, row.claimed_at = SENDING, key, now
         row.attempts += 1
     return rows
 
 
-def _record_interrupted(model, pks: list) -> None:
+def _delivery_order(row):
+    return (row.created_at, str(row.pk))
+
+
+def _record_interrupted(model, abandoned: list) -> None:
+    """Flag the attempts of dead processes whose outcome is unknown. A process sends its claimed
+    rows one by one in delivery order and settles each before the next, so of the rows an
+    abandoned claim still holds only the first may have reached the server: the others were
+    never tried and are simply taken again."""
+    first_of_claim = {}
+    for row in sorted(abandoned, key=_delivery_order):
+        first_of_claim.setdefault(row.claim, row.pk)
+    pks = list(first_of_claim.values())
+    if not pks:
+        return
     logger.warning(
         "notifications.attempt_interrupted",
         extra={"model": model.__name__, "count": len(pks), "ids": [str(pk) for pk in pks]},
@@ -457,14 +487,15 @@ def outbox_recover_abandoned(*, now: datetime.datetime | None = None) -> int:
             rows = list(
                 model.objects.select_for_update(skip_locked=True)
                 .filter(state=SENDING)
-                .only("pk", "state", "claim", "claimed_at")
+                .only("pk", "state", "claim", "claimed_at", "created_at")
             )
-            pks = [row.pk for row in _abandoned(rows, now=now)]
+            abandoned = _abandoned(rows, now=now)
+            pks = [row.pk for row in abandoned]
             if pks:
                 model.objects.filter(pk__in=pks).update(
                     state=PENDING, claim=None, next_attempt_at=now, enqueued_at=None
                 )
-                _record_interrupted(model, pks)
+                _record_interrupted(model, abandoned)
         total += len(pks)
     return total
 

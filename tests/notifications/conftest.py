@@ -1,2 +1,7 @@
 # Real processes for the delivery and fault tests: a throwaway broker, an SMTP sink and workers.
-from tests.notifications.processes import broker, smtp_sink, workers  # noqa: F401
+from tests.notifications.processes import (  # noqa: F401
+    broker,
+    postgres_cluster,
+    smtp_sink,
+    workers,
+)

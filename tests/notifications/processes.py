@@ -17,10 +17,12 @@ import email
 import email.parser
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -174,6 +176,137 @@ class RedisServer:
 
     def log_tail(self, chars: int = 2000) -> str:
         path = self.directory / "redis.log"
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of our own (initdb in a temporary directory, run as the postgres
+    user on a free port) that a test may stop and start; loaded with a copy of the test
+    database. Only its own postmaster is ever signalled."""
+
+    def __init__(self, port: int | None = None):
+        if not (PG_BIN / "initdb").exists():
+            pytest.fail(f"initdb was not found in {PG_BIN} (set PG_BIN)", pytrace=False)
+        self.port = port or free_port()
+        # Not under pytest's tmp_path: the postgres user cannot enter root's 0700 directories.
+        self.directory = Path(tempfile.mkdtemp(prefix="cssp-fault-pg-"))
+        shutil.chown(self.directory, "postgres", "postgres")
+        self.data = self.directory / "data"
+        self.process: subprocess.Popen | None = None
+        self._run(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+
+    def _run(self, args: list[str], **kwargs) -> str:
+        result = subprocess.run(
+            args, user="postgres", capture_output=True, text=True, cwd=self.directory, **kwargs
+        )
+        if result.returncode:
+            pytest.fail(f"{args[0]} failed: {result.stderr[-2000:]}", pytrace=False)
+        return result.stdout
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/cssp"
+
+    def start(self) -> "PostgresCluster":
+        log = open(self.directory / "postgres.log", "ab")  # noqa: SIM115 (closed with the process)
+        self.process = subprocess.Popen(
+            [
+                str(PG_BIN / "postgres"),
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={self.directory}",
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=50",
+            ],
+            user="postgres",
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        wait_until(
+            lambda: self._ready() or self.process.poll() is not None,
+            timeout=30,
+            message=lambda: f"postgres did not start: {self.log_tail()}",
+        )
+        if self.process.poll() is not None:
+            pytest.fail(f"postgres exited at start: {self.log_tail()}", pytrace=False)
+        return self
+
+    def _ready(self) -> bool:
+        return (
+            subprocess.run(
+                [str(PG_BIN / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"],
+                check=False,
+            ).returncode
+            == 0
+        )
+
+    def stop(self) -> None:
+        """Fast shutdown (SIGINT to our postmaster): every connection is cut at once."""
+        if self.process is not None:
+            _stop_group(self.process, signal.SIGINT, timeout=30)
+        wait_until(lambda: not _port_open(self.port), timeout=10, message="postgres port open")
+
+    def copy_database(self, source_url: str) -> None:
+        """Create database "cssp" as a copy (schema and rows) of the database at `source_url`."""
+        self._run([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "cssp"])
+        dump = subprocess.run(
+            [str(PG_BIN / "pg_dump"), "--no-owner", "--no-privileges", "-d", source_url],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(
+            [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", self.url],
+            input=dump,
+            check=True,
+            capture_output=True,
+        )
+
+    def query(self, sql: str, params=()) -> list[tuple]:
+        import psycopg2
+
+        conn = psycopg2.connect(self.url, connect_timeout=3)
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            conn.close()
+
+    def destroy(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            _stop_group(self.process, signal.SIGKILL)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def log_tail(self, chars: int = 2000) -> str:
+        path = self.directory / "postgres.log"
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
 
@@ -352,6 +485,23 @@ class Worker:
             pytest.fail(f"worker {self.name} exited:\n{self.log_tail()}", pytrace=False)
         return self
 
+    def children(self) -> list[int]:
+        """The pids of this worker's pool processes (and embedded beat)."""
+        path = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def kill_child(self) -> int | None:
+        """SIGKILL one pool process of this worker (its parent replaces it)."""
+        children = self.children()
+        if not children:
+            return None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(children[0], signal.SIGKILL)
+        return children[0]
+
     def kill(self) -> None:
         """SIGKILL the worker with its pool processes and beat: no cleanup, no acks."""
         _stop_group(self.process, signal.SIGKILL)
@@ -496,6 +646,17 @@ def workers(transactional_db, tmp_path, broker, smtp_sink) -> Iterator[Workers]:
             timeout=15,
             message="the killed workers' database connections did not close",
         )
+
+
+@pytest.fixture
+def postgres_cluster(transactional_db) -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL on a free port, not yet started (tests copy the test database
+    into it once their data is written)."""
+    cluster = PostgresCluster()
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
 
 
 # --- Data -------------------------------------------------------------------------------------

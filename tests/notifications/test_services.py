@@ -294,6 +294,7 @@ def test_notify_commits_and_never_raises_when_the_broker_is_down(
         raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
 
     monkeypatch.setattr(tasks.notifications_deliver_task, "delay", broker_down)
+    monkeypatch.setattr(services, "_broker_down_until", [0.0])
     community, lead = CommunityFactory(), UserFactory()
     prefer(lead, Frequency.IMMEDIATE)
     with django_capture_on_commit_callbacks(execute=True):
@@ -302,6 +303,12 @@ def test_notify_commits_and_never_raises_when_the_broker_is_down(
     # pending, and marked as never queued: the next sweep queues it
     assert notification.state == DeliveryState.PENDING
     assert notification.enqueued_at is None
+    # and for a few seconds the next writes do not even try (no wait on a dead broker)
+    monkeypatch.setattr(tasks.notifications_deliver_task, "delay", pytest.fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        [second] = send([lead], CommunityFactory())
+    second.refresh_from_db()
+    assert second.state == DeliveryState.PENDING and second.enqueued_at is None
 
 
 def test_account_email_secrets_are_erased_once_sent(django_capture_on_commit_callbacks):

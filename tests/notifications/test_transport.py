@@ -123,3 +123,26 @@ def test_when_sent_cannot_be_recorded_the_task_fails_and_a_retry_resends_the_sam
     assert notification.state == DeliveryState.SENT and notification.interrupted == 1
     ids = message_ids(smtp_sink)
     assert len(ids) == 2 and ids[0] == ids[1] == f"<{notification.pk}@{ids[0].split('@')[1]}"
+
+
+@pytest.mark.django_db
+def test_of_an_abandoned_batch_only_the_row_that_may_have_reached_the_server_is_uncertain(
+    smtp_settings, smtp_sink
+):
+    # given a batch of three claimed by a process that died while sending the first
+    leads = UserFactory.create_batch(3)
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(user=u, kind=kinds.COMMUNITY_NEW_MEMBER, frequency="immediate")
+        for u in leads
+    )
+    rows = services.notify(
+        kind=kinds.COMMUNITY_NEW_MEMBER, recipients=leads, community=CommunityFactory()
+    )
+    batch = Notification.objects.filter(pk__in=[row.pk for row in rows])
+    claimed = services._claim(batch, key=424242)
+    # when the sweep recovers them
+    assert services.outbox_recover_abandoned() == 3
+    # then only the first in delivery order is flagged, and all three are pending again
+    flagged = dict(batch.values_list("pk", "interrupted"))
+    assert flagged == {claimed[0].pk: 1, claimed[1].pk: 0, claimed[2].pk: 0}
+    assert set(batch.values_list("state", flat=True)) == {DeliveryState.PENDING}

@@ -255,3 +255,17 @@ def test_admin_sends_failed_notifications_again(admin_client, django_capture_on_
         url("admin:notifications_notification_change", "en", notification.pk)
     ).content.decode()
     assert "boom" in page
+
+
+def test_admin_shows_the_emails_whose_outcome_is_uncertain(admin_client):
+    users = [UserFactory() for _ in range(3)]
+    services.notify(kind=NEW_MEMBER, recipients=users, community=CommunityFactory())
+    Notification.objects.filter(email=users[0].email).update(
+        state=DeliveryState.SENT, interrupted=1
+    )
+    response = admin_client.get(
+        url("admin:notifications_notification_changelist", "fr") + "?outcome=uncertain"
+    )
+    page = response.content.decode()
+    assert users[0].email in page and users[1].email not in page
+    assert "Incertain\u00a0: une tentative a été interrompue" in page

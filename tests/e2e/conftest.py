@@ -244,12 +244,13 @@ class SharedPortal:
     def url(self):
         return self.server.url
 
-    def page_as(self, role):
+    def page_as(self, role, width=1280):
         """A page in a browser profile signed in as `role` (kept for the module: a warm cache
-        makes a hundred visits affordable)."""
-        if role not in self._pages:
+        makes a hundred visits affordable); `width` gives a narrow window of its own (the
+        320-px reflow pass) without resizing the wide one."""
+        if (role, width) not in self._pages:
             context = self.browser.new_context(
-                base_url=self.url, viewport={"width": 1280, "height": 900}
+                base_url=self.url, viewport={"width": width, "height": 900}
             )
             context.set_default_timeout(TIMEOUT_MS)
             context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -265,8 +266,8 @@ class SharedPortal:
                         }
                     ]
                 )
-            self._pages[role] = context.new_page()
-        return self._pages[role]
+            self._pages[role, width] = context.new_page()
+        return self._pages[role, width]
 
     def close(self):
         for page in self._pages.values():

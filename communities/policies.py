@@ -1,40 +1,59 @@
-"""Every permission decision about communities.
+"""Every permission decision about communities, each rule beside the queryset it agrees with.
 
-Views and services ask these functions; they ask django-guardian. Django's ModelBackend ignores
-objects and guardian knows only object grants, so each policy accepts either the global
-permission (administrators, portfolio managers) or the grant on the community itself.
+Policies take `who`: a user, a request or a Standing (communities/access.py). The person's
+standing is read once per request (one query) and every rule here reads it: the global
+permission (administrators, portfolio managers) or the grant on the community itself, as
+django-guardian stores them. The accessors at the end fetch an object and check it in one call
+(404 where existence itself is private, 403 where it is seen but not allowed).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
-if TYPE_CHECKING:
-    from members.models import User
+from .access import MANAGE, PARTICIPATE, VIEW, standing_of, user_of
+from .models import Community
 
-    from .models import Community
-
-VIEW = "communities.view_community"
-PARTICIPATE = "communities.participate_in_community"
-MANAGE = "communities.manage_community"
+__all__ = ["MANAGE", "PARTICIPATE", "VIEW"]
 
 
-def _has(user, perm: str, community: Community) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.has_perm(perm) or user.has_perm(perm, community)
+def _has(who, perm: str, community: Community) -> bool:
+    return standing_of(who).has(perm, community.pk)
 
 
-def is_portfolio_manager(user: User) -> bool:
-    return bool(user.is_authenticated and user.has_perm("members.act_as_portfolio_manager"))
+def is_admin(who) -> bool:
+    return standing_of(who).is_admin
 
 
-def can_view_community(user, community: Community) -> bool:
+def is_portfolio_manager(who) -> bool:
+    return standing_of(who).is_portfolio_manager
+
+
+def can_view_community(who, community: Community) -> bool:
     """Public communities are visible to anyone; members-only ones to their members (any
     role), portfolio managers and administrators. Callers answer 404 when this is False."""
     if community.is_public:
         return True
-    return _has(user, VIEW, community)
+    return _has(who, VIEW, community)
+
+
+def communities_visible_to(who) -> QuerySet[Community]:
+    """Public communities, plus the members-only ones `who` may see (agrees with
+    `can_view_community`)."""
+    standing = standing_of(who)
+    public = Q(visibility=Community.Visibility.PUBLIC)
+    if standing.has_global(VIEW):
+        return Community.objects.all()
+    if not standing.signed_in:
+        return Community.objects.filter(public)
+    return Community.objects.filter(public | Q(pk__in=standing.member_of))
+
+
+def communities_of_member(who) -> QuerySet[Community]:
+    """The communities `who` belongs to (any active role), as their grants say."""
+    return Community.objects.filter(pk__in=standing_of(who).member_of)
 
 
 def can_participate(user, community: Community) -> bool:
@@ -51,10 +70,8 @@ def can_edit_community_page(user, community: Community) -> bool:
     """Leads and co-leads edit their community's page, objectives and member organizations
     while it is active; an archived community is changed only by administrators (the global
     permission)."""
-    from .models import Community
-
     if community.status != Community.Status.ACTIVE:
-        return bool(user.is_authenticated and user.is_active and user.has_perm(MANAGE))
+        return standing_of(user).has_global(MANAGE)
     return can_manage_community(user, community)
 
 
@@ -62,9 +79,7 @@ def can_join(user, community: Community) -> bool:
     """A signed-in person who is not already a member may join an open community or ask to join
     one that takes requests, if they can see it and it is not archived. Invitation-only
     communities are joined only through an invitation."""
-    from .models import Community
-
-    if not user.is_authenticated or not user.is_active:
+    if not standing_of(user).signed_in:
         return False
     if community.status != Community.Status.ACTIVE:
         return False
@@ -78,9 +93,57 @@ def can_answer_invitation(user, invitation) -> bool:
     address (one of their confirmed addresses), so a forwarded link cannot be used by others."""
     from allauth.account.models import EmailAddress
 
-    if not user.is_authenticated or not user.is_active:
+    if not standing_of(user).signed_in:
         return False
+    user = user_of(user)
     email = invitation.email.lower()
     if user.email.lower() == email:
         return True
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def communities_managed_by(who) -> QuerySet[Community]:
+    """Active communities `who` leads (all of them for administrators); agrees with
+    `can_manage_community` on active communities."""
+    standing = standing_of(who)
+    communities = Community.objects.active()
+    if standing.has_global(MANAGE):
+        return communities.order_by("name")
+    return communities.filter(pk__in=standing.community_ids_with(MANAGE)).order_by("name")
+
+
+def communities_participated_by(who) -> QuerySet[Community]:
+    """Active communities where `who` takes part; agrees with `can_participate`."""
+    standing = standing_of(who)
+    communities = Community.objects.active()
+    if standing.has_global(PARTICIPATE):
+        return communities.order_by("name")
+    return communities.filter(pk__in=standing.community_ids_with(PARTICIPATE)).order_by("name")
+
+
+# --- Accessors: fetch and check in one call ------------------------------------------------------
+
+
+def community_for_viewing(who, *, slug: str, queryset: QuerySet | None = None) -> Community:
+    """The community, or 404 when it does not exist or is not visible to `who`."""
+    community = (queryset if queryset is not None else Community.objects).filter(slug=slug).first()
+    if community is None or not can_view_community(who, community):
+        raise Http404
+    return community
+
+
+def community_for_managing(who, *, slug: str) -> Community:
+    """The community whose roster `who` manages: 404 to those who may not see it, 403 to
+    those who see it but do not lead it."""
+    community = community_for_viewing(who, slug=slug)
+    if not can_manage_community(who, community):
+        raise PermissionDenied
+    return community
+
+
+def community_for_editing(who, *, slug: str) -> Community:
+    """The community whose page `who` edits: 404 / 403 as above."""
+    community = community_for_viewing(who, slug=slug)
+    if not can_edit_community_page(who, community):
+        raise PermissionDenied
+    return community

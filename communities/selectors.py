@@ -1,27 +1,10 @@
 from django.db.models import Prefetch, Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
 
+from .access import standing_of
 from .models import Community, CommunityOrganization
-from .policies import VIEW
+from .policies import communities_of_member, communities_visible_to
 
-
-def communities_of_member(user) -> QuerySet[Community]:
-    """The communities the user belongs to (any active role), as their grants say."""
-    if not user.is_authenticated:
-        return Community.objects.none()
-    return get_objects_for_user(
-        user, VIEW, klass=Community, accept_global_perms=False, with_superuser=False
-    )
-
-
-def communities_visible_to(user) -> QuerySet[Community]:
-    """Public communities, plus the members-only ones the user may see."""
-    public = Q(visibility=Community.Visibility.PUBLIC)
-    if not user.is_authenticated:
-        return Community.objects.filter(public)
-    if user.has_perm(VIEW):
-        return Community.objects.all()
-    return Community.objects.filter(public | Q(pk__in=communities_of_member(user).values("pk")))
+__all__ = ["communities_of_member", "communities_visible_to"]
 
 
 def community_directory(user) -> QuerySet[Community]:
@@ -61,15 +44,12 @@ def community_directory_search(
     if join_policy:
         communities = communities.filter(join_policy=join_policy)
     if mine:
-        communities = communities.filter(pk__in=communities_of_member(user).values("pk"))
+        communities = communities.filter(pk__in=standing_of(user).member_of)
     return communities.distinct()
 
 
-def communities_followed_by(user) -> QuerySet[Community]:
-    """The communities whose news concerns the user: those they belong to and those assigned
+def communities_followed_by(who) -> QuerySet[Community]:
+    """The communities whose news concerns the person: those they belong to and those assigned
     to them as portfolio manager."""
-    if not user.is_authenticated:
-        return Community.objects.none()
-    return Community.objects.filter(
-        Q(pk__in=communities_of_member(user).values("pk")) | Q(portfolio_managers=user)
-    ).distinct()
+    standing = standing_of(who)
+    return Community.objects.filter(pk__in=standing.member_of | standing.portfolio_ids)

@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cssp_portal.errors import first_message
-from cssp_portal.pagecache import cached_page
 from events.policies import can_create_event
 from events.selectors import community_past_events, community_upcoming_events
 from knowledge.policies import can_post_announcement
@@ -38,7 +37,6 @@ from .models import Community, CommunityOrganization, Invitation, Membership
 from .selectors import communities_visible_to, community_directory_search
 
 
-@cached_page
 def community_list(request):
     form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -56,10 +54,12 @@ def community_list(request):
     )
 
 
-@cached_page
 def community_detail(request, slug):
-    community = get_object_or_404(
-        Community.objects.select_related("parent").prefetch_related(
+    # A members-only community does not exist for outsiders.
+    community = policies.community_for_viewing(
+        request,
+        slug=slug,
+        queryset=Community.objects.select_related("parent").prefetch_related(
             "objectives",
             Prefetch(
                 "organization_links",
@@ -67,11 +67,7 @@ def community_detail(request, slug):
             ),
             "portfolio_managers",
         ),
-        slug=slug,
     )
-    # A members-only community does not exist for outsiders.
-    if not policies.can_view_community(request.user, community):
-        raise Http404
     links = community.organization_links.all()
     context = {
         "community": community,
@@ -114,9 +110,7 @@ def community_detail(request, slug):
 @login_required
 @require_POST
 def community_join(request, slug):
-    community = get_object_or_404(Community, slug=slug)
-    if not policies.can_view_community(request.user, community):
-        raise Http404
+    community = policies.community_for_viewing(request, slug=slug)
     if not policies.can_join(request.user, community):
         raise PermissionDenied
     form = JoinRequestForm(request.POST)
@@ -237,17 +231,6 @@ def invitation_detail(request, token):
 # --- Lead tools: the roster ---------------------------------------------------------------------
 
 
-def _managed_community(request, slug) -> Community:
-    """The community whose roster the user manages: 404 to those who may not even see it,
-    403 to members who see it but do not lead it."""
-    community = get_object_or_404(Community, slug=slug)
-    if not policies.can_view_community(request.user, community):
-        raise Http404
-    if not policies.can_manage_community(request.user, community):
-        raise PermissionDenied
-    return community
-
-
 def _roster_page(request, community, *, invite_form=None, status=200):
     people = community.memberships.select_related("user__organization")
     context = {
@@ -273,12 +256,12 @@ def _roster_page(request, community, *, invite_form=None, status=200):
 
 @login_required
 def roster(request, slug):
-    return _roster_page(request, _managed_community(request, slug))
+    return _roster_page(request, policies.community_for_managing(request, slug=slug))
 
 
 @login_required
 def roster_export(request, slug):
-    community = _managed_community(request, slug)
+    community = policies.community_for_managing(request, slug=slug)
     memberships = community.memberships.select_related("community", "user__organization").order_by(
         "state", "user__last_name"
     )
@@ -288,7 +271,7 @@ def roster_export(request, slug):
 @login_required
 @require_POST
 def roster_invite(request, slug):
-    community = _managed_community(request, slug)
+    community = policies.community_for_managing(request, slug=slug)
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _roster_page(request, community, invite_form=form, status=400)
@@ -319,7 +302,7 @@ def roster_invite(request, slug):
 @login_required
 @require_POST
 def roster_decide(request, slug, pk):
-    community = _managed_community(request, slug)
+    community = policies.community_for_managing(request, slug=slug)
     membership = get_object_or_404(Membership, pk=pk, community=community)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -342,7 +325,7 @@ def roster_decide(request, slug, pk):
 @login_required
 @require_POST
 def roster_role(request, slug, pk):
-    community = _managed_community(request, slug)
+    community = policies.community_for_managing(request, slug=slug)
     membership = get_object_or_404(Membership, pk=pk, community=community)
     form = RoleForm(request.POST)
     try:
@@ -368,7 +351,7 @@ def roster_role(request, slug, pk):
 @login_required
 def roster_remove(request, slug, pk):
     """A confirmation page, then the removal (with an optional reason kept in the history)."""
-    community = _managed_community(request, slug)
+    community = policies.community_for_managing(request, slug=slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user"),
         pk=pk,
@@ -400,7 +383,7 @@ def roster_remove(request, slug, pk):
 @login_required
 @require_POST
 def roster_revoke(request, slug, pk):
-    community = _managed_community(request, slug)
+    community = policies.community_for_managing(request, slug=slug)
     invitation = get_object_or_404(Invitation, pk=pk, community=community)
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
@@ -417,20 +400,10 @@ def roster_revoke(request, slug, pk):
 # --- Lead tools: the community page and its member organizations --------------------------------
 
 
-def _editable_community(request, slug) -> Community:
-    """404 to those who may not see the community, 403 to those who see it but may not edit."""
-    community = get_object_or_404(Community, slug=slug)
-    if not policies.can_view_community(request.user, community):
-        raise Http404
-    if not policies.can_edit_community_page(request.user, community):
-        raise PermissionDenied
-    return community
-
-
 @login_required
 def community_edit(request, slug):
     """The page's texts side by side in English and French, its objectives and settings."""
-    community = _editable_community(request, slug)
+    community = policies.community_for_editing(request, slug=slug)
     form = CommunityPageForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
@@ -473,7 +446,7 @@ def _organizations_page(request, community, *, form=None, status=200):
 
 @login_required
 def community_organizations(request, slug):
-    community = _editable_community(request, slug)
+    community = policies.community_for_editing(request, slug=slug)
     if request.method != "POST":
         return _organizations_page(request, community)
     form = OrganizationAddForm(request.POST, community=community)
@@ -497,7 +470,7 @@ def community_organizations(request, slug):
 @login_required
 @require_POST
 def community_organization_remove(request, slug, pk):
-    community = _editable_community(request, slug)
+    community = policies.community_for_editing(request, slug=slug)
     link = get_object_or_404(
         CommunityOrganization.objects.select_related("organization", "community"),
         pk=pk,

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "cssp_portal"
     verbose_name = "CSSP portal"
-
-    def ready(self):
-        from . import pagecache
-
-        pagecache.connect_signals()

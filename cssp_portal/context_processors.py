@@ -11,6 +11,8 @@ def other_language_url(full_path: str, current: str, other: str) -> str:
     A `next=` target is switched too, so signing in after changing language stays in that
     language; an address Django cannot resolve (a 404) still gets its language prefix swapped.
     """
+    # "//host/..." (or "/\\host") would read as another site's address: keep it on this one.
+    full_path = "/" + full_path.lstrip("/\\")
     parts = urlsplit(full_path)
     path = translate_url(parts.path, other)
     if path == parts.path and parts.path.startswith(f"/{current}/"):
@@ -34,3 +36,13 @@ def site(request):
         "cssp_contact_email": settings.CSSP_CONTACT_EMAIL,
         "portal_release_date": settings.PORTAL_RELEASE_DATE,
     }
+
+
+def standing(request):
+    """The person's standing (communities/access.py), for the header's role-dependent links.
+    Lazy: a page that never asks costs no query."""
+    from django.utils.functional import SimpleLazyObject
+
+    from communities.access import standing_of
+
+    return {"standing": SimpleLazyObject(lambda: standing_of(request))}

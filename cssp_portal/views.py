@@ -4,10 +4,7 @@ from communities.selectors import community_directory
 from events.selectors import upcoming_events_for_home
 from knowledge.selectors import home_announcements
 
-from .pagecache import cached_page
 
-
-@cached_page
 def home(request):
     """The portal's front page: what the program is, news and upcoming events of the member's
     communities, and the communities of practice."""

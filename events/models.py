@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cssp_portal.uploads import private_storage
 
@@ -33,6 +34,16 @@ class EventQuerySet(models.QuerySet):
 
     def past(self):
         return self.published().filter(end__lt=timezone.now()).order_by("-start")
+
+    def of_community(self, community):
+        """Events the community hosts or co-hosts, as one `pk IN (hosted UNION co-hosted)`:
+        a join on the co-hosts repeats events, and "host = c OR pk IN (...)" keeps PostgreSQL
+        from using the community index (it scans the whole table)."""
+        hosted = Event.objects.filter(community=community).order_by().values("pk")
+        co_hosted = (
+            Event.co_hosts.through.objects.filter(community=community).order_by().values("event_id")
+        )
+        return self.filter(pk__in=hosted.union(co_hosted))
 
 
 class Event(models.Model):
@@ -147,7 +158,18 @@ class Event(models.Model):
                 name="events_registration_window_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["status", "start"])]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            # The event list and calendar walk published events in start order and filter on
+            # the end, host and visibility: with those columns in the index, PostgreSQL finds a
+            # page's ids and counts the matches from the index alone (tests/bench).
+            models.Index(
+                fields=["start", "id"],
+                name="events_published_by_start",
+                condition=models.Q(status__in=["published", "completed"]),
+                include=["end", "community", "visibility", "status"],
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -211,7 +233,8 @@ class Registration(models.Model):
     class State(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("Waitlisted")
-        CANCELLED = "cancelled", _("Cancelled")
+        # « Annulée »: a registration (« inscription ») is feminine; an event is not.
+        CANCELLED = "cancelled", pgettext_lazy("registration state", "Cancelled")
         ATTENDED = "attended", _("Attended")
 
     class Mode(models.TextChoices):

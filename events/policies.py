@@ -8,19 +8,19 @@ False and 403 for the other refusals.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from communities.access import PARTICIPATE, VIEW, standing_of
+from communities.models import Community
 from communities.policies import (
-    PARTICIPATE,
-    VIEW,
     can_manage_community,
     can_view_community,
+    communities_visible_to,
 )
 
-if TYPE_CHECKING:
-    from communities.models import Community
-
-    from .models import Event
+from .models import Event
 
 
 def can_create_event(user, community: Community) -> bool:
@@ -35,10 +35,12 @@ def can_manage_event(user, event: Event) -> bool:
 
 
 def _belongs_to_a_host(user, event: Event, perm: str = VIEW) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    standing = standing_of(user)
+    if not standing.signed_in:
         return False
-    hosts = [event.community, *event.co_hosts.all()]
-    return any(user.has_perm(perm, community) for community in hosts)
+    if standing.has(perm, event.community_id):
+        return True
+    return any(standing.has(perm, community.pk) for community in event.co_hosts.all())
 
 
 def can_view_event(user, event: Event) -> bool:
@@ -46,13 +48,11 @@ def can_view_event(user, event: Event) -> bool:
     who may see the host community, "all members" events to signed-in people, host-only events
     to the members of the host and co-host communities. Portfolio managers and administrators
     see every event that is not a draft."""
-    from .models import Event
-
     if can_manage_event(user, event):
         return True
     if event.status == Event.Status.DRAFT:
         return False
-    if user.is_authenticated and user.is_active and user.has_perm(VIEW):
+    if standing_of(user).has_global(VIEW):
         return True
     if event.visibility == Event.Visibility.HOSTS:
         return _belongs_to_a_host(user, event)
@@ -60,7 +60,39 @@ def can_view_event(user, event: Event) -> bool:
         return False
     if event.visibility == Event.Visibility.PUBLIC:
         return True
-    return bool(user.is_authenticated and user.is_active)
+    return standing_of(user).signed_in
+
+
+def visible_events_q(who) -> Q | None:
+    """The condition on an event (whatever its status) that `who` may see it under
+    `can_view_event`'s rules for published events; None when `who` sees them all."""
+    standing = standing_of(who)
+    if standing.has_global(VIEW):
+        return None
+    in_visible_community = Q(community__in=communities_visible_to(standing).values("pk"))
+    if not standing.signed_in:
+        return in_visible_community & Q(visibility=Event.Visibility.PUBLIC)
+    mine = standing.member_of
+    # Uncorrelated subqueries only (PostgreSQL hashes each once): joining the co-hosts here
+    # would repeat events and call for a DISTINCT or a pk IN (...) around the whole filter.
+    co_hosted_by_mine = Event.co_hosts.through.objects.filter(community__in=mine).values("event_id")
+    hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
+        Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
+    )
+    open_to_members = in_visible_community & Q(
+        visibility__in=[Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
+    )
+    return open_to_members | hosts_only
+
+
+def events_visible_to(who) -> QuerySet[Event]:
+    """Published events `who` may see: public ones of communities they can see, events for
+    all members once signed in, and host-only events of the communities they belong to (as
+    host or co-host). Administrators and portfolio managers see every published event. Agrees
+    with `can_view_event` on published events (drafts are listed only to their managers)."""
+    condition = visible_events_q(who)
+    events = Event.objects.published()
+    return events if condition is None else events.filter(condition)
 
 
 def can_download_document(user, document) -> bool:
@@ -79,9 +111,7 @@ def can_register(user, event: Event) -> bool:
     """A signed-in person who may see a published event may register, except that a host-only
     event takes only participating members of the host communities (observers only read).
     Whether registration is open (window, start, status) is the service's business."""
-    from .models import Event
-
-    if not user.is_authenticated or not user.is_active:
+    if not standing_of(user).signed_in:
         return False
     if event.status != Event.Status.PUBLISHED or not can_view_event(user, event):
         return False
@@ -100,3 +130,34 @@ def can_see_virtual_link(user, event: Event, registration=None) -> bool:
         Registration.State.CONFIRMED,
         Registration.State.ATTENDED,
     )
+
+
+# --- Accessors: fetch and check in one call ------------------------------------------------------
+
+
+def event_for_viewing(who, *, slug: str, queryset: QuerySet | None = None) -> Event:
+    """The event, or 404 when it does not exist or `who` may not see it."""
+    events = queryset if queryset is not None else Event.objects.all()
+    event = events.select_related("community").filter(slug=slug).first()
+    if event is None or not can_view_event(who, event):
+        raise Http404
+    return event
+
+
+def event_for_managing(who, *, slug: str) -> Event:
+    """The event `who` manages: 404 to those who may not see it, 403 to those who see it but
+    do not manage it."""
+    event = event_for_viewing(who, slug=slug)
+    if not can_manage_event(who, event):
+        raise PermissionDenied
+    return event
+
+
+def community_for_new_event(who, *, slug: str) -> Community:
+    """The community `who` creates an event in: 404 unseen, 403 not a lead."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not can_view_community(who, community):
+        raise Http404
+    if not can_create_event(who, community):
+        raise PermissionDenied
+    return community

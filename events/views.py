@@ -15,11 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
-from cssp_portal.pagecache import cached_page
 from cssp_portal.uploads import download_response
 
 from . import ics, policies, selectors, services
@@ -32,23 +30,6 @@ from .forms import (
     RegistrationForm,
 )
 from .models import CalendarFeed, Event, EventDocument, EventOutcome, Registration
-
-
-def _event_or_404(request, slug, queryset=None) -> Event:
-    event = get_object_or_404(
-        (queryset if queryset is not None else Event.objects).select_related("community"), slug=slug
-    )
-    if not policies.can_view_event(request.user, event):
-        raise Http404
-    return event
-
-
-def _managed_event(request, slug) -> Event:
-    """404 to those who may not see the event, 403 to those who see it but do not manage it."""
-    event = _event_or_404(request, slug)
-    if not policies.can_manage_event(request.user, event):
-        raise PermissionDenied
-    return event
 
 
 def _zone() -> zoneinfo.ZoneInfo:
@@ -70,7 +51,6 @@ def _filters(request):
 EVENTS_PER_PAGE = 25
 
 
-@cached_page
 def event_list(request):
     form, filters = _filters(request)
     zone = _zone()
@@ -88,8 +68,10 @@ def event_list(request):
         if end
         else None,
     )
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    events = list(page.object_list)
+    page = Paginator(events.values_list("pk", flat=True), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    events = selectors.with_listing_relations(page.object_list)
     return render(
         request,
         "events/event_list.html",
@@ -105,7 +87,6 @@ def event_list(request):
     )
 
 
-@cached_page
 def event_calendar(request):
     """A month grid (weeks starting on Sunday, Canadian usage); ?month=YYYY-MM."""
     form, filters = _filters(request)
@@ -117,7 +98,7 @@ def event_calendar(request):
     except ValueError:
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    events = list(
+    events = selectors.with_listing_relations(
         selectors.event_listing(
             request.user,
             community=filters.get("community"),
@@ -127,7 +108,7 @@ def event_calendar(request):
             end=datetime.datetime.combine(
                 last + datetime.timedelta(days=1), datetime.time.min, zone
             ),
-        )[:500]
+        ).values_list("pk", flat=True)[:500]
     )
     by_day: dict[datetime.date, list[Event]] = {}
     for event in events:
@@ -164,12 +145,9 @@ def event_calendar(request):
     )
 
 
-@cached_page
 def event_detail(request, slug):
-    event = _event_or_404(
-        request,
-        slug,
-        Event.objects.prefetch_related("co_hosts", "documents"),
+    event = policies.event_for_viewing(
+        request, slug=slug, queryset=Event.objects.prefetch_related("co_hosts", "documents")
     )
     registration = None
     if request.user.is_authenticated:
@@ -236,7 +214,7 @@ def event_detail(request, slug):
 @login_required
 @require_POST
 def event_register(request, slug):
-    event = _event_or_404(request, slug)
+    event = policies.event_for_viewing(request, slug=slug)
     if not policies.can_register(request.user, event):
         raise PermissionDenied
     try:
@@ -264,7 +242,7 @@ def event_register(request, slug):
 @login_required
 @require_POST
 def event_unregister(request, slug):
-    event = _event_or_404(request, slug)
+    event = policies.event_for_viewing(request, slug=slug)
     registration = event.registrations.filter(
         user=request.user,
         state__in=(Registration.State.CONFIRMED, Registration.State.WAITLISTED),
@@ -281,7 +259,7 @@ def event_unregister(request, slug):
 
 
 def event_ics(request, slug):
-    event = _event_or_404(request, slug)
+    event = policies.event_for_viewing(request, slug=slug)
     registrations = selectors.registrations_by_event(request.user, [event])
     body = ics.calendar_bytes(
         [event], name=event.title, user=request.user, registrations=registrations
@@ -348,13 +326,7 @@ def feed_settings(request):
 
 @login_required
 def event_create(request, community_slug):
-    community = get_object_or_404(Community, slug=community_slug)
-    from communities.policies import can_view_community
-
-    if not can_view_community(request.user, community):
-        raise Http404
-    if not policies.can_create_event(request.user, community):
-        raise PermissionDenied
+    community = policies.community_for_new_event(request, slug=community_slug)
     form = EventForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         event = services.event_create(
@@ -376,7 +348,7 @@ def event_create(request, community_slug):
 
 @login_required
 def event_edit(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     if event.status in (Event.Status.CANCELLED, Event.Status.COMPLETED):
         messages.error(request, _("A cancelled or completed event can no longer be changed."))
         return redirect(event)
@@ -407,7 +379,7 @@ def event_edit(request, slug):
 @login_required
 @require_POST
 def event_publish(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     try:
         services.event_publish(event=event, by=request.user)
     except ValidationError as error:
@@ -420,7 +392,7 @@ def event_publish(request, slug):
 @login_required
 def event_cancel(request, slug):
     """A confirmation page, then the cancellation (registrants are told by email)."""
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     if request.method == "POST":
         try:
             services.event_cancel(event=event, by=request.user)
@@ -436,7 +408,7 @@ def event_cancel(request, slug):
 @login_required
 @require_POST
 def event_copy(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     copy = services.event_copy(event=event, by=request.user)
     messages.success(request, _("A draft copy was created. Set its dates, then publish it."))
     return redirect("events:edit", slug=copy.slug)
@@ -447,7 +419,7 @@ def event_copy(request, slug):
 
 @login_required
 def attendees(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     registrations = event.registrations.select_related("user__organization").order_by(
         "created_at", "pk"
     )
@@ -470,7 +442,7 @@ def attendees(request, slug):
 
 @login_required
 def attendees_csv(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     registrations = event.registrations.select_related("user__organization").order_by(
         "created_at", "pk"
     )
@@ -515,7 +487,7 @@ def attendees_csv(request, slug):
 @login_required
 @require_POST
 def attendance(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     try:
         count = services.registrations_mark_attendance(
             event=event,
@@ -541,7 +513,7 @@ def attendance(request, slug):
 def attendee_remove(request, slug, pk):
     """A confirmation page, then the cancellation of someone's registration by the organizers
     (the first waitlisted person takes the freed seat)."""
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     registration = get_object_or_404(
         event.registrations.select_related("user"),
         pk=pk,
@@ -568,7 +540,7 @@ def attendee_remove(request, slug, pk):
 
 @login_required
 def message_registrants(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         count = services.event_message_registrants(
@@ -594,7 +566,7 @@ def message_registrants(request, slug):
 
 @login_required
 def outcomes(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     outcome = EventOutcome.objects.filter(event=event).first() or EventOutcome(event=event)
     form = OutcomeForm(request.POST or None, instance=outcome)
     document_form = DocumentForm()
@@ -627,7 +599,7 @@ def outcomes(request, slug):
 @login_required
 @require_POST
 def document_upload(request, slug):
-    event = _managed_event(request, slug)
+    event = policies.event_for_managing(request, slug=slug)
     form = DocumentForm(request.POST, request.FILES, instance=None)
     if form.is_valid():
         document = form.save(commit=False)

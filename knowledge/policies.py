@@ -16,33 +16,66 @@ who takes part, moderation follows who leads. The rules in short:
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from communities.access import VIEW, standing_of
+from communities.models import Community
 from communities.policies import (
-    VIEW,
     can_manage_community,
     can_participate,
     can_view_community,
+    communities_visible_to,
 )
+from cssp_portal.params import pk_or_none
 
-from .models import Announcement, Folder, Post, Resource, Thread
+from .models import Announcement, Folder, Post, PostReport, Resource, Thread
 
 
 def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+    return standing_of(user).signed_in
+
+
+def _user_id(who) -> int | None:
+    return standing_of(who).user_id
 
 
 def is_community_reader(user, community) -> bool:
     """A member of the community (any role), a portfolio manager or an administrator: who
     reads what is for members only, whatever the community's public visibility."""
-    if not _active(user):
-        return False
-    return user.has_perm(VIEW) or user.has_perm(VIEW, community)
+    return standing_of(user).has(VIEW, community.pk)
+
+
+def reader_communities(who) -> QuerySet[Community]:
+    """The communities whose members-only content `who` reads (agrees with
+    `is_community_reader`): their own (any role), or all of them for portfolio managers and
+    administrators."""
+    standing = standing_of(who)
+    if standing.has_global(VIEW):
+        return Community.objects.all()
+    return Community.objects.filter(pk__in=standing.member_of)
 
 
 # --- Announcements -------------------------------------------------------------------------
 
 
 def can_view_announcement(user, announcement: Announcement) -> bool:
-    return any(can_view_community(user, c) for c in announcement.communities.all())
+    """Read by whoever may see one of its communities."""
+    standing = standing_of(user)
+    return any(can_view_community(standing, c) for c in announcement.communities.all())
+
+
+def announcements_visible_to(who) -> QuerySet[Announcement]:
+    """Published announcements `who` may read (agrees with `can_view_announcement` on
+    published announcements; one scheduled for later is listed nowhere yet)."""
+    visible = communities_visible_to(who).values("pk")
+    ids = Announcement.objects.published().filter(communities__in=visible).values("pk")
+    return (
+        Announcement.objects.filter(pk__in=ids)
+        .select_related("author")
+        .prefetch_related("communities")
+    )
 
 
 def can_post_announcement(user, community) -> bool:
@@ -51,8 +84,9 @@ def can_post_announcement(user, community) -> bool:
 
 def can_edit_announcement(user, announcement: Announcement) -> bool:
     """Only someone who leads every community it went to may change or withdraw it."""
+    standing = standing_of(user)
     communities = list(announcement.communities.all())
-    return bool(communities) and all(can_manage_community(user, c) for c in communities)
+    return bool(communities) and all(can_manage_community(standing, c) for c in communities)
 
 
 # --- Discussions ---------------------------------------------------------------------------
@@ -80,7 +114,20 @@ def can_moderate_thread(user, thread: Thread) -> bool:
 def can_view_thread(user, thread: Thread) -> bool:
     if thread.is_hidden and not can_moderate_thread(user, thread):
         return False
-    return any(is_community_reader(user, c) for c in _thread_communities(thread))
+    standing = standing_of(user)
+    return any(is_community_reader(standing, c) for c in _thread_communities(thread))
+
+
+def threads_visible_to(who) -> QuerySet[Thread]:
+    """Listed threads `who` reads (agrees with `can_view_thread` on threads that are not
+    hidden; hidden ones are listed to their moderators by the community's own listing)."""
+    readable = reader_communities(who).values("pk")
+    ids = (
+        Thread.objects.listed()
+        .filter(Q(community__in=readable) | Q(shared_with__in=readable))
+        .values("pk")
+    )
+    return Thread.objects.filter(pk__in=ids)
 
 
 def can_reply(user, thread: Thread) -> bool:
@@ -88,13 +135,14 @@ def can_reply(user, thread: Thread) -> bool:
         return False
     if thread.locked and not can_moderate_thread(user, thread):
         return False
-    return any(can_participate(user, c) for c in _thread_communities(thread))
+    standing = standing_of(user)
+    return any(can_participate(standing, c) for c in _thread_communities(thread))
 
 
 def can_report_post(user, post: Post) -> bool:
     return (
         _active(user)
-        and post.author_id != user.pk
+        and post.author_id != _user_id(user)
         and not post.is_hidden
         and can_view_thread(user, post.thread)
     )
@@ -106,7 +154,7 @@ def can_edit_post(user, post: Post) -> bool:
     the message. Leads hide messages; nobody rewrites someone else's."""
     return (
         _active(user)
-        and post.author_id == user.pk
+        and post.author_id == _user_id(user)
         and not post.is_hidden
         and can_reply(user, post.thread)
     )
@@ -171,6 +219,23 @@ def can_view_resource(user, resource: Resource) -> bool:
     return is_community_reader(user, community)
 
 
+def resources_visible_to(who) -> QuerySet[Resource]:
+    """Resources of communities `who` may see, as each one's visibility allows (agrees with
+    `can_view_resource`)."""
+    standing = standing_of(who)
+    resources = Resource.objects.filter(
+        folder__community__in=communities_visible_to(standing).values("pk")
+    )
+    if not standing.signed_in:
+        return resources.filter(visibility=Resource.Visibility.PUBLIC)
+    if standing.has_global(VIEW):
+        return resources
+    return resources.filter(
+        Q(visibility__in=[Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS])
+        | Q(folder__community__in=standing.member_of)
+    )
+
+
 def can_download(user, resource: Resource) -> bool:
     return resource.kind == Resource.Kind.DOCUMENT and can_view_resource(user, resource)
 
@@ -180,8 +245,74 @@ def can_edit_resource(user, resource: Resource) -> bool:
     community = resource.folder.community
     if can_manage_library(user, community):
         return True
-    return _active(user) and resource.created_by_id == user.pk and can_participate(user, community)
+    return (
+        _active(user)
+        and resource.created_by_id == _user_id(user)
+        and can_participate(user, community)
+    )
 
 
 def can_follow_folder(user, folder: Folder) -> bool:
     return _active(user) and can_view_folder(user, folder)
+
+
+# --- Accessors: fetch and check in one call (404 where the object is not visible) ----------------
+
+
+def _fetch(queryset: QuerySet, pk):
+    pk = pk_or_none(queryset.model, pk)
+    return None if pk is None else queryset.filter(pk=pk).first()
+
+
+def announcement_for_viewing(who, *, pk) -> Announcement:
+    announcement = _fetch(
+        Announcement.objects.select_related("author").prefetch_related("communities"), pk
+    )
+    if announcement is None or not can_view_announcement(who, announcement):
+        raise Http404
+    return announcement
+
+
+def thread_for_viewing(who, *, pk) -> Thread:
+    thread = _fetch(
+        Thread.objects.select_related("community", "author").prefetch_related("shared_with"), pk
+    )
+    if thread is None or not can_view_thread(who, thread):
+        raise Http404
+    return thread
+
+
+def post_for_viewing(who, *, pk) -> Post:
+    post = _fetch(Post.objects.select_related("thread__community", "author"), pk)
+    if post is None or not can_view_post(who, post):
+        raise Http404
+    return post
+
+
+def folder_for_viewing(who, *, pk) -> Folder:
+    folder = _fetch(Folder.objects.select_related("community", "parent"), pk)
+    if folder is None or not can_view_folder(who, folder):
+        raise Http404
+    return folder
+
+
+def resource_for_viewing(who, *, pk) -> Resource:
+    resource = _fetch(
+        Resource.objects.select_related("folder__community", "created_by", "current_version"), pk
+    )
+    if resource is None or not can_view_resource(who, resource):
+        raise Http404
+    return resource
+
+
+def report_for_resolving(who, *, pk) -> PostReport:
+    """A report on a message: 404 unless `who` sees its community, 403 unless they lead it."""
+    report = _fetch(PostReport.objects.select_related("post__thread__community"), pk)
+    if report is None:
+        raise Http404
+    community = report.post.thread.community
+    if not can_view_community(who, community):
+        raise Http404
+    if not can_manage_community(who, community):
+        raise PermissionDenied
+    return report

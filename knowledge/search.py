@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from communities.selectors import communities_visible_to
+from events.models import Event
 from events.selectors import events_visible_to
 from proposals.models import Project
 
@@ -128,7 +129,8 @@ class EventSource(Source):
         return events_visible_to(user).select_related("community")
 
     def in_community(self, community):
-        return Q(community=community) | Q(co_hosts=community)
+        co_hosted = Event.co_hosts.through.objects.filter(community=community).values("event_id")
+        return Q(community=community) | Q(pk__in=co_hosted)
 
     def communities(self, obj):
         return [obj.community]

@@ -3,57 +3,30 @@ queries whatever the number of rows (the listings are tested for it)."""
 
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
 
-from communities.models import Community
-from communities.policies import MANAGE, PARTICIPATE, VIEW
-from communities.selectors import (
-    communities_followed_by,
-    communities_of_member,
-    communities_visible_to,
-)
+from communities.access import VIEW, standing_of
+from communities.policies import communities_managed_by, communities_participated_by
 from members.models import User
 
 from .models import Announcement, Folder, Follow, Post, PostReport, Resource, Thread
+from .policies import (
+    announcements_visible_to,
+    reader_communities,
+    resources_visible_to,
+    threads_visible_to,
+)
 
-
-def reader_communities(user) -> QuerySet[Community]:
-    """The communities whose members-only content the user reads: their own (any role), or all
-    of them for portfolio managers and administrators."""
-    if not (user.is_authenticated and user.is_active):
-        return Community.objects.none()
-    if user.has_perm(VIEW):
-        return Community.objects.all()
-    return communities_of_member(user)
-
-
-def _communities_with(user, perm: str) -> QuerySet[Community]:
-    if not (user.is_authenticated and user.is_active):
-        return Community.objects.none()
-    # Global permission (administrators) or the grant on each community.
-    return get_objects_for_user(user, perm, klass=Community, with_superuser=True).active()
-
-
-def communities_managed_by(user) -> QuerySet[Community]:
-    """Active communities the user leads (all of them for administrators)."""
-    return _communities_with(user, MANAGE).order_by("name")
-
-
-def communities_participated_by(user) -> QuerySet[Community]:
-    return _communities_with(user, PARTICIPATE).order_by("name")
+__all__ = [
+    "announcements_visible_to",
+    "communities_managed_by",
+    "communities_participated_by",
+    "reader_communities",
+    "resources_visible_to",
+    "threads_visible_to",
+]
 
 
 # --- Announcements -------------------------------------------------------------------------
-
-
-def announcements_visible_to(user) -> QuerySet[Announcement]:
-    visible = communities_visible_to(user).values("pk")
-    ids = Announcement.objects.published().filter(communities__in=visible).values("pk")
-    return (
-        Announcement.objects.filter(pk__in=ids)
-        .select_related("author")
-        .prefetch_related("communities")
-    )
 
 
 def community_announcements(community) -> QuerySet[Announcement]:
@@ -69,11 +42,12 @@ def community_announcements(community) -> QuerySet[Announcement]:
 def home_announcements(user, *, limit: int = 5) -> list[Announcement]:
     """The latest news of the communities the user belongs to or follows as portfolio
     manager; nothing for visitors."""
-    if not user.is_authenticated:
+    standing = standing_of(user)
+    if not standing.signed_in:
         return []
     ids = (
         Announcement.objects.published()
-        .filter(communities__in=communities_followed_by(user).values("pk"))
+        .filter(communities__in=standing.member_of | standing.portfolio_ids)
         .values("pk")
     )
     return list(
@@ -84,16 +58,6 @@ def home_announcements(user, *, limit: int = 5) -> list[Announcement]:
 
 
 # --- Discussions ---------------------------------------------------------------------------
-
-
-def threads_visible_to(user) -> QuerySet[Thread]:
-    readable = reader_communities(user).values("pk")
-    ids = (
-        Thread.objects.listed()
-        .filter(Q(community__in=readable) | Q(shared_with__in=readable))
-        .values("pk")
-    )
-    return Thread.objects.filter(pk__in=ids)
 
 
 def community_threads(community, *, include_hidden: bool = False) -> QuerySet[Thread]:
@@ -129,21 +93,6 @@ def open_report_count(community) -> int:
 
 
 # --- Library -------------------------------------------------------------------------------
-
-
-def resources_visible_to(user) -> QuerySet[Resource]:
-    """Resources of communities the user may see, as each one's visibility allows."""
-    resources = Resource.objects.filter(
-        folder__community__in=communities_visible_to(user).values("pk")
-    )
-    if not user.is_authenticated:
-        return resources.filter(visibility=Resource.Visibility.PUBLIC)
-    if user.has_perm(VIEW):
-        return resources
-    return resources.filter(
-        Q(visibility__in=[Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS])
-        | Q(folder__community__in=communities_of_member(user).values("pk"))
-    )
 
 
 def folder_children(folder_or_community) -> QuerySet[Folder]:

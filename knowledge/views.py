@@ -8,19 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
-from communities.policies import can_manage_community, can_view_community
+from communities.policies import can_manage_community, can_view_community, community_for_viewing
 from communities.selectors import communities_visible_to
+from cssp_portal.params import id_or_none
 from cssp_portal.uploads import download_response
 
 from . import forms, policies, search, selectors, services
-from .models import Announcement, Folder, Post, PostReport, Resource, ResourceVersion, Thread
-
-
-def _visible_community(request, slug) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    if not can_view_community(request.user, community):
-        raise Http404
-    return community
+from .models import Folder, Resource, ResourceVersion
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -44,7 +38,7 @@ def _community_context(request, community, section: str) -> dict:
 
 
 def announcement_list(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     page = Paginator(selectors.community_announcements(community), 10).get_page(
         request.GET.get("page")
     )
@@ -59,7 +53,7 @@ def announcement_list(request, slug):
 
 @login_required
 def announcement_create(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     if not policies.can_post_announcement(request.user, community):
         raise PermissionDenied
     managed = selectors.communities_managed_by(request.user)
@@ -87,17 +81,8 @@ def announcement_create(request, slug):
     return render(request, "knowledge/announcement_form.html", context)
 
 
-def _visible_announcement(request, pk) -> Announcement:
-    announcement = get_object_or_404(
-        Announcement.objects.select_related("author").prefetch_related("communities"), pk=pk
-    )
-    if not policies.can_view_announcement(request.user, announcement):
-        raise Http404
-    return announcement
-
-
 def announcement_detail(request, pk):
-    announcement = _visible_announcement(request, pk)
+    announcement = policies.announcement_for_viewing(request, pk=pk)
     communities = [c for c in announcement.communities.all() if can_view_community(request.user, c)]
     return render(
         request,
@@ -114,7 +99,7 @@ def announcement_detail(request, pk):
 
 @login_required
 def announcement_edit(request, pk):
-    announcement = _visible_announcement(request, pk)
+    announcement = policies.announcement_for_viewing(request, pk=pk)
     if not policies.can_edit_announcement(request.user, announcement):
         raise PermissionDenied
     initial = {
@@ -139,7 +124,7 @@ def announcement_edit(request, pk):
 
 @login_required
 def announcement_delete(request, pk):
-    announcement = _visible_announcement(request, pk)
+    announcement = policies.announcement_for_viewing(request, pk=pk)
     if not policies.can_edit_announcement(request.user, announcement):
         raise PermissionDenied
     community = announcement.communities.all()[0]
@@ -158,7 +143,7 @@ def announcement_delete(request, pk):
 
 
 def thread_list(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     context = _community_context(request, community, "discussions")
     if context["can_read_discussions"]:
         moderator = context["can_manage"]
@@ -175,7 +160,7 @@ def thread_list(request, slug):
 
 @login_required
 def thread_create(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     if not policies.can_start_thread(request.user, community):
         raise PermissionDenied
     form = forms.ThreadForm(request.POST or None)
@@ -192,16 +177,6 @@ def thread_create(request, slug):
     context = _community_context(request, community, "discussions")
     context["form"] = form
     return render(request, "knowledge/thread_form.html", context)
-
-
-def _visible_thread(request, pk) -> Thread:
-    thread = get_object_or_404(
-        Thread.objects.select_related("community", "author").prefetch_related("shared_with"),
-        pk=pk,
-    )
-    if not policies.can_view_thread(request.user, thread):
-        raise Http404
-    return thread
 
 
 def _thread_page(request, thread, *, reply_form=None, status=200):
@@ -227,13 +202,13 @@ def _thread_page(request, thread, *, reply_form=None, status=200):
 
 
 def thread_detail(request, pk):
-    return _thread_page(request, _visible_thread(request, pk))
+    return _thread_page(request, policies.thread_for_viewing(request, pk=pk))
 
 
 @login_required
 @require_POST
 def thread_reply(request, pk):
-    thread = _visible_thread(request, pk)
+    thread = policies.thread_for_viewing(request, pk=pk)
     if not policies.can_reply(request.user, thread):
         raise PermissionDenied
     form = forms.ReplyForm(request.POST)
@@ -261,7 +236,7 @@ MODERATION = {
 @login_required
 @require_POST
 def thread_moderate(request, pk):
-    thread = _visible_thread(request, pk)
+    thread = policies.thread_for_viewing(request, pk=pk)
     if not policies.can_moderate_thread(request.user, thread):
         raise PermissionDenied
     action = MODERATION.get(request.POST.get("action", ""))
@@ -275,7 +250,7 @@ def thread_moderate(request, pk):
 
 @login_required
 def thread_move(request, pk):
-    thread = _visible_thread(request, pk)
+    thread = policies.thread_for_viewing(request, pk=pk)
     if not policies.can_moderate_thread(request.user, thread):
         raise PermissionDenied
     targets = selectors.communities_managed_by(request.user).exclude(pk=thread.community_id)
@@ -295,11 +270,13 @@ def thread_move(request, pk):
 
 @login_required
 def thread_share(request, pk):
-    thread = _visible_thread(request, pk)
+    thread = policies.thread_for_viewing(request, pk=pk)
     if not policies.can_moderate_thread(request.user, thread):
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("unshare"):
-        other = get_object_or_404(Community, pk=request.POST["unshare"])
+        other = Community.objects.filter(pk=id_or_none(request.POST["unshare"])).first()
+        if other is None:
+            raise Http404
         services.thread_unshare(thread=thread, by=request.user, community=other)
         messages.success(request, _("The discussion is no longer shared with that community."))
         return redirect(thread)
@@ -327,7 +304,7 @@ def thread_share(request, pk):
 @login_required
 @require_POST
 def thread_follow(request, pk):
-    thread = _visible_thread(request, pk)
+    thread = policies.thread_for_viewing(request, pk=pk)
     following = request.POST.get("follow") == "1"
     services.follow_set(user=request.user, thread=thread, following=following)
     if following:
@@ -337,17 +314,10 @@ def thread_follow(request, pk):
     return redirect(thread)
 
 
-def _visible_post(request, pk) -> Post:
-    post = get_object_or_404(Post.objects.select_related("thread__community", "author"), pk=pk)
-    if not policies.can_view_post(request.user, post):
-        raise Http404
-    return post
-
-
 @login_required
 @require_POST
 def post_hide(request, pk):
-    post = _visible_post(request, pk)
+    post = policies.post_for_viewing(request, pk=pk)
     if not policies.can_moderate_thread(request.user, post.thread):
         raise PermissionDenied
     hidden = request.POST.get("hidden") == "1"
@@ -367,7 +337,7 @@ def post_hide(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, pk):
-    post = _visible_post(request, pk)
+    post = policies.post_for_viewing(request, pk=pk)
     if not policies.can_edit_post(request.user, post):
         raise PermissionDenied
     form = forms.PostEditForm(request.POST or None, initial={"body": post.body})
@@ -389,7 +359,7 @@ def post_edit(request, pk):
 
 @login_required
 def post_report(request, pk):
-    post = _visible_post(request, pk)
+    post = policies.post_for_viewing(request, pk=pk)
     if not policies.can_report_post(request.user, post):
         raise PermissionDenied
     form = forms.ReportForm(request.POST or None)
@@ -410,7 +380,7 @@ def post_report(request, pk):
 
 @login_required
 def report_list(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     if not can_manage_community(request.user, community):
         raise PermissionDenied
     context = _community_context(request, community, "discussions")
@@ -421,22 +391,17 @@ def report_list(request, slug):
 @login_required
 @require_POST
 def report_resolve(request, pk):
-    report = get_object_or_404(PostReport.objects.select_related("post__thread__community"), pk=pk)
-    community = report.post.thread.community
-    if not can_view_community(request.user, community):
-        raise Http404
-    if not can_manage_community(request.user, community):
-        raise PermissionDenied
+    report = policies.report_for_resolving(request, pk=pk)
     services.report_resolve(report=report, by=request.user)
     messages.success(request, _("The report is closed; the message stays visible."))
-    return redirect("knowledge:reports", slug=community.slug)
+    return redirect("knowledge:reports", slug=report.post.thread.community.slug)
 
 
 # --- Library -------------------------------------------------------------------------------
 
 
 def library(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     context = _community_context(request, community, "library")
     context.update(
         folders=selectors.folder_children(community),
@@ -447,14 +412,17 @@ def library(request, slug):
 
 @login_required
 def folder_create(request, slug):
-    community = _visible_community(request, slug)
+    community = community_for_viewing(request, slug=slug)
     if not policies.can_manage_library(request.user, community):
         raise PermissionDenied
     parent = None
     if request.GET.get("parent") or request.POST.get("parent"):
-        parent = get_object_or_404(
-            Folder, pk=request.GET.get("parent") or request.POST.get("parent"), community=community
-        )
+        parent = Folder.objects.filter(
+            pk=id_or_none(request.GET.get("parent") or request.POST.get("parent")),
+            community=community,
+        ).first()
+        if parent is None:
+            raise Http404
     form = forms.FolderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -471,15 +439,8 @@ def folder_create(request, slug):
     return render(request, "knowledge/folder_form.html", context)
 
 
-def _visible_folder(request, pk) -> Folder:
-    folder = get_object_or_404(Folder.objects.select_related("community", "parent"), pk=pk)
-    if not policies.can_view_folder(request.user, folder):
-        raise Http404
-    return folder
-
-
 def folder_detail(request, pk):
-    folder = _visible_folder(request, pk)
+    folder = policies.folder_for_viewing(request, pk=pk)
     community = folder.community
     context = _community_context(request, community, "library")
     context.update(
@@ -498,7 +459,7 @@ def folder_detail(request, pk):
 @login_required
 @require_POST
 def folder_follow(request, pk):
-    folder = _visible_folder(request, pk)
+    folder = policies.folder_for_viewing(request, pk=pk)
     following = request.POST.get("follow") == "1"
     services.follow_set(user=request.user, folder=folder, following=following)
     if following:
@@ -510,7 +471,7 @@ def folder_follow(request, pk):
 
 @login_required
 def resource_create(request, pk):
-    folder = _visible_folder(request, pk)
+    folder = policies.folder_for_viewing(request, pk=pk)
     if not policies.can_add_resource(request.user, folder):
         raise PermissionDenied
     form = forms.ResourceForm(request.POST or None, request.FILES or None)
@@ -540,18 +501,8 @@ def resource_create(request, pk):
     return render(request, "knowledge/resource_form.html", context)
 
 
-def _visible_resource(request, pk) -> Resource:
-    resource = get_object_or_404(
-        Resource.objects.select_related("folder__community", "created_by", "current_version"),
-        pk=pk,
-    )
-    if not policies.can_view_resource(request.user, resource):
-        raise Http404
-    return resource
-
-
 def resource_detail(request, pk):
-    resource = _visible_resource(request, pk)
+    resource = policies.resource_for_viewing(request, pk=pk)
     context = _community_context(request, resource.folder.community, "library")
     context.update(
         resource=resource,
@@ -566,7 +517,7 @@ def resource_detail(request, pk):
 
 @login_required
 def resource_edit(request, pk):
-    resource = _visible_resource(request, pk)
+    resource = policies.resource_for_viewing(request, pk=pk)
     if not policies.can_edit_resource(request.user, resource):
         raise PermissionDenied
     names = (
@@ -593,7 +544,7 @@ def resource_edit(request, pk):
 
 @login_required
 def version_create(request, pk):
-    resource = _visible_resource(request, pk)
+    resource = policies.resource_for_viewing(request, pk=pk)
     if not policies.can_edit_resource(request.user, resource) or resource.kind != "document":
         raise PermissionDenied
     form = forms.VersionForm(request.POST or None, request.FILES or None)
@@ -631,14 +582,14 @@ def _download(request, resource: Resource, version: ResourceVersion):
 
 def resource_download(request, pk):
     """The current version of a document, after the same check as its page (404 otherwise)."""
-    resource = _visible_resource(request, pk)
+    resource = policies.resource_for_viewing(request, pk=pk)
     if not policies.can_download(request.user, resource) or resource.current_version is None:
         raise Http404
     return _download(request, resource, resource.current_version)
 
 
 def version_download(request, pk, number):
-    resource = _visible_resource(request, pk)
+    resource = policies.resource_for_viewing(request, pk=pk)
     if not policies.can_download(request.user, resource):
         raise Http404
     version = get_object_or_404(ResourceVersion, resource=resource, number=number)

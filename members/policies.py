@@ -10,35 +10,62 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+from django.http import Http404
+
+from communities.access import standing_of
+from cssp_portal.params import id_or_none
+
 from .models import User
-from .selectors import active_community_ids, active_community_ids_by_person
+from .selectors import active_community_ids_by_person, listed_members, profile_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 
 def _signed_in(viewer) -> bool:
-    return bool(viewer.is_authenticated and viewer.is_active)
+    return standing_of(viewer).signed_in
 
 
 def _is_admin(viewer) -> bool:
-    return bool(viewer.is_staff or viewer.is_superuser)
+    return standing_of(viewer).is_admin
 
 
 def can_view_profile(viewer: User | AnonymousUser, person: User) -> bool:
     """A listed, active person's profile is seen by any signed-in member; one's own profile
     and, for administrators, every profile too. Callers answer 404 when this is False, so an
     unlisted profile and an unknown id look the same."""
-    if not _signed_in(viewer):
+    standing = standing_of(viewer)
+    if not standing.signed_in:
         return False
-    if viewer.pk == person.pk or _is_admin(viewer):
+    if standing.user_id == person.pk or standing.is_admin:
         return True
     return person.listed_in_directory and person.is_active
 
 
+def profiles_visible_to(viewer) -> QuerySet[User]:
+    """The people whose profile `viewer` may open (agrees with `can_view_profile`)."""
+    standing = standing_of(viewer)
+    if not standing.signed_in:
+        return User.objects.none()
+    if standing.is_admin:
+        return User.objects.all()
+    return listed_members() | User.objects.filter(pk=standing.user_id)
+
+
 def can_edit_profile(viewer: User | AnonymousUser, person: User) -> bool:
     """Members edit their own profile only (administrators use the admin site)."""
-    return _signed_in(viewer) and viewer.pk == person.pk
+    return _signed_in(viewer) and standing_of(viewer).user_id == person.pk
+
+
+def profile_for_viewing(viewer, *, pk) -> User:
+    """A person's profile with what the page shows: 404 when absent or not visible, so an
+    unlisted profile and an unknown id look the same."""
+    pk = id_or_none(pk)
+    person = profile_for(pk) if pk is not None else None
+    if person is None or not can_view_profile(viewer, person):
+        raise Http404
+    return person
 
 
 def can_see_contact(
@@ -59,9 +86,10 @@ def can_see_contact(
     listings pass them, computed once for the page (see selectors.member_directory and
     `contact_visible_ids`), so that a page does not query once per person.
     """
-    if not _signed_in(viewer):
+    standing = standing_of(viewer)
+    if not standing.signed_in:
         return False
-    if viewer.pk == person.pk or _is_admin(viewer):
+    if standing.user_id == person.pk or standing.is_admin:
         return True
     if not person.is_active:
         return False
@@ -70,9 +98,9 @@ def can_see_contact(
         return True
     if visibility == User.ContactVisibility.COMMUNITIES:
         if viewer_community_ids is None:
-            viewer_community_ids = active_community_ids(viewer)
+            viewer_community_ids = standing.roles.keys()
         if person_community_ids is None:
-            person_community_ids = active_community_ids(person)
+            person_community_ids = active_community_ids_by_person([person])[person.pk]
         return not set(viewer_community_ids).isdisjoint(person_community_ids)
     return False
 
@@ -81,13 +109,14 @@ def contact_visible_ids(viewer: User | AnonymousUser, people: Iterable[User]) ->
     """The ids of `people` whose contact details `viewer` may see, with two queries at most
     (the viewer's communities and those of the people who share with "my communities")."""
     people = list(people)
+    viewer = standing_of(viewer)
     if not _signed_in(viewer) or not people:
         return set()
     # Only "communities" needs the viewer's memberships; skip the query when nobody asks.
     needs_ids = not _is_admin(viewer) and any(
         person.contact_visibility == User.ContactVisibility.COMMUNITIES for person in people
     )
-    viewer_ids = active_community_ids(viewer) if needs_ids else set()
+    viewer_ids = set(standing_of(viewer).roles) if needs_ids else set()
     people_ids = active_community_ids_by_person(people) if needs_ids else {}
     return {
         person.pk

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cssp_portal.pagecache import cached_page
+from cssp_portal.paging import CappedPaginator
 
 from . import policies, selectors, services
 from .forms import DirectoryFilterForm, ProfileForm
@@ -17,7 +16,6 @@ from .models import User
 PAGE_SIZE = 25
 
 
-@cached_page
 @login_required
 @require_GET
 def directory(request):
@@ -30,7 +28,7 @@ def directory(request):
     )
     filters = form.filters()
     people = selectors.member_directory(viewer, **filters)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     contact_ids = policies.contact_visible_ids(viewer, shown)
     context = {
@@ -52,14 +50,11 @@ def _bio_language(person: User) -> str:
     return "fr" if current == "en" else "en"
 
 
-@cached_page
 @login_required
 @require_GET
 def profile(request, pk):
-    person = selectors.profile_for(pk)
     # An unlisted profile does not exist for others: the same 404 as an unknown id.
-    if person is None or not policies.can_view_profile(request.user, person):
-        raise Http404
+    person = policies.profile_for_viewing(request, pk=pk)
     context = {
         "person": person,
         "memberships": selectors.profile_memberships(person, request.user),

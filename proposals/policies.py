@@ -11,32 +11,36 @@ views answer 404 when the `can_view_*` policy says no.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.http import Http404
 
+from communities.access import standing_of, user_of
+from communities.models import Community
 from communities.policies import (
     can_manage_community,
     can_participate,
     can_view_community,
+    community_for_viewing,
+    is_admin,
     is_portfolio_manager,
 )
+from cssp_portal.params import id_or_none
 
-if TYPE_CHECKING:
-    from communities.models import Community
+from .models import CapabilityGap, Proposal, ProposalAttachment
 
-    from .models import CapabilityGap, Proposal, ProposalAttachment
+__all__ = ["is_admin", "is_portfolio_manager"]
 
 
 def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+    return standing_of(user).signed_in
 
 
-def is_admin(user) -> bool:
-    return _active(user) and user.is_superuser
+def _user_id(who) -> int | None:
+    return standing_of(who).user_id
 
 
 def is_program_staff(user) -> bool:
     """Administrators and portfolio managers: they publish calls, review proposals, export."""
-    return _active(user) and (user.is_superuser or is_portfolio_manager(user))
+    return standing_of(user).is_program_staff
 
 
 # --- Gaps and priorities ----------------------------------------------------------------------
@@ -90,7 +94,7 @@ GOVERNMENT_SECTORS = ("federal", "provincial_territorial", "municipal", "indigen
 
 
 def acts_for_government(user) -> bool:
-    organization = getattr(user, "organization", None)
+    organization = getattr(user_of(user), "organization", None)
     return organization is not None and organization.sector in GOVERNMENT_SECTORS
 
 
@@ -105,24 +109,25 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
     own business); nobody else (404 to others)."""
     if not _active(user):
         return False
-    if proposal.proposer_id == user.pk:
+    if proposal.proposer_id == _user_id(user):
         return True
     return is_program_staff(user) and not proposal.is_draft
 
 
 def can_edit_proposal(user, proposal: Proposal) -> bool:
     """Only the proposer, only while the proposal is a draft."""
-    return _active(user) and proposal.proposer_id == user.pk and proposal.is_draft
+    return _active(user) and proposal.proposer_id == _user_id(user) and proposal.is_draft
 
 
 def is_assigned_manager(user, proposal: Proposal) -> bool:
     """The proposal's own portfolio manager, or, while none is assigned, any portfolio manager
     of one of the communities it concerns."""
-    if not (_active(user) and is_portfolio_manager(user)):
+    standing = standing_of(user)
+    if not (standing.signed_in and standing.is_portfolio_manager):
         return False
     if proposal.portfolio_manager_id is not None:
-        return proposal.portfolio_manager_id == user.pk
-    return proposal.communities.filter(portfolio_managers=user).exists()
+        return proposal.portfolio_manager_id == standing.user_id
+    return any(c.pk in standing.portfolio_ids for c in proposal.communities.all())
 
 
 def can_assign_manager(user, proposal: Proposal) -> bool:
@@ -154,10 +159,10 @@ def can_transition(user, proposal: Proposal, to_status: str) -> bool:
     if actor is None or not _active(user):
         return False
     if actor == "proposer":
-        return proposal.proposer_id == user.pk
+        return proposal.proposer_id == _user_id(user)
     if actor == "manager":
-        return user.is_superuser or is_assigned_manager(user, proposal)
-    return user.is_superuser
+        return is_admin(user) or is_assigned_manager(user, proposal)
+    return is_admin(user)
 
 
 def transitions_for(user, proposal: Proposal) -> list[str]:
@@ -193,3 +198,60 @@ def can_view_project(user, project) -> bool:
     """The register of funded projects is public (their members-only communities are not
     named to outsiders: see selectors.project_communities_visible)."""
     return True
+
+
+# --- Accessors: fetch and check in one call ----------------------------------------------------
+
+
+def community_for_gaps(who, *, slug: str) -> Community:
+    """The community whose register `who` reads: 404 when unseen."""
+    community = community_for_viewing(who, slug=slug)
+    if not can_view_gaps(who, community):
+        raise Http404
+    return community
+
+
+def gap_for_viewing(who, *, community_slug: str, slug: str) -> CapabilityGap:
+    community = community_for_gaps(who, slug=community_slug)
+    gap = (
+        CapabilityGap.objects.select_related("community", "created_by")
+        .filter(community=community, slug=slug)
+        .first()
+    )
+    if gap is None:
+        raise Http404
+    return gap
+
+
+def call_for_viewing(who, *, slug: str):
+    from .models import Call
+
+    call = Call.objects.filter(slug=slug).first()
+    if call is None or not can_view_call(who, call):
+        raise Http404
+    return call
+
+
+def proposal_for_viewing(who, *, pk) -> Proposal:
+    from .selectors import proposal_detail
+
+    pk = id_or_none(pk)
+    try:
+        proposal = proposal_detail(pk) if pk is not None else None
+    except Proposal.DoesNotExist:
+        proposal = None
+    if proposal is None or not can_view_proposal(who, proposal):
+        raise Http404
+    return proposal
+
+
+def attachment_for_viewing(who, *, pk) -> ProposalAttachment:
+    pk = id_or_none(pk)
+    attachment = (
+        ProposalAttachment.objects.select_related("proposal").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if attachment is None or not can_download_attachment(who, attachment):
+        raise Http404
+    return attachment

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from communities.access import standing_of
 from communities.selectors import communities_visible_to
 
 from . import policies
@@ -126,7 +127,7 @@ def _in_managed_community(model, user):
     portfolio manager: an EXISTS subquery, so no join multiplies the rows (no DISTINCT)."""
     links = model.communities.through.objects.filter(
         **{f"{model._meta.model_name}_id": OuterRef("pk")},
-        community__portfolio_managers=user,
+        community__in=standing_of(user).portfolio_ids,
     )
     return Exists(links)
 
@@ -144,11 +145,11 @@ def dashboard(user, *, community=None, call=None) -> dict:
         base = base.filter(communities=community)
     if call is not None:
         base = base.filter(call=call)
-    if not user.is_superuser:
+    if not policies.is_admin(user):
         base = base.filter(mine)
     base = base.select_related("call", "lead_department", "proposer", "portfolio_manager")
     waiting_statuses = [Proposal.Status.UNDER_REVIEW]
-    if user.is_superuser:
+    if policies.is_admin(user):
         waiting_statuses.append(Proposal.Status.RECOMMENDED)
     new = base.filter(status=Proposal.Status.SUBMITTED).order_by("submitted_at", "pk")
     waiting = base.filter(status__in=waiting_statuses).order_by("submitted_at", "pk")
@@ -160,7 +161,7 @@ def dashboard(user, *, community=None, call=None) -> dict:
     )
     if community is not None:
         ending = ending.filter(communities=community)
-    if not user.is_superuser:
+    if not policies.is_admin(user):
         ending = ending.filter(Q(portfolio_manager=user) | _in_managed_community(Project, user))
     ending = ending.order_by("end_date", "pk")
     # Submitted to communities that have no portfolio manager: every manager sees them, so

@@ -7,10 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.errors import first_message
-from cssp_portal.pagecache import cached_page
 from cssp_portal.uploads import download_response
 
 from . import exports, policies, selectors, services
@@ -29,29 +27,13 @@ from .forms import (
     SubmitForm,
     TransitionForm,
 )
-from .models import Call, CallDocument, CapabilityGap, Proposal, ProposalAttachment
+from .models import Call, CallDocument, Proposal, ProposalAttachment
 
 # --- Gaps and priorities ----------------------------------------------------------------------
 
 
-def _visible_community(request, slug) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    if not policies.can_view_gaps(request.user, community):
-        raise Http404
-    return community
-
-
-def _visible_gap(request, community_slug, slug) -> CapabilityGap:
-    community = _visible_community(request, community_slug)
-    return get_object_or_404(
-        CapabilityGap.objects.select_related("community", "created_by"),
-        community=community,
-        slug=slug,
-    )
-
-
 def gap_list(request, community):
-    community = _visible_community(request, community)
+    community = policies.community_for_gaps(request, slug=community)
     form = GapFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     gaps = selectors.gap_register(
@@ -77,7 +59,7 @@ def gap_list(request, community):
 
 @login_required
 def gap_create(request, community):
-    community = _visible_community(request, community)
+    community = policies.community_for_gaps(request, slug=community)
     if not policies.can_add_gap(request.user, community):
         raise PermissionDenied
     lead = policies.can_order_gaps(request.user, community)
@@ -100,7 +82,7 @@ def gap_create(request, community):
 
 @login_required
 def gap_edit(request, community, slug):
-    gap = _visible_gap(request, community, slug)
+    gap = policies.gap_for_viewing(request, community_slug=community, slug=slug)
     if not policies.can_edit_gap(request.user, gap):
         raise PermissionDenied
     form = GapForm(request.POST or None, instance=gap, lead=True)
@@ -121,7 +103,7 @@ def gap_edit(request, community, slug):
 
 
 def gap_detail(request, community, slug, comment_form=None, status=200):
-    gap = _visible_gap(request, community, slug)
+    gap = policies.gap_for_viewing(request, community_slug=community, slug=slug)
     return render(
         request,
         "proposals/gap_detail.html",
@@ -147,7 +129,7 @@ def gap_detail(request, community, slug, comment_form=None, status=200):
 @login_required
 @require_POST
 def gap_comment(request, community, slug):
-    gap = _visible_gap(request, community, slug)
+    gap = policies.gap_for_viewing(request, community_slug=community, slug=slug)
     if not policies.can_discuss_gap(request.user, gap):
         raise PermissionDenied
     form = GapCommentForm(request.POST)
@@ -161,7 +143,7 @@ def gap_comment(request, community, slug):
 @login_required
 @require_POST
 def gap_vote(request, community, slug):
-    gap = _visible_gap(request, community, slug)
+    gap = policies.gap_for_viewing(request, community_slug=community, slug=slug)
     if not policies.can_vote_gap(request.user, gap):
         raise PermissionDenied
     if services.gap_vote_toggle(gap=gap, by=request.user):
@@ -176,7 +158,6 @@ def gap_vote(request, community, slug):
 # --- Calls ------------------------------------------------------------------------------------
 
 
-@cached_page
 def call_list(request):
     now = timezone.now()
     calls = list(selectors.calls_visible_to(request.user))
@@ -193,15 +174,8 @@ def call_list(request):
     )
 
 
-def _visible_call(request, slug) -> Call:
-    call = get_object_or_404(Call, slug=slug)
-    if not policies.can_view_call(request.user, call):
-        raise Http404
-    return call
-
-
 def call_detail(request, slug, document_form=None, status=200):
-    call = _visible_call(request, slug)
+    call = policies.call_for_viewing(request, slug=slug)
     return render(
         request,
         "proposals/call_detail.html",
@@ -333,7 +307,7 @@ def proposal_list(request):
 
 @login_required
 def proposal_create(request, slug):
-    call = _visible_call(request, slug)
+    call = policies.call_for_viewing(request, slug=slug)
     if not policies.can_propose(request.user, call):
         raise PermissionDenied
     visible = communities_visible_to(request.user)
@@ -359,19 +333,9 @@ def proposal_create(request, slug):
     )
 
 
-def _visible_proposal(request, pk) -> Proposal:
-    try:
-        proposal = selectors.proposal_detail(pk)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
-    if not policies.can_view_proposal(request.user, proposal):
-        raise Http404
-    return proposal
-
-
 @login_required
 def proposal_edit(request, pk):
-    proposal = _visible_proposal(request, pk)
+    proposal = policies.proposal_for_viewing(request, pk=pk)
     if not policies.can_edit_proposal(request.user, proposal):
         raise PermissionDenied
     form = ProposalForm(
@@ -398,7 +362,7 @@ def proposal_edit(request, pk):
 
 @login_required
 def proposal_detail(request, pk, attachment_form=None, status=200):
-    proposal = _visible_proposal(request, pk)
+    proposal = policies.proposal_for_viewing(request, pk=pk)
     user = request.user
     can_edit = policies.can_edit_proposal(user, proposal)
     transitions = policies.transitions_for(user, proposal)
@@ -427,7 +391,7 @@ def proposal_detail(request, pk, attachment_form=None, status=200):
 @login_required
 @require_POST
 def proposal_submit(request, pk):
-    proposal = _visible_proposal(request, pk)
+    proposal = policies.proposal_for_viewing(request, pk=pk)
     if proposal.proposer_id != request.user.pk:
         raise PermissionDenied
     form = SubmitForm(request.POST)
@@ -450,7 +414,7 @@ def proposal_submit(request, pk):
 @login_required
 @require_POST
 def proposal_transition(request, pk):
-    proposal = _visible_proposal(request, pk)
+    proposal = policies.proposal_for_viewing(request, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status from the list."))
@@ -478,7 +442,7 @@ def proposal_transition(request, pk):
 @login_required
 @require_POST
 def proposal_assign(request, pk):
-    proposal = _visible_proposal(request, pk)
+    proposal = policies.proposal_for_viewing(request, pk=pk)
     if not policies.can_assign_manager(request.user, proposal):
         raise PermissionDenied
     form = AssignForm(request.POST)
@@ -499,7 +463,7 @@ def proposal_assign(request, pk):
 @login_required
 @require_POST
 def attachment_upload(request, pk):
-    proposal = _visible_proposal(request, pk)
+    proposal = policies.proposal_for_viewing(request, pk=pk)
     if not policies.can_edit_proposal(request.user, proposal):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
@@ -541,7 +505,6 @@ def attachment_delete(request, pk):
 # --- Portfolio managers -----------------------------------------------------------------------
 
 
-@cached_page
 @login_required
 def dashboard(request):
     if not policies.can_view_dashboard(request.user):
@@ -580,7 +543,6 @@ def staff_proposal_list(request):
 # --- Funded projects --------------------------------------------------------------------------
 
 
-@cached_page
 def project_list(request):
     visible = communities_visible_to(request.user)
     form = ProjectFilterForm(request.GET or None, visible_communities=visible)

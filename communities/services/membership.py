@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from communities import policies
+from communities.access import forget_standing
 from communities.models import Community, CommunityGroup, Membership
 from communities.policies import MANAGE, PARTICIPATE, VIEW
 from members.models import User
@@ -56,6 +57,8 @@ def membership_sync_access(*, membership: Membership) -> None:
     user.groups.remove(*groups.values())
     if membership.state == Membership.State.ACTIVE:
         user.groups.add(groups[membership.role])
+    # A later check in this request must read the new grants.
+    forget_standing(user)
 
 
 @transaction.atomic

@@ -59,8 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "communities.access.StandingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "cssp_portal.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cssp_portal.context_processors.site",
+                "cssp_portal.context_processors.standing",
             ],
             "builtins": ["cssp_portal.templatetags.portal"],
         },
@@ -105,13 +106,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# The cache holds what is cheap to lose: sessions (written through to the database), rate
+# limits and rendered fragments. django-redis's IGNORE_EXCEPTIONS turns a Redis outage into
+# misses (logged), so no request and no write fails because the cache is down; the short
+# timeouts keep a hung Redis from holding a request for long.
+CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+    "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cssp_portal.cache"
+
 if REDIS_URL:
     # Login rate limits live in the cache: they must be shared by every worker process.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cssp_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cssp",
+            "OPTIONS": CACHE_OPTIONS,
         }
     }
 else:
@@ -351,9 +365,9 @@ LOGGING = {
 # --- Health checks: what /healthz reports ---------------------------------------------------
 
 HEALTH_CHECK = {"DISK_USAGE_MAX": None, "MEMORY_MIN": None}
-# The main read pages are cached per viewer and emptied by any write (cssp_portal/pagecache.py);
-# the timeout bounds what changes with the clock alone. 0 turns the page cache off.
-PAGE_CACHE = {"TIMEOUT": env.int("PAGE_CACHE_TIMEOUT", default=60)}
+# Rendered fragments (community cards...) are kept this long under a key made of the object's
+# own version and the language (templates' {% cache %}); 0 turns fragment caching off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # "Date modified" of pages that have no content date of their own: the release's date.

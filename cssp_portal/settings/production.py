@@ -7,6 +7,19 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without it
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
+# A shared cache is required: per-process caches would give each gunicorn worker its own rate
+# limits, TOTP replay window and sessions cache. Refuse to start with a clear message.
+if not env("REDIS_URL", default="") and not env("DJANGO_CACHE_URL", default=""):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "REDIS_URL is required in production: set it to the shared Redis the portal's "
+        "processes use for their cache, e.g. REDIS_URL=redis://redis:6379/0."
+    )
+if env("DJANGO_CACHE_URL", default=""):
+    # An explicit shared cache instead of Redis (e.g. memcached), in django-environ's form.
+    CACHES = {"default": env.cache("DJANGO_CACHE_URL")}
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cssp_portal")
 }

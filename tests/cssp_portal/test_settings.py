@@ -26,7 +26,7 @@ def _manage(*args, **env):
     )
 
 
-def test_production_settings_pass_the_deploy_check_with_only_the_two_required_variables():
+def test_production_settings_pass_the_deploy_check_with_only_the_required_variables():
     result = _manage(
         "check",
         "--deploy",
@@ -35,10 +35,25 @@ def test_production_settings_pass_the_deploy_check_with_only_the_two_required_va
         DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
         DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
         DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    """Per-process caches would give each gunicorn worker its own rate limits, TOTP replay
+    window and sessions: production names the missing variable instead of starting."""
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
+        DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
+        DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
+    )
+
+    assert result.returncode != 0
+    assert "REDIS_URL is required in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

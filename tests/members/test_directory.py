@@ -332,9 +332,9 @@ def test_an_unlisted_profile_does_not_exist_for_other_members(client, viewer):
     assert client.get(_url("members:profile", pk=999999)).status_code == 404
 
 
-def test_unlisted_profiles_remain_visible_to_their_owner_and_to_staff(client, viewer):
+def test_unlisted_profiles_remain_visible_to_their_owner_and_to_administrators(client, viewer):
     own = client.get(_url("members:profile", pk=viewer.pk))
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)
     seen_by_staff = client.get(_url("members:profile", pk=viewer.pk))
 

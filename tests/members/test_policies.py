@@ -21,8 +21,8 @@ def _viewer(who, person, shared_community):
         return AnonymousUser()
     if who == "self":
         return person
-    if who == "staff":
-        return UserFactory(is_staff=True)
+    if who == "admin":
+        return UserFactory(is_staff=True, is_superuser=True)
     viewer = UserFactory()
     if who == "non_member":
         # A member of some other community: only a shared community counts.
@@ -47,9 +47,9 @@ def _viewer(who, person, shared_community):
         ("self", PRIVATE, True),
         ("self", COMMUNITIES, True),
         ("self", MEMBERS, True),
-        ("staff", PRIVATE, True),
-        ("staff", COMMUNITIES, True),
-        ("staff", MEMBERS, True),
+        ("admin", PRIVATE, True),
+        ("admin", COMMUNITIES, True),
+        ("admin", MEMBERS, True),
     ],
 )
 def test_can_see_contact_follows_the_persons_choice(who, visibility, expected):
@@ -93,7 +93,7 @@ def test_a_deactivated_persons_contact_details_are_hidden_from_members():
     person = UserFactory(contact_visibility=MEMBERS, is_active=False)
 
     assert policies.can_see_contact(UserFactory(), person) is False
-    assert policies.can_see_contact(UserFactory(is_staff=True), person) is True
+    assert policies.can_see_contact(UserFactory(is_staff=True, is_superuser=True), person) is True
 
 
 def test_contact_sharing_for_a_whole_page_takes_two_queries(django_assert_num_queries):
@@ -119,8 +119,8 @@ def test_contact_sharing_for_a_whole_page_takes_two_queries(django_assert_num_qu
         ("member", False, True, False),
         ("member", True, False, False),
         ("self", False, True, True),
-        ("staff", False, True, True),
-        ("staff", True, False, True),
+        ("admin", False, True, True),
+        ("admin", True, False, True),
     ],
 )
 def test_can_view_profile(who, listed, active, expected):
@@ -129,14 +129,14 @@ def test_can_view_profile(who, listed, active, expected):
         "anonymous": AnonymousUser(),
         "member": UserFactory(),
         "self": person,
-        "staff": UserFactory(is_staff=True),
+        "admin": UserFactory(is_staff=True, is_superuser=True),
     }[who]
 
     assert policies.can_view_profile(viewer, person) is expected
 
 
 @pytest.mark.parametrize(
-    ("who", "expected"), [("anonymous", False), ("self", True), ("other", False), ("staff", False)]
+    ("who", "expected"), [("anonymous", False), ("self", True), ("other", False), ("admin", False)]
 )
 def test_members_edit_only_their_own_profile(who, expected):
     person = UserFactory()
@@ -144,7 +144,7 @@ def test_members_edit_only_their_own_profile(who, expected):
         "anonymous": AnonymousUser(),
         "self": person,
         "other": UserFactory(),
-        "staff": UserFactory(is_staff=True),
+        "admin": UserFactory(is_staff=True, is_superuser=True),
     }[who]
 
     assert policies.can_edit_profile(viewer, person) is expected

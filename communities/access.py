@@ -1,0 +1,255 @@
+"""A person's standing in the portal, read once per request and shared by every policy.
+
+Every access rule of the portal (each app's `policies.py`) asks the same few questions: is this
+person signed in, an administrator, a portfolio manager, and what may they do in each community?
+Asked of django-guardian one by one, each `has_perm` builds a checker and queries, and one page
+asked dozens of times. Here the answers come from ONE query (a UNION of the person's
+memberships, their object grants on communities, direct and through their groups, their global
+permissions and their portfolio assignments), kept for the rest of the request by
+`StandingMiddleware` (a context variable, per person), so views, templates and the services
+they call all share it. Guardian stays the store of the grants; this reads its tables directly.
+
+- `standing_of(who)` accepts a user, an anonymous user, a request or a Standing (policies take
+  any of them, so views and services pass what they have).
+- Outside a request (tasks, commands, the shell) nothing is kept unless the code opens a
+  `standing_scope()`: every call reads the grants afresh.
+- Services that grant or revoke (`membership_sync_access`) call `forget_standing(user)` so a
+  later check in the same request reads the new grants.
+- What is read from the user row itself (active, superuser) is never cached: a standing never
+  outlives a change of those flags on the object it was asked about.
+
+The ONE definition of an administrator is here: an active superuser. Staff without it only
+reach the admin screens their model permissions allow; they have no extra rights in the portal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import CharField, IntegerField, Value
+from django.http import HttpRequest
+
+VIEW = "communities.view_community"
+PARTICIPATE = "communities.participate_in_community"
+MANAGE = "communities.manage_community"
+ACT_AS_PORTFOLIO_MANAGER = "members.act_as_portfolio_manager"
+
+_EMPTY: frozenset = frozenset()
+# user id -> Standing, for the request (or scope) under way; None outside one.
+_scope: ContextVar[dict | None] = ContextVar("cssp_standing_scope", default=None)
+
+
+@dataclass(frozen=True, eq=False)
+class Standing:
+    """What one person may do, as far as the communities and global roles decide it."""
+
+    user: Any
+    # community id -> (state, role) of the person's current memberships (invited, requested,
+    # active); `roles` keeps the active ones only.
+    memberships: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    # community id -> the community permissions granted on it ("communities.view_community"...)
+    grants: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    # "app_label.codename" of the global permissions (own and through groups)
+    global_perms: frozenset[str] = _EMPTY
+    # communities assigned to the person as portfolio manager
+    portfolio_ids: frozenset[int] = _EMPTY
+
+    # --- who the person is -------------------------------------------------------------------
+
+    @property
+    def signed_in(self) -> bool:
+        return bool(self.user.is_authenticated and self.user.is_active)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.signed_in else None
+
+    @property
+    def is_admin(self) -> bool:
+        """An administrator: an active superuser. The one definition in the portal."""
+        return self.signed_in and bool(self.user.is_superuser)
+
+    @property
+    def is_portfolio_manager(self) -> bool:
+        """Holds the portfolio-manager role (administrators count as one everywhere)."""
+        return self.has_global(ACT_AS_PORTFOLIO_MANAGER)
+
+    @property
+    def is_program_staff(self) -> bool:
+        """Administrators and portfolio managers: they run calls, review and export."""
+        return self.is_admin or self.is_portfolio_manager
+
+    # --- community permissions ---------------------------------------------------------------
+
+    def has_global(self, perm: str) -> bool:
+        """The permission everywhere (administrators, or granted without an object)."""
+        return self.signed_in and (self.is_admin or perm in self.global_perms)
+
+    def has(self, perm: str, community_or_id) -> bool:
+        """The permission globally or on this community."""
+        if not self.signed_in:
+            return False
+        if self.has_global(perm):
+            return True
+        community_id = getattr(community_or_id, "pk", community_or_id)
+        return perm in self.grants.get(community_id, _EMPTY)
+
+    def community_ids_with(self, perm: str) -> frozenset[int]:
+        """The communities where the permission is granted on the object itself (global
+        permissions not included: callers decide what "everywhere" means for them)."""
+        if not self.signed_in:
+            return _EMPTY
+        return frozenset(cid for cid, perms in self.grants.items() if perm in perms)
+
+    @property
+    def member_of(self) -> frozenset[int]:
+        """The communities the person belongs to (any role), as their grants say."""
+        return self.community_ids_with(VIEW)
+
+    @property
+    def roles(self) -> dict[int, str]:
+        """community id -> role of the person's active memberships."""
+        return {cid: role for cid, (state, role) in self.memberships.items() if state == "active"}
+
+    def membership_state(self, community_or_id) -> str:
+        community_id = getattr(community_or_id, "pk", community_or_id)
+        state_role = self.memberships.get(community_id)
+        return state_role[0] if state_role else ""
+
+
+def _load(user) -> Standing:
+    """The one query: memberships, object grants (own and through groups), global
+    permissions and portfolio assignments, as (kind, community, a, b) rows."""
+    from .models import (
+        Community,
+        CommunityGroupObjectPermission,
+        CommunityUserObjectPermission,
+        Membership,
+    )
+
+    text, number = CharField(), IntegerField()
+    no_community = Value(None, output_field=number)
+    rows = (
+        Membership.objects.filter(user_id=user.pk, state__in=Membership.CURRENT_STATES)
+        .order_by()
+        .values_list(Value("m", output_field=text), "community_id", "state", "role")
+        .union(
+            CommunityUserObjectPermission.objects.filter(user_id=user.pk)
+            .order_by()
+            .values_list(
+                Value("g", output_field=text),
+                "content_object_id",
+                "permission__content_type__app_label",
+                "permission__codename",
+            ),
+            CommunityGroupObjectPermission.objects.filter(group__user=user.pk)
+            .order_by()
+            .values_list(
+                Value("g", output_field=text),
+                "content_object_id",
+                "permission__content_type__app_label",
+                "permission__codename",
+            ),
+            Permission.objects.filter(user=user.pk)
+            .order_by()
+            .values_list(
+                Value("p", output_field=text), no_community, "content_type__app_label", "codename"
+            ),
+            Permission.objects.filter(group__user=user.pk)
+            .order_by()
+            .values_list(
+                Value("p", output_field=text), no_community, "content_type__app_label", "codename"
+            ),
+            Community.portfolio_managers.through.objects.filter(user_id=user.pk)
+            .order_by()
+            .values_list(
+                Value("pm", output_field=text),
+                "community_id",
+                Value("", output_field=text),
+                Value("", output_field=text),
+            ),
+            all=True,
+        )
+    )
+    memberships: dict[int, tuple[str, str]] = {}
+    grants: dict[int, set[str]] = {}
+    global_perms: set[str] = set()
+    portfolio_ids: set[int] = set()
+    for kind, community_id, a, b in rows:
+        if kind == "m":
+            memberships[community_id] = (a, b)
+        elif kind == "g":
+            grants.setdefault(community_id, set()).add(f"{a}.{b}")
+        elif kind == "p":
+            global_perms.add(f"{a}.{b}")
+        else:
+            portfolio_ids.add(community_id)
+    return Standing(
+        user=user,
+        memberships=memberships,
+        grants={cid: frozenset(perms) for cid, perms in grants.items()},
+        global_perms=frozenset(global_perms),
+        portfolio_ids=frozenset(portfolio_ids),
+    )
+
+
+def standing_of(who) -> Standing:
+    """The standing of a user (or of a request's user): read once per request or scope, then
+    kept; a Standing is returned as it is."""
+    if isinstance(who, Standing):
+        return who
+    if isinstance(who, HttpRequest):
+        who = who.user
+    if not (who.is_authenticated and who.is_active):
+        return Standing(user=who)
+    kept = _scope.get()
+    if kept is None:
+        return _load(who)
+    standing = kept.get(who.pk)
+    if standing is None:
+        standing = kept[who.pk] = _load(who)
+    elif standing.user is not who:
+        # Another object for the same person: same grants, its own flags.
+        standing = dataclasses.replace(standing, user=who)
+    return standing
+
+
+def user_of(who):
+    """The user behind a user, a request or a standing."""
+    if isinstance(who, Standing | HttpRequest):
+        return who.user
+    return who
+
+
+def forget_standing(user) -> None:
+    """Drop the kept standing of this person (after their grants changed)."""
+    kept = _scope.get()
+    if kept is not None:
+        kept.pop(getattr(user, "pk", None), None)
+
+
+@contextlib.contextmanager
+def standing_scope() -> Iterator[None]:
+    """Keep each person's standing until the block ends (a request, a task, a command)."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+class StandingMiddleware:
+    """Opens a standing scope for each request: one standing query per person and request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with standing_scope():
+            return self.get_response(request)

@@ -51,3 +51,27 @@ def test_new_member_email_reaches_each_lead_once_in_their_language(workers, smtp
         message="the outbox rows are not all marked sent",
     )
     assert list(Notification.objects.values_list("attempts", flat=True)) == [1, 1]
+
+
+def test_a_running_worker_writes_heartbeats_and_a_killed_one_stops(workers, broker):
+    import json
+
+    import redis
+
+    # given a worker (heartbeat every second in these workers)
+    worker = workers.start()
+    client = redis.Redis.from_url(broker.url)
+
+    def beats():
+        return {
+            key.decode(): json.loads(client.get(key) or "null")
+            for key in client.scan_iter(match="cssp:worker-heartbeat:*")
+        }
+
+    # then it writes a heartbeat with its pid, fresher than three intervals
+    found = wait_until(beats, timeout=10, message="no heartbeat written")
+    [(key, beat)] = found.items()
+    assert key.startswith("cssp:worker-heartbeat:worker1-") and beat["pid"] == worker.pid
+    # when it is SIGKILLed, its heartbeat expires within three intervals (and a second)
+    worker.kill()
+    wait_until(lambda: not beats(), timeout=10, message="the heartbeat outlived the worker")

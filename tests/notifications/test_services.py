@@ -67,7 +67,10 @@ def test_new_member_is_announced_to_leads_in_their_language(django_capture_on_co
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lead.email]
-    assert message.subject == "Nouveau membre de la communauté Chimique : Sam Singh"
+    assert (
+        message.subject
+        == "Nouvelle adhésion à la communauté «\u00a0Chimique\u00a0»\u00a0: Sam Singh"
+    )
     assert "Bonjour Luce Ouellet," in message.body
     assert f"/fr/communities/{community.slug}/" in message.body
     html = message.alternatives[0][0]
@@ -384,7 +387,7 @@ def test_daily_digest_groups_by_community_at_the_members_hour_and_never_repeats(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.digests_collect_due(now=morning.replace(hour=17, minute=5)) == 1
     [message] = mail.outbox
-    assert message.subject == "Votre résumé quotidien : 3 nouvelles"
+    assert message.subject == "Votre résumé quotidien\u00a0: 3 nouvelles"
     positions = [
         message.body.index(text)
         for text in ["Chimique", "Ada Lovelace", "Cyrus Smith", "Services d'incendie", "Boris"]

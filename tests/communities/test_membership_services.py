@@ -46,7 +46,9 @@ def test_asking_to_join_tells_the_leads_in_their_language(
     assert not policies.can_participate(user, community)
     [message] = mail.outbox
     assert message.to == [lead.email]
-    assert message.subject == "Sam Singh demande à se joindre à Chimique"
+    assert message.subject == (
+        "Sam Singh demande à se joindre à la communauté «\u00a0Chimique\u00a0»"
+    )
     assert "Chimiste au CNRC." in message.body
 
 
@@ -95,7 +97,7 @@ def test_a_declined_request_keeps_no_access_and_tells_why(
     assert request.state == Membership.State.DECLINED
     assert not policies.can_participate(user, community)
     [message] = [m for m in mail.outbox if m.to == [user.email]]
-    assert message.subject == "Votre demande d'adhésion à Chimique"
+    assert message.subject == "Votre demande d’adhésion à la communauté «\u00a0Chimique\u00a0»"
     assert "Réservé aux ministères." in message.body
 
 
@@ -162,7 +164,7 @@ def test_invitations_mix_new_and_existing_people_and_skip_members(
         "Invitation to join the Chemical community of practice"
     )
     assert subjects["known.person@example.gc.ca"] == (
-        "Invitation à se joindre à la communauté de pratique Chimique"
+        "Invitation\u00a0: communauté de pratique «\u00a0Chimique\u00a0»"
     )
     invitation = Invitation.objects.get(email="new.person@example.ca")
     new_mail = next(m for m in mail.outbox if m.to == ["new.person@example.ca"])

@@ -100,9 +100,10 @@ def test_request_to_join_lead_approves_member_sees_private_page(
     )
     decision = mail.outbox[-1]
     assert decision.to == [user.email]
-    assert {"en": "Welcome to Chemical", "fr": "Bienvenue dans la communauté Chimique"}[
-        lang
-    ] == decision.subject
+    assert {
+        "en": "Welcome to Chemical",
+        "fr": "Bienvenue dans la communauté de pratique «\u00a0Chimique\u00a0»",
+    }[lang] == decision.subject
 
     # the member now sees the private page, and "My communities" lists it
     response = client.get(detail)

@@ -181,7 +181,7 @@ def test_the_edit_page_shows_english_and_french_side_by_side_in_french(client, c
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Modifier la page de Chimique" in text
+    assert "Modifier la page – Chimique" in text
     assert "Résumé en anglais" in text and "Résumé en français" in text
     assert 'name="summary_fr"' in text and 'lang="fr"' in text
     assert "Décontaminer" in text and "Decontaminate" in text

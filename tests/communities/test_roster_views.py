@@ -136,8 +136,8 @@ def test_the_roster_page_shows_requests_members_invitations_and_history_in_frenc
     client.force_login(roster["lead"])
     page = client.get(url("communities:roster", roster["community"].slug, lang="fr"))
     text = page.content.decode()
-    assert "Registre de Chimique" in text
-    assert "Demandes d'adhésion (1)" in text
+    assert "Liste des membres – Chimique" in text
+    assert "Demandes d’adhésion (1)" in text
     assert "guest@example.ca" in text
     assert "Historique" in text and "Départ" in text
 

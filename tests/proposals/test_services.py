@@ -93,7 +93,7 @@ def test_submission_notifies_the_manager_and_the_proposer_each_in_their_language
     to_pm = by_address[pm.email]
     # (the notification layer folds the subject's whitespace, non-breaking spaces included)
     assert to_pm.subject == f"Proposition soumise\xa0: {proposal.title_en}"
-    assert "Vous en êtes le gestionnaire de portefeuille" in to_pm.body
+    assert "Ce dossier vous est confié à titre de gestionnaire de portefeuille." in to_pm.body
     assert f"/fr/program/proposals/{proposal.pk}/" in to_pm.body
     to_proposer = by_address[proposal.proposer.email]
     assert to_proposer.subject == f"Proposal submitted: {proposal.title_en}"

@@ -86,7 +86,7 @@ def test_home_partial_lists_my_communities_events_with_my_status_in_french(
         html = render_to_string("events/_home_events.html", {"events": events, "user": member})
 
     assert "Réunion trimestrielle" in html
-    assert "Vous êtes inscrit" in html
+    assert "Inscription confirmée" in html
     assert "Événements à venir de mes communautés" in html
     for absent in ("Brouillon", "Passé", "Ailleurs"):
         assert absent not in html

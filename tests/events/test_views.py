@@ -102,7 +102,7 @@ def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
     response = client.post(
         url(lang, "events:register", event.slug), {"mode": "in_person"}, follow=True
     )
-    expected = {"en": "You are registered", "fr": "Vous êtes inscrit"}[lang]
+    expected = {"en": "You are registered", "fr": "Votre inscription est confirmée"}[lang]
     assert expected in page(response)
     # Registered: the meeting link is shown.
     assert "https://teams.example.ca/meet/42" in page(response)
@@ -115,7 +115,7 @@ def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
     )
     expected = {"en": "you are on the waitlist", "fr": "vous êtes sur la liste d’attente"}[lang]
     assert expected in page(response)
-    assert {"en": "position 1", "fr": "position 1"}[lang] in page(response)
+    assert {"en": "position 1", "fr": "rang 1"}[lang] in page(response)
 
 
 def test_edit_shows_local_times_and_saves_changes(client, community, lead):
@@ -343,7 +343,7 @@ def test_month_calendar_places_events_on_their_days(
         response = client.get(url("fr", "events:calendar"), {"month": "2027-02"})
 
     text = page(response)
-    assert "Événements de février 2027" in text
+    assert "Événements – février 2027" in text
     assert "Séance 5" in text  # 28 February
     response = client.get(url("en", "events:calendar"), {"month": "2027-03"})
     assert "Session 0" not in page(response)

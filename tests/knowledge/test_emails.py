@@ -34,7 +34,7 @@ def all_kinds():
     [
         (kinds.ANNOUNCEMENT, "Atelier"),
         (kinds.REPLY, "Nouvelle réponse dans «\u00a0Logistique\u00a0»"),
-        (kinds.MENTION, "vous a mentionné dans «\u00a0Logistique\u00a0»"),
+        (kinds.MENTION, "a mentionné votre nom dans «\u00a0Logistique\u00a0»"),
         (kinds.RESOURCE, "Nouveau dans la bibliothèque\u00a0: «\u00a0Guide pratique\u00a0»"),
     ],
 )

@@ -1,0 +1,120 @@
+"""The standing: a person's roles and grants read once per request and shared by every policy."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from communities import policies
+from communities.access import standing_of, standing_scope
+from communities.models import Community, Membership
+from communities.services import membership_add_active, membership_remove
+from knowledge import services as knowledge_services
+from tests.communities.factories import CommunityFactory, make_member
+from tests.events.factories import EventFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Only the standing's one query reads guardian's community grant tables.
+GRANTS_TABLE = "communities_communitygroupobjectpermission"
+
+
+def url(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def _grant_reads(queries) -> int:
+    return sum(GRANTS_TABLE in query["sql"] for query in queries)
+
+
+@pytest.fixture
+def lead_of_three():
+    """A lead of one members-only community, member of two others, each with events and a
+    discussion: pages that ask dozens of policy questions."""
+    lead = UserFactory(verified=True)
+    communities = [
+        CommunityFactory(visibility=Community.Visibility.MEMBERS),
+        CommunityFactory(),
+        CommunityFactory(),
+    ]
+    make_member(communities[0], lead, Membership.Role.LEAD)
+    for community in communities[1:]:
+        make_member(community, lead)
+    for community in communities:
+        for visibility in ("public", "members", "hosts"):
+            EventFactory(community=community, visibility=visibility)
+    knowledge_services.thread_start(
+        community=communities[0], by=lead, title="Exercise planning", body="Let us plan."
+    )
+    return type(lead).objects.get(pk=lead.pk), communities
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["home", "communities:list", "communities:detail", "events:list", "events:detail",
+     "knowledge:threads", "communities:roster"],
+)  # fmt: skip
+def test_each_page_reads_the_standing_once(client, lead_of_three, page):
+    lead, communities = lead_of_three
+    client.force_login(lead)
+    args = {
+        "communities:detail": [communities[0].slug],
+        "events:detail": [communities[0].events.first().slug],
+        "knowledge:threads": [communities[0].slug],
+        "communities:roster": [communities[0].slug],
+    }.get(page, [])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(page, *args))
+
+    assert response.status_code == 200
+    assert _grant_reads(queries.captured_queries) == 1
+
+
+def test_a_grant_made_during_the_request_is_seen_by_later_checks():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    person = UserFactory(verified=True)
+
+    with standing_scope():
+        assert not policies.can_view_community(person, community)
+        membership_add_active(community=community, user=person)
+        # Another object for the same person, as a service would load it.
+        again = type(person).objects.get(pk=person.pk)
+        assert policies.can_view_community(again, community)
+        assert policies.can_participate(person, community)
+
+
+def test_a_removal_takes_effect_at_once():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    lead, person = UserFactory(verified=True), UserFactory(verified=True)
+    make_member(community, lead, Membership.Role.LEAD)
+    membership = make_member(community, person)
+
+    with standing_scope():
+        assert policies.can_view_community(person, community)
+        membership_remove(membership=membership, by=type(lead).objects.get(pk=lead.pk))
+        assert not policies.can_view_community(person, community)
+
+
+def test_outside_a_request_every_check_reads_the_grants_afresh():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    person = UserFactory(verified=True)
+    assert not policies.can_view_community(person, community)
+
+    # Granted through another object for the same person: nothing was kept from the check.
+    membership_add_active(community=community, user=type(person).objects.get(pk=person.pk))
+
+    assert policies.can_view_community(person, community)
+
+
+def test_an_administrator_is_an_active_superuser_and_nothing_else():
+    staff = UserFactory(verified=True, is_staff=True)
+    admin = UserFactory(verified=True, is_staff=True, is_superuser=True)
+    retired = UserFactory(verified=True, is_superuser=True, is_active=False)
+
+    assert not standing_of(staff).is_admin
+    assert standing_of(admin).is_admin
+    assert not standing_of(retired).is_admin

@@ -241,10 +241,16 @@ def test_account_emails_greet_the_member_with_the_portal_name(
         capture=django_capture_on_commit_callbacks,
     )
 
-    # Then it opens with allauth's greeting naming the portal, not "Hello from !"
-    portal = in_language(lang, "CSSP Communities of Practice")
-    greeting = in_language(lang, "Hello from %(site_name)s!") % {"site_name": portal}
-    assert mailoutbox[0].body.startswith(greeting)
+    # Then it opens with the portal's greeting (not allauth's "Hello from !") and closes by
+    # naming the portal in the reader's language
+    greeting, closing = {
+        "en": ("Hello,", "Thank you for using the CSSP Communities of Practice portal."),
+        "fr": ("Bonjour,", "Merci d’utiliser le portail des communautés de pratique du PCSS."),
+    }[lang]
+    body = mailoutbox[0].body
+    assert body.startswith(greeting + "\n")
+    assert closing in body
+    assert "Hello from" not in body and "Bonjour de la part" not in body
 
 
 # --- Sign-in and sign-out ----------------------------------------------------------------------

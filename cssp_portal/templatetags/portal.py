@@ -73,3 +73,27 @@ def in_zone(value, zone_name):
     if not value:
         return value
     return value.astimezone(zoneinfo.ZoneInfo(zone_name))
+
+
+@register.simple_tag
+def fragment_seconds() -> int:
+    """How long rendered fragments are kept (FRAGMENT_CACHE_SECONDS; 0 keeps none)."""
+    from django.conf import settings
+
+    return settings.FRAGMENT_CACHE_SECONDS
+
+
+@register.filter
+def versions(objects) -> str:
+    """A short digest of the objects' own versions, for a fragment cache key: the primary key
+    and `updated_at` of each, and of what each card shows from related rows (`card_parts`).
+    Any change to one of them, or a different set of objects, gives another key; nothing else
+    (no global counter) empties the fragment."""
+    import hashlib
+
+    parts = []
+    for obj in objects:
+        parts.append(f"{obj.pk}:{obj.updated_at.timestamp()}")
+        for related in getattr(obj, "card_parts", lambda: ())():
+            parts.append(related)
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()

@@ -37,17 +37,18 @@ TEXT = {
     "fr": {
         "title": "Atelier sur la décontamination",
         "register": "S’inscrire",
-        "registered": "Vous êtes inscrit. Une confirmation vous est envoyée par courriel.",
-        "registered_state": "Vous êtes inscrit (",
+        "registered": "Votre inscription est confirmée. Vous en recevrez la confirmation par courriel.",
+        "registered_state": "Votre inscription est confirmée (",
         "seats_full": "0 place libre sur 1",
         "full": "L’événement est complet : vous êtes sur la liste d’attente.",
-        "position": "Vous êtes sur la liste d’attente (position 1).",
+        "position": "Vous êtes sur la liste d’attente (rang 1).",
         "cancel": "Annuler mon inscription",
         "cancelled": "Votre inscription a été annulée.",
-        "confirm_subject": "Vous êtes inscrit\xa0: Atelier sur la décontamination",
+        "confirm_subject": "Inscription confirmée\xa0: Atelier sur la décontamination",
         "waitlist_subject": "Vous êtes sur la liste d’attente\xa0: Atelier sur la décontamination",
         "promoted_subject": (
-            "Une place s’est libérée\xa0: vous êtes inscrit à Atelier sur la décontamination"
+            "Une place s’est libérée\xa0: votre inscription à «\xa0Atelier sur la décontamination\xa0» "
+            "est confirmée"
         ),
         "subscribe": "M’abonner à tous mes événements",
         "feed_title": "M’abonner à mes événements",

@@ -56,7 +56,7 @@ TEXT = {
         "confirm": "Confirmer",
         "confirmed": "Vous avez confirmé l’adresse",
         "register": "S’inscrire",
-        "registered": "Vous êtes inscrit. Une confirmation vous est envoyée par courriel.",
+        "registered": "Votre inscription est confirmée. Vous en recevrez la confirmation par courriel.",
     },
 }
 

@@ -1,0 +1,78 @@
+"""The community cards are kept as a rendered fragment, keyed by each card's own version."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from communities.models import Community, CommunityOrganization
+from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(lang="en"):
+    with translation.override(lang):
+        return reverse("communities:list")
+
+
+@pytest.fixture
+def led_community():
+    community = CommunityFactory(name_en="Explosives", name_fr="Explosifs")
+    organization = OrganizationFactory(name_en="Defence Research", name_fr="Recherche défense")
+    CommunityOrganization.objects.create(
+        community=community, organization=organization, role=CommunityOrganization.Role.LEAD
+    )
+    return community, organization
+
+
+def test_the_cards_are_served_from_the_fragment_cache(client, led_community, monkeypatch):
+    cache.clear()
+    client.get(url())
+    # Rendered once: now the fragment answers, whatever happens to the template.
+    monkeypatch.setattr(Community, "get_absolute_url", lambda self: "/changed-link/")
+
+    again = client.get(url()).content.decode()
+
+    assert "Explosives" in again
+    assert "/changed-link/" not in again
+
+
+def test_a_changed_community_shows_at_once(client, led_community):
+    community, _organization = led_community
+    client.get(url())
+
+    community.name_en = "Explosives and blast"
+    community.save()
+    page = client.get(url()).content.decode()
+
+    assert "Explosives and blast" in page
+
+
+def test_a_renamed_lead_organization_shows_at_once(client, led_community):
+    _community, organization = led_community
+    client.get(url())
+
+    organization.name_en = "Defence Research and Development"
+    organization.save()
+    page = client.get(url()).content.decode()
+
+    assert "Defence Research and Development" in page
+
+
+def test_each_language_and_each_audience_has_its_own_fragment(client, led_community):
+    private = CommunityFactory(
+        name_en="Secret working group", visibility=Community.Visibility.MEMBERS
+    )
+    member = UserFactory(verified=True)
+    make_member(private, member)
+
+    outsider_page = client.get(url()).content.decode()
+    french_page = client.get(url("fr")).content.decode()
+    client.force_login(member)
+    member_page = client.get(url()).content.decode()
+
+    assert "Secret working group" not in outsider_page
+    assert "Explosifs" in french_page
+    assert "Secret working group" in member_page

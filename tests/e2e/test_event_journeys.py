@@ -37,7 +37,9 @@ TEXT = {
     "fr": {
         "title": "Atelier sur la décontamination",
         "register": "S’inscrire",
-        "registered": "Votre inscription est confirmée. Vous en recevrez la confirmation par courriel.",
+        "registered": (
+            "Votre inscription est confirmée. Vous en recevrez la confirmation par courriel."
+        ),
         "registered_state": "Votre inscription est confirmée (",
         "seats_full": "0 place libre sur 1",
         "full": "L’événement est complet : vous êtes sur la liste d’attente.",
@@ -47,8 +49,8 @@ TEXT = {
         "confirm_subject": "Inscription confirmée\xa0: Atelier sur la décontamination",
         "waitlist_subject": "Vous êtes sur la liste d’attente\xa0: Atelier sur la décontamination",
         "promoted_subject": (
-            "Une place s’est libérée\xa0: votre inscription à «\xa0Atelier sur la décontamination\xa0» "
-            "est confirmée"
+            "Une place s’est libérée\xa0: votre inscription à "
+            "«\xa0Atelier sur la décontamination\xa0» est confirmée"
         ),
         "subscribe": "M’abonner à tous mes événements",
         "feed_title": "M’abonner à mes événements",

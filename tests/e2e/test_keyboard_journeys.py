@@ -56,7 +56,9 @@ TEXT = {
         "confirm": "Confirmer",
         "confirmed": "Vous avez confirmé l’adresse",
         "register": "S’inscrire",
-        "registered": "Votre inscription est confirmée. Vous en recevrez la confirmation par courriel.",
+        "registered": (
+            "Votre inscription est confirmée. Vous en recevrez la confirmation par courriel."
+        ),
     },
 }
 

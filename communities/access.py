@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db.models import CharField, IntegerField, Value
+from django.db.models import CharField, DateTimeField, IntegerField, Value
 from django.http import HttpRequest
 
 VIEW = "communities.view_community"
@@ -50,9 +50,9 @@ class Standing:
     """What one person may do, as far as the communities and global roles decide it."""
 
     user: Any
-    # community id -> (state, role) of the person's current memberships (invited, requested,
-    # active); `roles` keeps the active ones only.
-    memberships: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    # community id -> (state, role, created_at) of the person's current memberships (invited,
+    # requested, active); `roles` keeps the active ones only.
+    memberships: Mapping[int, tuple] = field(default_factory=dict)
     # community id -> the community permissions granted on it ("communities.view_community"...)
     grants: Mapping[int, frozenset[str]] = field(default_factory=dict)
     # "app_label.codename" of the global permissions (own and through groups)
@@ -115,12 +115,21 @@ class Standing:
     @property
     def roles(self) -> dict[int, str]:
         """community id -> role of the person's active memberships."""
-        return {cid: role for cid, (state, role) in self.memberships.items() if state == "active"}
+        active = self.memberships.items()
+        return {cid: facts[1] for cid, facts in active if facts[0] == "active"}
 
-    def membership_state(self, community_or_id) -> str:
-        community_id = getattr(community_or_id, "pk", community_or_id)
-        state_role = self.memberships.get(community_id)
-        return state_role[0] if state_role else ""
+    def membership_in(self, community):
+        """The person's current membership of `community` as an unsaved Membership (state, role
+        and date, which the community page shows), or None: no query."""
+        from .models import Membership
+
+        facts = self.memberships.get(community.pk)
+        if facts is None:
+            return None
+        state, role, created_at = facts
+        return Membership(
+            community=community, user=self.user, state=state, role=role, created_at=created_at
+        )
 
 
 def _load(user) -> Standing:
@@ -133,12 +142,13 @@ def _load(user) -> Standing:
         Membership,
     )
 
-    text, number = CharField(), IntegerField()
+    text, number, moment = CharField(), IntegerField(), DateTimeField()
     no_community = Value(None, output_field=number)
+    no_date = Value(None, output_field=moment)
     rows = (
         Membership.objects.filter(user_id=user.pk, state__in=Membership.CURRENT_STATES)
         .order_by()
-        .values_list(Value("m", output_field=text), "community_id", "state", "role")
+        .values_list(Value("m", output_field=text), "community_id", "state", "role", "created_at")
         .union(
             CommunityUserObjectPermission.objects.filter(user_id=user.pk)
             .order_by()
@@ -147,6 +157,7 @@ def _load(user) -> Standing:
                 "content_object_id",
                 "permission__content_type__app_label",
                 "permission__codename",
+                no_date,
             ),
             CommunityGroupObjectPermission.objects.filter(group__user=user.pk)
             .order_by()
@@ -155,16 +166,25 @@ def _load(user) -> Standing:
                 "content_object_id",
                 "permission__content_type__app_label",
                 "permission__codename",
+                no_date,
             ),
             Permission.objects.filter(user=user.pk)
             .order_by()
             .values_list(
-                Value("p", output_field=text), no_community, "content_type__app_label", "codename"
+                Value("p", output_field=text),
+                no_community,
+                "content_type__app_label",
+                "codename",
+                no_date,
             ),
             Permission.objects.filter(group__user=user.pk)
             .order_by()
             .values_list(
-                Value("p", output_field=text), no_community, "content_type__app_label", "codename"
+                Value("p", output_field=text),
+                no_community,
+                "content_type__app_label",
+                "codename",
+                no_date,
             ),
             Community.portfolio_managers.through.objects.filter(user_id=user.pk)
             .order_by()
@@ -173,17 +193,18 @@ def _load(user) -> Standing:
                 "community_id",
                 Value("", output_field=text),
                 Value("", output_field=text),
+                no_date,
             ),
             all=True,
         )
     )
-    memberships: dict[int, tuple[str, str]] = {}
+    memberships: dict[int, tuple] = {}
     grants: dict[int, set[str]] = {}
     global_perms: set[str] = set()
     portfolio_ids: set[int] = set()
-    for kind, community_id, a, b in rows:
+    for kind, community_id, a, b, since in rows:
         if kind == "m":
-            memberships[community_id] = (a, b)
+            memberships[community_id] = (a, b, since)
         elif kind == "g":
             grants.setdefault(community_id, set()).add(f"{a}.{b}")
         elif kind == "p":

@@ -22,6 +22,7 @@ from members.models import User
 from proposals.selectors import community_program
 
 from . import policies, services
+from .access import standing_of
 from .exports import roster_csv
 from .forms import (
     CommunityPageForm,
@@ -93,18 +94,20 @@ def community_detail(request, slug):
         .select_related("user__organization")
         .order_by("role", "user__last_name"),
         "can_join": policies.can_join(request.user, community),
-        "membership": Membership.objects.filter(
-            community=community,
-            user_id=request.user.pk,
-            state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
-        ).first()
-        if request.user.is_authenticated
-        else None,
+        # Active or requested, from the standing (no query); an invitation is answered from
+        # its own page.
+        "membership": _shown_membership(standing_of(request).membership_in(community)),
         "join_form": JoinRequestForm(),
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
         "date_modified": community.updated_at,
     }
     return render(request, "communities/community_detail.html", context)
+
+
+def _shown_membership(membership):
+    if membership is None or membership.state == Membership.State.INVITED:
+        return None
+    return membership
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .access import MANAGE, PARTICIPATE, VIEW, standing_of, user_of
+from .access import MANAGE, PARTICIPATE, VIEW, standing_of
 from .models import Community
 
 __all__ = ["MANAGE", "PARTICIPATE", "VIEW"]
@@ -90,16 +90,16 @@ def can_join(user, community: Community) -> bool:
 
 def can_answer_invitation(user, invitation) -> bool:
     """The invitation link is not enough on its own: the signed-in person must own the invited
-    address (one of their confirmed addresses), so a forwarded link cannot be used by others."""
+    address, confirmed (one of their verified addresses), so a forwarded link cannot be used by
+    others and an unconfirmed account cannot claim an address it typed."""
     from allauth.account.models import EmailAddress
 
-    if not standing_of(user).signed_in:
+    standing = standing_of(user)
+    if not standing.signed_in:
         return False
-    user = user_of(user)
-    email = invitation.email.lower()
-    if user.email.lower() == email:
-        return True
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return EmailAddress.objects.filter(
+        user_id=standing.user_id, email__iexact=invitation.email, verified=True
+    ).exists()
 
 
 def communities_managed_by(who) -> QuerySet[Community]:

@@ -197,16 +197,20 @@ def my_communities(request):
 
 def invitation_detail(request, token):
     """The link in an invitation email. Anyone holding it sees what it is for; a person without
-    an account is led through sign-up (their address counts as confirmed: the link proves they
-    own it) and comes back here to accept."""
+    an account is led through sign-up with the invited address filled in, confirms that
+    address by the usual e-mail, and comes back here to accept. Nothing is taken as verified
+    from the link alone: a forwarded or leaked link must not turn whatever address someone
+    types into the invited one (a GET used to stash it as verified for the next sign-up)."""
     invitation = get_object_or_404(
         Invitation.objects.select_related("community", "invited_by"), token=token
     )
+    if not request.user.is_authenticated:
+        # Clear an address stashed by an older version of this page, whatever the invitation.
+        get_adapter(request).unstash_verified_email(request)
     context = {"invitation": invitation, "community": invitation.community}
     if not invitation.is_usable:
         return render(request, "communities/invitation_unusable.html", context, status=410)
     if not request.user.is_authenticated:
-        get_adapter(request).stash_verified_email(request, invitation.email)
         here = request.get_full_path()
         context["signup_url"] = (
             f"{reverse('account_signup')}?{urlencode({'email': invitation.email, 'next': here})}"

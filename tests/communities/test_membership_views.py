@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import translation
 
 from communities import policies, services
 from communities.models import Community, Invitation, Membership
+from members.models import User
 from tests.communities.factories import CommunityFactory, make_member
 from tests.members.factories import PASSWORD, UserFactory
 
@@ -151,18 +153,25 @@ def test_lead_invites_a_new_address_person_signs_up_and_lands_in_the_community(
     assert "new.expert%40example.ca" in signup
     form = page(client.get(signup))
     assert 'value="new.expert@example.ca"' in form
-    response = client.post(
-        signup,
-        {
-            "first_name": "Nadia",
-            "last_name": "Roy",
-            "email": "new.expert@example.ca",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "preferred_language": lang,
-        },
-    )
-    # the invitation proved the address: no confirmation step, straight back to the invitation
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            signup,
+            {
+                "first_name": "Nadia",
+                "last_name": "Roy",
+                "email": "new.expert@example.ca",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "preferred_language": lang,
+            },
+        )
+    # the address is confirmed by the usual e-mail (the link alone proves nothing), which
+    # signs the person in and brings them back to the invitation
+    assert response.status_code == 302
+    assert not EmailAddress.objects.filter(email="new.expert@example.ca", verified=True).exists()
+    bodies = "\n".join(message.body for message in mail.outbox)
+    confirm = re.search(r"http://testserver(\S+/accounts/confirm-email/\S+/)", bodies)
+    response = client.post(confirm.group(1))
     assert response.status_code == 302
     assert response["Location"] == link
     answer = page(client.get(link))
@@ -203,3 +212,45 @@ def test_an_expired_or_revoked_invitation_link_explains_itself(
     response = client.get(url(lang, "communities:invitation", revoked.token))
     assert response.status_code == 410
     assert client.get(url(lang, "communities:invitation", "not-a-token")).status_code == 404
+
+
+def test_an_invitation_link_never_makes_another_address_verified(
+    client, private_community, django_capture_on_commit_callbacks
+):
+    """F1: an anonymous visitor opens someone's invitation link, then registers with another
+    address: that account neither gets the invited address nor can accept the invitation."""
+    community, lead = private_community
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(
+            community=community,
+            by=lead,
+            emails=["invited.lead@example.ca"],
+            language="en",
+            role=Membership.Role.CO_LEAD,
+        )
+    link = re.search(r"http://testserver(\S+/invitations/\S+/)", mail.outbox[-1].body).group(1)
+    client.get(link)
+
+    client.post(
+        url("en", "account_signup"),
+        {
+            "first_name": "Eve",
+            "last_name": "Stranger",
+            "email": "eve@attacker.example",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "preferred_language": "en",
+        },
+    )
+
+    eve = User.objects.get(email="eve@attacker.example")
+    assert not EmailAddress.objects.filter(
+        user=eve, email__iexact="invited.lead@example.ca"
+    ).exists()
+    assert not EmailAddress.objects.filter(user=eve, verified=True).exists()
+    client.force_login(eve)
+    refused = client.post(link, {"answer": "accept"})
+    assert refused.status_code == 403
+    assert not Membership.objects.filter(community=community, user=eve).exists()
+    # The real invitee can still register their own address.
+    assert not User.objects.filter(email__iexact="invited.lead@example.ca").exists()

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community
 from cssp_portal import uploads
+from cssp_portal.params import limit_dates, validate_portal_date
 
 from .models import Event, EventDocument, EventOutcome, Registration
 
@@ -108,6 +109,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, community: Community, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_dates(self)
         for name in ("title_en", "title_fr", "summary_en", "summary_fr"):
             self.fields[name].required = True
         self.fields["co_hosts"].queryset = (
@@ -253,11 +255,13 @@ class EventFilterForm(forms.Form):
         label=pgettext_lazy("date filter", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_portal_date],
     )
     end = forms.DateField(
         label=pgettext_lazy("date filter", "To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_portal_date],
     )
 
     def __init__(self, *args, communities, signed_in: bool = True, **kwargs):

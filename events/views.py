@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from communities.selectors import communities_visible_to
 from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
+from cssp_portal.params import month_or_none
 from cssp_portal.uploads import download_response
 
 from . import ics, policies, selectors, services
@@ -92,10 +93,15 @@ def event_calendar(request):
     form, filters = _filters(request)
     zone = _zone()
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
+    asked = request.GET.get("month")
+    first = month_or_none(asked)
+    if first is None:
+        if asked:
+            messages.warning(
+                request,
+                _("That month cannot be shown (use YYYY-MM, e.g. %(example)s): here is this month.")
+                % {"example": today.strftime("%Y-%m")},
+            )
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     events = selectors.with_listing_relations(

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, Organization
 from cssp_portal import uploads
+from cssp_portal.params import limit_dates
 from members.models import User
 
 from .models import Call, CallDocument, CapabilityGap, Project, Proposal
@@ -124,6 +125,7 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_dates(self)
         for name in ("title_en", "title_fr", "description_en", "description_fr"):
             self.fields[name].required = True
         self.fields["communities"].queryset = Community.objects.active().order_by("name")

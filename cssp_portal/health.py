@@ -135,3 +135,12 @@ class HealthView(HealthCheckView):
             if report is not None:
                 body[type(result.check).__name__.lower()] = report
         return JsonResponse(body, status=status)
+
+
+class ReadyView(HealthView):
+    """What a load balancer asks: can this web process serve pages? The database and the
+    migrations only. A cache or broker outage slows pages down and a dead worker delays
+    e-mail, but neither stops the portal from serving, so they must not take web servers out
+    of rotation: /healthz reports them (and fails) for monitoring."""
+
+    checks = ("health_check.checks.Database", Migrations)

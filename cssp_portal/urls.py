@@ -13,6 +13,7 @@ admin.site.site_header = admin.site.site_title = _("CSSP Communities of Practice
 
 urlpatterns = [
     path("healthz", health.HealthView.as_view(), name="healthz"),
+    path("healthz/ready", health.ReadyView.as_view(), name="healthz_ready"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -75,3 +75,12 @@ def test_pages_render_from_the_database_while_the_cache_is_down(client, redis_do
     response = client.get(url(name))
 
     assert response.status_code == 200
+
+
+def test_the_readiness_probe_stays_up_while_the_cache_is_down(client, redis_down):
+    """Load balancers ask /healthz/ready: a Redis outage must not take web servers away."""
+    ready = client.get("/healthz/ready?format=json")
+    monitoring = client.get("/healthz?format=json")
+
+    assert ready.status_code == 200
+    assert monitoring.status_code == 500

@@ -65,7 +65,8 @@ def bad_token(name="token"):
 
 RULES: dict[str, Rule] = {
     # --- the portal ---
-    "healthz": public("load balancer probe, no private data"),
+    "healthz": public("monitoring probe, no private data"),
+    "healthz_ready": public("load balancer probe, no private data"),
     "home": public(),
     # --- allauth: public forms, or the signed-in person's own account ---
     "account_login": public(),

@@ -98,7 +98,8 @@ def events_of_member_communities(user) -> QuerySet[Event]:
 
 def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
     """The next published events of the member's communities (or, for visitors, the next
-    public ones), each with `my_state`: the member's registration state or "". Two queries."""
+    public ones), each with `my_state`: the member's registration state or "". Four queries
+    (the page's ids from the index, their rows, the co-hosts, the registrations)."""
     if user.is_authenticated:
         events = events_of_member_communities(user).filter(
             status__in=[Event.Status.PUBLISHED], end__gte=timezone.now()

@@ -447,12 +447,24 @@ class Worker:
     """One `celery worker` process (prefork pool, optionally with the embedded beat) in its
     own process group, running cssp_portal.settings.production."""
 
-    def __init__(self, *, name: str, directory: Path, env: dict[str, str], args: list[str]):
+    def __init__(
+        self,
+        *,
+        name: str,
+        directory: Path,
+        env: dict[str, str],
+        args: list[str],
+        supervised: bool = False,
+    ):
         self.name = name
         self.log_path = directory / f"{name}.log"
         log = open(self.log_path, "ab")  # noqa: SIM115 (closed with the process)
+        command = [str(CELERY), "-A", "cssp_portal", "worker", *args]
+        if supervised:
+            # As `make worker` runs it: started again whenever it exits (deploy/supervise.sh).
+            command = ["sh", str(PROJECT_DIR / "deploy" / "supervise.sh"), *command]
         self.process = subprocess.Popen(
-            [str(CELERY), "-A", "cssp_portal", "worker", *args],
+            command,
             cwd=PROJECT_DIR,
             env=env,
             stdout=log,
@@ -546,6 +558,7 @@ class Workers:
         concurrency: int = 2,
         env: dict[str, str] | None = None,
         ready: bool = True,
+        supervised: bool = False,
     ) -> Worker:
         name = f"worker{len(self.started) + 1}"
         args = [
@@ -560,7 +573,13 @@ class Workers:
         if beat:
             # A fresh schedule file each time: a SIGKILLed beat may leave its file half written.
             args += ["-B", f"--schedule={self.directory / f'{name}-beat'}"]
-        worker = Worker(name=name, directory=self.directory, env=self.env(env), args=args)
+        worker = Worker(
+            name=name,
+            directory=self.directory,
+            env={"SUPERVISE_DELAY": "1", **self.env(env)},
+            args=args,
+            supervised=supervised,
+        )
         self.started.append(worker)
         return worker.wait_ready() if ready else worker
 

@@ -138,7 +138,9 @@ def test_redis_killed_while_people_join_refuses_no_write_and_loses_no_email(
         **settings.CACHES,
         "default": {**settings.CACHES["default"], "LOCATION": broker.url},
     }
-    workers.start()
+    # Supervised as in production: a Celery/kombu 5.7 worker can exit when Redis dies
+    # ("'NoneType' object has no attribute 'hostname'"), and its supervisor starts it again.
+    workers.start(supervised=True)
     communities = [CommunityFactory(join_policy=Community.JoinPolicy.OPEN) for _ in range(3)]
     for community, lead in zip(
         communities, immediate_recipients(3, prefix="joinlead"), strict=True

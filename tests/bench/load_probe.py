@@ -303,6 +303,8 @@ def _plan_writes(
         .filter(
             status=Event.Status.PUBLISHED,
             visibility__in=(Event.Visibility.PUBLIC, Event.Visibility.MEMBERS),
+            # A members-only community's events do not exist for outsiders (they answer 404).
+            community__visibility=Community.Visibility.PUBLIC,
         )
         .order_by("start", "pk")[:500]
         if not registration_closed_reason(event)

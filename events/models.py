@@ -177,6 +177,12 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
+    def card_parts(self) -> list[str]:
+        """What an event's listing entry shows besides its own fields: its host's and
+        co-hosts' names (the co-hosts prefetched), as versions for a fragment cache key."""
+        hosts = [self.community, *self.co_hosts.all()]
+        return [f"c{host.pk}:{host.updated_at.timestamp()}" for host in hosts]
+
     def clean(self):
         errors = {}
         if self.start and self.end and self.end <= self.start:

@@ -194,7 +194,8 @@ def test_accepting_an_invitation_joins_with_the_invited_role(community_with_lead
         community=community, by=lead, emails=["pm@example.ca"], role=Membership.Role.OBSERVER
     )
     invitation = Invitation.objects.get()
-    user = UserFactory(email="pm@example.ca")
+    # (an account whose invited address is confirmed: tests/communities/test_membership_views)
+    user = UserFactory(email="pm@example.ca", verified=True)
     membership = services.invitation_accept(invitation=invitation, user=user)
     assert (membership.state, membership.role) == (
         Membership.State.ACTIVE,

@@ -165,7 +165,10 @@ def plan(args) -> dict:
     ):
         if len(upcoming.setdefault(community, [])) < 20:
             upcoming[community].append(slug)
-        if visibility == Event.Visibility.PUBLIC and len(public_events) < 200:
+        # A public event of a members-only community does not exist for outsiders (404).
+        host = communities.get(community)
+        host_is_public = host is not None and host.visibility == Community.Visibility.PUBLIC
+        if visibility == Event.Visibility.PUBLIC and host_is_public and len(public_events) < 200:
             public_events.append(slug)
     fellows: dict[int, list[int]] = {}
     for community, user in (

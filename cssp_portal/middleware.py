@@ -39,3 +39,28 @@ class SessionLifetimeMiddleware:
             now = int(timezone.now().timestamp())
             session[_STARTED] = session[_LAST_SEEN] = now
         return response
+
+
+# Browser features the portal never uses, refused to every page and to anything embedded in it.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+class PrivatePagesMiddleware:
+    """Signed-in pages are never stored: a browser's back button after signing out, or a shared
+    computer's cache, must not show a member's pages again (`Cache-Control: no-store`). Every
+    answer also carries the Permissions-Policy. A response that set its own Cache-Control (a
+    public download) keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

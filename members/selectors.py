@@ -13,17 +13,6 @@ from .models import ExpertiseArea, User
 MAX_SEARCH_WORDS = 8
 
 
-def active_community_ids(user) -> set[int]:
-    """The communities where `user` has an active membership (any role)."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
-        .order_by()
-        .values_list("community_id", flat=True)
-    )
-
-
 def active_community_ids_by_person(people) -> dict[int, set[int]]:
     """For each of `people`, the communities where they have an active membership: one query
     for the whole list (any database; the embedded default is SQLite)."""

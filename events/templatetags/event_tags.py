@@ -42,3 +42,10 @@ def registration_of(event, user):
     if event is None or user is None:
         return None
     return event.registrations.filter(user=user, state__in=Registration.CURRENT_STATES).first()
+
+
+@register.filter
+def registration_states(registrations: dict) -> str:
+    """The viewer's registration state for each listed event, for a fragment cache key: the
+    list shows "You are registered" or "waitlist" beside each event."""
+    return ",".join(f"{pk}:{r.state}" for pk, r in sorted(registrations.items()))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from communities.selectors import communities_visible_to
 from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
-from cssp_portal.params import month_or_none
+from cssp_portal.params import id_or_none, month_or_none
 from cssp_portal.uploads import download_response
 
 from . import ics, policies, selectors, services
@@ -498,7 +498,11 @@ def attendance(request, slug):
         count = services.registrations_mark_attendance(
             event=event,
             by=request.user,
-            attended_ids=[pk for pk in request.POST.getlist("attended") if pk.isdigit()],
+            # "²" passes str.isdigit() and a 30-digit number overflows the column: neither is
+            # an id of ours.
+            attended_ids=[
+                pk for pk in map(id_or_none, request.POST.getlist("attended")) if pk is not None
+            ],
         )
     except ValidationError as error:
         messages.error(request, first_message(error))

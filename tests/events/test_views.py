@@ -469,3 +469,25 @@ def test_the_event_list_is_paginated_and_counts_every_event(client):
     assert first.count('class="event-item"') == 25
     assert "Page 1 of 2" in first and 'rel="next"' in first
     assert second.count('class="event-item"') == 5
+
+
+def test_attendance_ignores_values_that_are_not_ids(client, community, lead):
+    """F8: "²" passes str.isdigit() and a 30-digit number overflows the column."""
+    event = EventFactory(community=community)
+    person = UserFactory(verified=True)
+    make_member(community, person)
+    registration = services.event_register(event=event, user=person)
+    Event.objects.filter(pk=event.pk).update(
+        start=timezone.now() - datetime.timedelta(hours=1),
+        end=timezone.now() + datetime.timedelta(hours=1),
+    )
+    client.force_login(lead)
+
+    response = client.post(
+        url("en", "events:attendance", event.slug),
+        {"attended": ["²", "9" * 30, "abc", str(registration.pk)]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Attendance saved: 1 person attended." in page(response)

@@ -25,7 +25,7 @@ from communities.policies import (
 )
 from cssp_portal.params import id_or_none
 
-from .models import CapabilityGap, Proposal, ProposalAttachment
+from .models import Call, CapabilityGap, Proposal, ProposalAttachment
 
 __all__ = ["is_admin", "is_portfolio_manager"]
 
@@ -224,8 +224,6 @@ def gap_for_viewing(who, *, community_slug: str, slug: str) -> CapabilityGap:
 
 
 def call_for_viewing(who, *, slug: str):
-    from .models import Call
-
     call = Call.objects.filter(slug=slug).first()
     if call is None or not can_view_call(who, call):
         raise Http404

@@ -9,11 +9,12 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 RUN pip install -c constraints.txt .
 COPY . .
-# Build-time only key: collectstatic and compilemessages need settings, not secrets.
-RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost \
-    python manage.py compilemessages -l fr -i .venv -v 0 \
-    && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput -v 0 \
+# Build-time only values: collectstatic and compilemessages need settings, not secrets (the
+# production settings refuse to load without these variables; nothing is connected to).
+RUN export DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost \
+    REDIS_URL=redis://build.invalid:6379/0 SITE_URL=https://build.invalid \
+    && python manage.py compilemessages -l fr -i .venv -v 0 \
+    && python manage.py collectstatic --noinput -v 0 \
     && chown -R portal /app
 USER portal
 EXPOSE 8000

@@ -16,6 +16,16 @@ if not env("REDIS_URL", default="") and not env("DJANGO_CACHE_URL", default=""):
         "REDIS_URL is required in production: set it to the shared Redis the portal's "
         "processes use for their cache, e.g. REDIS_URL=redis://redis:6379/0."
     )
+# Links in emails and calendar feeds are built outside any request, from SITE_URL: without it
+# they would point at the development default (http://127.0.0.1:8000). Refuse to start.
+SITE_URL = env("SITE_URL", default="").strip().rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SITE_URL is required in production: set it to the portal's public address, used in "
+        "the links of emails and calendar feeds, e.g. SITE_URL=https://cop.example.gc.ca."
+    )
 if env("DJANGO_CACHE_URL", default=""):
     # An explicit shared cache instead of Redis (e.g. memcached), in django-environ's form.
     CACHES = {"default": env.cache("DJANGO_CACHE_URL")}

@@ -36,6 +36,7 @@ def test_production_settings_pass_the_deploy_check_with_only_the_required_variab
         DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
         DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        SITE_URL="https://cop.example.gc.ca",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -50,10 +51,29 @@ def test_production_refuses_to_start_without_a_shared_cache():
         DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
         DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
         DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
+        SITE_URL="https://cop.example.gc.ca",
     )
 
     assert result.returncode != 0
     assert "REDIS_URL is required in production" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "", "cop.example.gc.ca"])
+def test_production_refuses_to_start_without_its_public_address(site_url):
+    """Links in emails and calendar feeds are built from SITE_URL outside any request: without
+    it they would send people to the development address. Production names the variable."""
+    address = {} if site_url is None else {"SITE_URL": site_url}
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="cssp_portal.settings.production",
+        DJANGO_SECRET_KEY="x" * 60 + "-production-like-secret",
+        DJANGO_ALLOWED_HOSTS="cop.example.gc.ca",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        **address,
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL is required in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

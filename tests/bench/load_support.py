@@ -45,6 +45,8 @@ def bench_env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="cssp_portal.settings.bench",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Production requires the address e-mails link to; the benchmark sends none.
+        SITE_URL="http://127.0.0.1",
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
         DJANGO_LOG_LEVEL="WARNING",

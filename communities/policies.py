@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .access import MANAGE, PARTICIPATE, VIEW, standing_of
-from .models import Community
+from .models import Community, Organization
 
 __all__ = ["MANAGE", "PARTICIPATE", "VIEW"]
 
@@ -147,3 +147,26 @@ def community_for_editing(who, *, slug: str) -> Community:
     if not can_edit_community_page(who, community):
         raise PermissionDenied
     return community
+
+
+# --- Organizations --------------------------------------------------------------------------------
+
+
+def can_view_organization(who, organization: Organization) -> bool:
+    """Organizations are public: the program names its participating departments, agencies
+    and partners. What their page lists follows each list's own rule (communities visible to
+    `who`, profiles visible to `who`)."""
+    return True
+
+
+def organizations_visible_to(who) -> QuerySet[Organization]:
+    """Every organization (agrees with `can_view_organization`)."""
+    return Organization.objects.all()
+
+
+def organization_for_viewing(who, *, slug: str) -> Organization:
+    """The organization, or 404 when there is none with this slug."""
+    organization = organizations_visible_to(who).filter(slug=slug).first()
+    if organization is None or not can_view_organization(who, organization):
+        raise Http404
+    return organization

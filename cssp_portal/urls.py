@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),
+    path("organizations/", include("communities.organization_urls")),
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),

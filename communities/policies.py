@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cssp_portal.collation import order_by_name
+
 from .access import MANAGE, PARTICIPATE, VIEW, standing_of
 from .models import Community, Organization
 
@@ -108,8 +110,8 @@ def communities_managed_by(who) -> QuerySet[Community]:
     standing = standing_of(who)
     communities = Community.objects.active()
     if standing.has_global(MANAGE):
-        return communities.order_by("name")
-    return communities.filter(pk__in=standing.community_ids_with(MANAGE)).order_by("name")
+        return order_by_name(communities, "name")
+    return order_by_name(communities.filter(pk__in=standing.community_ids_with(MANAGE)), "name")
 
 
 def communities_participated_by(who) -> QuerySet[Community]:
@@ -117,8 +119,10 @@ def communities_participated_by(who) -> QuerySet[Community]:
     standing = standing_of(who)
     communities = Community.objects.active()
     if standing.has_global(PARTICIPATE):
-        return communities.order_by("name")
-    return communities.filter(pk__in=standing.community_ids_with(PARTICIPATE)).order_by("name")
+        return order_by_name(communities, "name")
+    return order_by_name(
+        communities.filter(pk__in=standing.community_ids_with(PARTICIPATE)), "name"
+    )
 
 
 # --- Accessors: fetch and check in one call ------------------------------------------------------

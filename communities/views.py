@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cssp_portal.collation import ordering, person_ordering
 from cssp_portal.errors import first_message
 from events.policies import can_create_event
 from events.selectors import community_past_events, community_upcoming_events
@@ -92,7 +93,7 @@ def community_detail(request, slug):
             user__listed_in_directory=True,
         )
         .select_related("user__organization")
-        .order_by("role", "user__last_name"),
+        .order_by("role", *person_ordering("user__")),
         "can_join": policies.can_join(request.user, community),
         # Active or requested, from the standing (no query); an invitation is answered from
         # its own page.
@@ -177,7 +178,7 @@ def my_communities(request):
             state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
         )
         .select_related("community")
-        .order_by("community__name")
+        .order_by(*ordering(Membership, "community__name"))
     )
     invitations = (
         Invitation.objects.filter(email__iexact=request.user.email, state=Invitation.State.PENDING)
@@ -244,7 +245,7 @@ def _roster_page(request, community, *, invite_form=None, status=200):
         "community": community,
         "requests": people.filter(state=Membership.State.REQUESTED).order_by("created_at"),
         "members": people.filter(state=Membership.State.ACTIVE).order_by(
-            "user__last_name", "user__first_name"
+            *person_ordering("user__")
         ),
         "invitations": community.invitations.filter(state=Invitation.State.PENDING)
         .select_related("invited_by")

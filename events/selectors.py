@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from communities.access import standing_of
 from communities.models import Community
+from cssp_portal.collation import order_by_name
 
 from .models import Event, Registration
 from .policies import events_visible_to, visible_events_q
@@ -47,7 +48,9 @@ def with_listing_relations(events) -> list[Event]:
     rows = (
         Event.objects.filter(pk__in=ids)
         .select_related("community")
-        .prefetch_related(Prefetch("co_hosts", queryset=Community.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("co_hosts", queryset=order_by_name(Community.objects.all(), "name"))
+        )
         .in_bulk()
     )
     return [rows[pk] for pk in ids if pk in rows]

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
 from cssp_portal.params import id_or_none, month_or_none
@@ -43,7 +44,7 @@ def _zone() -> zoneinfo.ZoneInfo:
 def _filters(request):
     form = EventFilterForm(
         request.GET or None,
-        communities=communities_visible_to(request.user).order_by("name"),
+        communities=order_by_name(communities_visible_to(request.user), "name"),
         signed_in=request.user.is_authenticated,
     )
     return form, (form.cleaned_data if form.is_valid() else {})

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.access import VIEW, standing_of
 from communities.policies import communities_managed_by, communities_participated_by
+from cssp_portal.collation import order_by_name
 from members.models import User
 
 from .models import Announcement, Folder, Follow, Post, PostReport, Resource, Thread
@@ -100,10 +101,11 @@ def folder_children(folder_or_community) -> QuerySet[Folder]:
         children = folder_or_community.children.all()
     else:
         children = Folder.objects.filter(community=folder_or_community, parent__isnull=True)
-    return children.annotate(
+    counted = children.annotate(
         resource_count=Count("resources", distinct=True),
         folder_count=Count("children", distinct=True),
     )
+    return order_by_name(counted, "name", "pk")
 
 
 def folder_resources(user, folder) -> QuerySet[Resource]:

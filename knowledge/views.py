@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.models import Community
 from communities.policies import can_manage_community, can_view_community, community_for_viewing
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
 from cssp_portal.uploads import download_response
 
@@ -600,7 +601,7 @@ def version_download(request, pk, number):
 
 
 def search_page(request):
-    communities = communities_visible_to(request.user).active().order_by("name")
+    communities = order_by_name(communities_visible_to(request.user).active(), "name")
     form = forms.SearchForm(request.GET or None, communities=communities)
     hits, counts, page, query = [], {}, None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():

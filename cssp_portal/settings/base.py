@@ -62,9 +62,15 @@ MIDDLEWARE = [
     "communities.access.StandingMiddleware",
     "cssp_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body (the CSRF check does, in process_view): a request larger
+    # than any upload is answered 413 unread.
+    "cssp_portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the standing (who must) and the session: administrators, portfolio managers and
+    # leads without two-factor authentication are sent to set it up once their grace is over.
+    "cssp_portal.two_factor.TwoFactorRequiredMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -84,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cssp_portal.context_processors.site",
                 "cssp_portal.context_processors.standing",
+                "cssp_portal.two_factor.two_factor",
             ],
             "builtins": ["cssp_portal.templatetags.portal"],
         },
@@ -175,6 +182,17 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CSSP Communities of Practice"
+# Administrators, portfolio managers and community leads and co-leads must use two-factor
+# authentication (cssp_portal/two_factor.py): a notice until TWO_FACTOR_GRACE_DAYS after
+# TWO_FACTOR_GRACE_START (the deployment that made it required; or after the account was
+# created, when later), then every page sends them to the set-up page first.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_GRACE_START = env("TWO_FACTOR_GRACE_START", default="2026-12-03")
+TWO_FACTOR_GRACE_DAYS = env.int("TWO_FACTOR_GRACE_DAYS", default=14)
+
+# A request body above this many bytes is refused (413) before it is read; 0: the largest file
+# any form accepts (the library's) plus 1 MB for the form's other fields.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=0)
 
 # guardian: anonymous users never receive object permissions, so no "AnonymousUser" row.
 ANONYMOUS_USER_NAME = None

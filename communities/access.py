@@ -15,8 +15,8 @@ they call all share it. Guardian stays the store of the grants; this reads its t
   `standing_scope()`: every call reads the grants afresh.
 - Services that grant or revoke (`membership_sync_access`) call `forget_standing(user)` so a
   later check in the same request reads the new grants.
-- What is read from the user row itself (active, superuser) is never cached: a standing never
-  outlives a change of those flags on the object it was asked about.
+- What is read from the user row itself (active, superuser, vetting) is never cached: a
+  standing never outlives a change of those flags on the object it was asked about.
 
 The ONE definition of an administrator is here: an active superuser. Staff without it only
 reach the admin screens their model permissions allow; they have no extra rights in the portal.
@@ -69,6 +69,19 @@ class Standing:
     @property
     def signed_in(self) -> bool:
         return bool(self.user.is_authenticated and self.user.is_active)
+
+    @property
+    def vetted(self) -> bool:
+        """A signed-in member the program vouches for (members.models.Vetting), read from the
+        user row (no query): what every rule about "signed-in members" asks. Guests (self-
+        registered, not yet approved or invited) are signed in but not vetted; administrators
+        always are."""
+        return self.signed_in and bool(getattr(self.user, "is_vetted", True))
+
+    @property
+    def is_guest(self) -> bool:
+        """Signed in but not vetted: sees public content only (the guest banner says so)."""
+        return self.signed_in and not self.vetted
 
     @property
     def user_id(self) -> int | None:

@@ -78,10 +78,10 @@ def can_edit_community_page(user, community: Community) -> bool:
 
 
 def can_join(user, community: Community) -> bool:
-    """A signed-in person who is not already a member may join an open community or ask to join
+    """A vetted member who is not already a member may join an open community or ask to join
     one that takes requests, if they can see it and it is not archived. Invitation-only
-    communities are joined only through an invitation."""
-    if not standing_of(user).signed_in:
+    communities, and every community for guests, are joined only through an invitation."""
+    if not standing_of(user).vetted:
         return False
     if community.status != Community.Status.ACTIVE:
         return False

@@ -45,9 +45,9 @@ def _belongs_to_a_host(user, event: Event, perm: str = VIEW) -> bool:
 
 def can_view_event(user, event: Event) -> bool:
     """Drafts: only those who manage the event. Otherwise public events are visible to anyone
-    who may see the host community, "all members" events to signed-in people, host-only events
-    to the members of the host and co-host communities. Portfolio managers and administrators
-    see every event that is not a draft."""
+    who may see the host community, "all members" events to vetted members (not guests),
+    host-only events to the members of the host and co-host communities. Portfolio managers
+    and administrators see every event that is not a draft."""
     if can_manage_event(user, event):
         return True
     if event.status == Event.Status.DRAFT:
@@ -60,7 +60,7 @@ def can_view_event(user, event: Event) -> bool:
         return False
     if event.visibility == Event.Visibility.PUBLIC:
         return True
-    return standing_of(user).signed_in
+    return standing_of(user).vetted
 
 
 def visible_events_q(who) -> Q | None:
@@ -79,15 +79,17 @@ def visible_events_q(who) -> Q | None:
     hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
         Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
     )
+    # Guests see the public events only; "all members" events are for vetted members.
+    open_to = [Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
     open_to_members = in_visible_community & Q(
-        visibility__in=[Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
+        visibility__in=open_to if standing.vetted else open_to[:1]
     )
     return open_to_members | hosts_only
 
 
 def events_visible_to(who) -> QuerySet[Event]:
     """Published events `who` may see: public ones of communities they can see, events for
-    all members once signed in, and host-only events of the communities they belong to (as
+    all members for vetted members, and host-only events of the communities they belong to (as
     host or co-host). Administrators and portfolio managers see every published event. Agrees
     with `can_view_event` on published events (drafts are listed only to their managers)."""
     condition = visible_events_q(who)

@@ -215,7 +215,7 @@ def can_view_resource(user, resource: Resource) -> bool:
     if resource.visibility == Resource.Visibility.PUBLIC:
         return True
     if resource.visibility == Resource.Visibility.MEMBERS:
-        return _active(user)
+        return standing_of(user).vetted
     return is_community_reader(user, community)
 
 
@@ -230,8 +230,10 @@ def resources_visible_to(who) -> QuerySet[Resource]:
         return resources.filter(visibility=Resource.Visibility.PUBLIC)
     if standing.has_global(VIEW):
         return resources
+    # "All signed-in members" means vetted members: guests read the public resources only.
+    open_to = [Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS]
     return resources.filter(
-        Q(visibility__in=[Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS])
+        Q(visibility__in=open_to if standing.vetted else open_to[:1])
         | Q(folder__community__in=standing.member_of)
     )
 

@@ -30,10 +30,44 @@ from communities.services import (
     portfolio_managers_group,
 )
 from events.models import Event, EventOutcome, EventReminder
-from members.models import ExpertiseArea, User
+from members.models import ExpertiseArea, TrustedDomain, User
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
 
 DATA_FILE = Path(__file__).with_name("cssp.json")
+
+# The published e-mail domains of the seed's organizations (organization key -> domains): a
+# confirmed address on one of them makes a vetted member of that organization
+# (members.services.member_email_confirmed). Only domains each organization publishes as its
+# own; a domain shared by many (canada.ca, gov.bc.ca) names no single organization and is left
+# to the administrators, who edit this list in the admin.
+SEED_TRUSTED_DOMAINS: dict[str, list[str]] = {
+    "aafc": ["agr.gc.ca"],
+    "cbsa": ["cbsa-asfc.gc.ca"],
+    "cfia": ["inspection.gc.ca"],
+    "cnsc": ["cnsc-ccsn.gc.ca"],
+    "csc": ["csc-scc.gc.ca"],
+    "dnd": ["forces.gc.ca"],
+    "drdc": ["drdc-rddc.gc.ca"],
+    "doj": ["justice.gc.ca"],
+    "eccc": ["ec.gc.ca"],
+    "dfo": ["dfo-mpo.gc.ca"],
+    "gac": ["international.gc.ca"],
+    "hc": ["hc-sc.gc.ca"],
+    "ised": ["ised-isde.gc.ca"],
+    "nrc": ["nrc-cnrc.gc.ca"],
+    "nrcan": ["nrcan-rncan.gc.ca"],
+    "phac": ["phac-aspc.gc.ca"],
+    "ps": ["ps-sp.gc.ca", "publicsafety.gc.ca"],
+    "rcmp": ["rcmp-grc.gc.ca"],
+    "tc": ["tc.gc.ca"],
+    "opp": ["opp.ca"],
+    "sq": ["surete.qc.ca"],
+    "msp-qc": ["msp.gouv.qc.ca"],
+    "yukon": ["yukon.ca"],
+    "nova-scotia": ["novascotia.ca"],
+    "halifax": ["halifax.ca"],
+    "thunder-bay": ["thunderbay.ca"],
+}
 
 
 @dataclass
@@ -114,6 +148,18 @@ def load_cssp(data: dict | None = None) -> LoadReport:
             child = organizations[org["key"]]
             child.parent = organizations[org["parent"]]
             child.save(update_fields=["parent"])
+
+    for key, domains in SEED_TRUSTED_DOMAINS.items():
+        if key not in organizations:
+            continue
+        for domain in domains:
+            _create(
+                TrustedDomain,
+                report,
+                "trusted domains",
+                {"domain": domain},
+                {"organization": organizations[key]},
+            )
 
     communities: dict[str, Community] = {}
     for item in data["communities"]:
@@ -273,25 +319,6 @@ def _load_event(event: dict, report: LoadReport, communities: dict, organization
 DEMO_DOMAIN = "demo.cssp-cop.example.ca"
 
 
-# Fictional names that read the same in English and French, never a role ("Lead Chemical"):
-# the leads in the communities' slug order, then the administrator and the portfolio manager.
-DEMO_LEAD_NAMES = [
-    ("Claude", "Bélanger"),
-    ("Jordan", "Lavoie"),
-    ("Maxime", "Côté"),
-    ("Eden", "Nguyen"),
-    ("Alexis", "Fortin"),
-    ("Charlie", "Pelletier"),
-    ("Ariel", "Bergeron"),
-    ("Kim", "Desjardins"),
-    ("Robin", "Okafor"),
-    ("Laurence", "Martel"),
-    ("Jessie", "Kowalski"),
-]
-DEMO_ADMIN_NAME = ("Alex", "Lambert")
-DEMO_PM_NAME = ("Pat", "Gauthier")
-
-
 @dataclass
 class DemoAccount:
     email: str
@@ -300,14 +327,10 @@ class DemoAccount:
 
 
 def _demo_user(
-    email: str, first: str, last: str, language: str, *, renamed_from=None, **extra
+    email: str, first: str, last: str, language: str, **extra
 ) -> tuple[User, str | None]:
     user = User.objects.filter(email=email).first()
     if user is not None:
-        # A database seeded before the demo accounts had names ("Lead Chemical") gets them.
-        if renamed_from and (user.first_name, user.last_name) == renamed_from:
-            user.first_name, user.last_name = first, last
-            user.save(update_fields=["first_name", "last_name", "updated_at"])
         return user, None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(
@@ -333,31 +356,21 @@ def create_demo_accounts() -> list[DemoAccount]:
             created.append(DemoAccount(user.email, password, description))
 
     admin, password = _demo_user(
-        f"admin@{DEMO_DOMAIN}",
-        *DEMO_ADMIN_NAME,
-        "en",
-        renamed_from=("Alex", "Admin"),
-        is_staff=True,
-        is_superuser=True,
+        f"admin@{DEMO_DOMAIN}", "Alex", "Admin", "en", is_staff=True, is_superuser=True
     )
     remember(admin, password, "administrator (Django admin)")
 
-    pm, password = _demo_user(
-        f"pm@{DEMO_DOMAIN}", *DEMO_PM_NAME, "fr", renamed_from=("Pat", "Gestionnaire")
-    )
+    pm, password = _demo_user(f"pm@{DEMO_DOMAIN}", "Pat", "Gestionnaire", "fr")
     if password:
         pm.groups.add(portfolio_managers_group())
     remember(pm, password, "portfolio manager, all communities")
 
     communities = list(Community.objects.top_level().order_by("slug"))
-    for index, community in enumerate(communities):
+    for community in communities:
         if password:
             community.portfolio_managers.add(pm)
         lead, lead_password = _demo_user(
-            f"lead.{community.slug}@{DEMO_DOMAIN}",
-            *DEMO_LEAD_NAMES[index % len(DEMO_LEAD_NAMES)],
-            "en",
-            renamed_from=("Lead", community.name_en),
+            f"lead.{community.slug}@{DEMO_DOMAIN}", "Lead", community.name_en, "en"
         )
         if lead_password:
             membership_add_active(

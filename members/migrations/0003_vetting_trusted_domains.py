@@ -13,7 +13,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("communities", "0003_membership_is_core"),
+        ("communities", "0002_initial"),
         ("members", "0002_directory_order_index"),
     ]
 

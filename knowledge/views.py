@@ -407,8 +407,20 @@ def library(request, slug):
     context.update(
         folders=selectors.folder_children(community),
         can_manage_library=policies.can_manage_library(request.user, community),
+        can_view_download_log=policies.can_view_download_log(request.user, community),
     )
     return render(request, "knowledge/library.html", context)
+
+
+@login_required
+def download_log(request, slug):
+    """Who downloaded which Protected file of the community, and when (leads, co-leads and
+    administrators)."""
+    community = policies.community_for_download_log(request, slug=slug)
+    page = Paginator(selectors.protected_downloads(community), 50).get_page(request.GET.get("page"))
+    context = _community_context(request, community, "library")
+    context.update(page=page, downloads=page.object_list)
+    return render(request, "knowledge/download_log.html", context)
 
 
 @login_required
@@ -570,6 +582,9 @@ def version_create(request, pk):
 
 
 def _download(request, resource: Resource, version: ResourceVersion):
+    if resource.is_protected:
+        # Recorded before the file is served; only a signed-in member can get this far.
+        services.protected_download_record(resource=resource, version=version, by=request.user)
     public = (
         resource.visibility == Resource.Visibility.PUBLIC and resource.folder.community.is_public
     )

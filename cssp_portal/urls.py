@@ -20,12 +20,15 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # Before communities/ and events/ (whose "<slug>/" patterns would take "past/").
+    path("", include("events.past_urls")),
     path("communities/", include("communities.urls")),
     path("organizations/", include("communities.organization_urls")),
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("resources/", include("knowledge.resource_centre_urls")),
     path("notifications/", include("notifications.urls")),
     prefix_default_language=True,
 )

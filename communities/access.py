@@ -63,6 +63,8 @@ class Standing:
     global_perms: frozenset[str] = _EMPTY
     # communities assigned to the person as portfolio manager
     portfolio_ids: frozenset[int] = _EMPTY
+    # communities whose core group the person belongs to (active memberships flagged core)
+    core_of: frozenset[int] = _EMPTY
 
     # --- who the person is -------------------------------------------------------------------
 
@@ -189,7 +191,9 @@ _NAMED = (
 )
 _STANDING_SQL = " UNION ALL ".join(
     [
-        "SELECT 'm', community_id, state, role, created_at FROM {membership} "
+        # 'mc': a membership in the community's core group (read in the same row).
+        "SELECT CASE WHEN is_core AND state = 'active' THEN 'mc' ELSE 'm' END, "
+        "community_id, state, role, created_at FROM {membership} "
         "WHERE user_id = %(user)s AND state IN ({states})",
         "SELECT 'g', x.content_object_id, ct.app_label, perm.codename, NULL "
         "FROM {user_grants} x " + _NAMED + " WHERE x.user_id = %(user)s",
@@ -227,9 +231,12 @@ def _load(user) -> Standing:
     grants: dict[int, set[str]] = {}
     global_perms: set[str] = set()
     portfolio_ids: set[int] = set()
+    core_of: set[int] = set()
     for kind, community_id, a, b, since in rows:
-        if kind == "m":
+        if kind in ("m", "mc"):
             memberships[community_id] = (a, b, _moment(since))
+            if kind == "mc":
+                core_of.add(community_id)
         elif kind == "g":
             grants.setdefault(community_id, set()).add(f"{a}.{b}")
         elif kind == "p":
@@ -242,6 +249,7 @@ def _load(user) -> Standing:
         grants={cid: frozenset(perms) for cid, perms in grants.items()},
         global_perms=frozenset(global_perms),
         portfolio_ids=frozenset(portfolio_ids),
+        core_of=frozenset(core_of),
     )
 
 

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("consultations/", include("consultations.urls")),
     path("resources/", include("knowledge.resource_centre_urls")),
     path("notifications/", include("notifications.urls")),
     prefix_default_language=True,

@@ -29,6 +29,7 @@ from communities.services import (
     membership_add_active,
     portfolio_managers_group,
 )
+from consultations.seed import load_ccrs_consultations
 from events.models import Event, EventOutcome, EventReminder
 from members.models import ExpertiseArea, TrustedDomain, User
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
@@ -251,6 +252,9 @@ def load_cssp(data: dict | None = None) -> LoadReport:
 
     for event in data.get("events", []):
         _load_event(event, report, communities, organizations)
+
+    # The CCRS roundtable's 2018 consultations, closed, with what was heard (consultations app).
+    load_ccrs_consultations(report)
 
     return report
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "events",
     "proposals",
     "knowledge",
+    "consultations",
     "notifications",
 ]
 
@@ -332,6 +333,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "events.tasks.event_reminders_send_due_task",
         "schedule": 5 * 60.0,
         "options": {"expires": 5 * 60.0},
+    },
+    # Consultations: the opening notice once one opens and a reminder 48 h before it closes
+    # to those who have not answered; each stamped on its consultation, so sent once.
+    "consultations-notices": {
+        "task": "consultations.tasks.consultations_notify_due_task",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60.0},
     },
 }
 

@@ -3,6 +3,7 @@ beside its tests (tests/<app>/security.py)."""
 
 from tests.communities.security import organization_rules
 from tests.events.past_security import past_event_rules
+from tests.consultations.security import consultation_rules
 from tests.events.security import event_rules
 from tests.knowledge.resource_centre_security import resource_centre_rules
 from tests.knowledge.security import RULES as KNOWLEDGE_RULES
@@ -15,6 +16,7 @@ RULES = {
     **event_rules(),
     **PROGRAM_RULES,
     **KNOWLEDGE_RULES,
+    **consultation_rules(),
     **notification_rules(),
     **organization_rules(),
     **past_event_rules(),

@@ -140,6 +140,11 @@ RULES: dict[str, Rule] = {
     "communities:roster_remove": Rule(
         MANAGERS, args=lambda w: {"slug": w.private.slug, "pk": w.author_membership.pk}
     ),
+    "communities:roster_core": Rule(
+        MANAGERS,
+        args=lambda w: {"slug": w.private.slug, "pk": w.author_membership.pk},
+        data=lambda w: {"core": "1"},
+    ),
     "communities:roster_revoke": Rule(
         MANAGERS, args=lambda w: {"slug": w.private.slug, "pk": w.invitation.pk}
     ),

@@ -103,7 +103,7 @@ def test_resource_centre_in_french(client, library):
     page = client.get(url("fr")).content.decode()
 
     assert "Protocole public" in page and "Outil français" in page
-    assert "Centre de ressources du RCPSE" in page
+    assert "Centre de ressources du CPSEN" in page
 
 
 def test_resource_centre_takes_a_fixed_number_of_queries(

@@ -116,7 +116,7 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
-    @admin.action(description=_("Approve the selected guests (they are told by e-mail)"))
+    @admin.action(description=_("Approve the selected guests (they are told by email)"))
     def approve_guests(self, request, queryset):
         approved = 0
         for member in queryset.filter(vetting=Vetting.GUEST):
@@ -156,7 +156,7 @@ class ExpertiseAreaAdmin(TabbedTranslationAdmin):
 
 @admin.register(TrustedDomain)
 class TrustedDomainAdmin(admin.ModelAdmin):
-    """The e-mail domains whose confirmed addresses make vetted members of an organization."""
+    """The email domains whose confirmed addresses make vetted members of an organization."""
 
     list_display = ("domain", "organization", "include_subdomains", "updated_at")
     list_filter = ("include_subdomains", "organization__sector")

@@ -193,7 +193,7 @@ class ProfileForm(forms.Form):
             # or an administrator's); proposal eligibility rests on it.
             self.fields["organization"].disabled = True
             self.fields["organization"].help_text = _(
-                "Set by the program from your trusted e-mail domain or by an administrator. "
+                "Set by the program from your trusted email domain or by an administrator. "
                 "If it is wrong, write to the program."
             )
         else:

@@ -16,6 +16,8 @@ register(
             "administrator's review (administrators only)."
         ),
         template="members/email/new_guest",
+        # A duty of the administrators, not a subscription: not on the preferences page.
+        locked=True,
     ),
     Kind(
         code=MEMBER_APPROVED,

@@ -228,7 +228,7 @@ class TrustedDomainQuerySet(models.QuerySet):
 
 
 class TrustedDomain(models.Model):
-    """An e-mail domain the program trusts, and the organization it stands for: a confirmed
+    """An email domain the program trusts, and the organization it stands for: a confirmed
     address on it makes a vetted member of that organization (members.services)."""
 
     domain = models.CharField(
@@ -259,8 +259,8 @@ class TrustedDomain(models.Model):
 
     class Meta:
         ordering = ["domain"]
-        verbose_name = _("trusted e-mail domain")
-        verbose_name_plural = _("trusted e-mail domains")
+        verbose_name = _("trusted email domain")
+        verbose_name_plural = _("trusted email domains")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(domain=Lower("domain")),

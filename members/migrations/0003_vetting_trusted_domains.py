@@ -1,4 +1,4 @@
-# Vetting of accounts (guest / vetted member) and the trusted e-mail domains (issue #16, F5).
+# Vetting of accounts (guest / vetted member) and the trusted email domains (issue #16, F5).
 # Existing accounts were made by administrators, commands or the data loader: they become
 # vetted members (the field's default); only self-registration makes guests from now on.
 
@@ -118,8 +118,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "trusted e-mail domain",
-                "verbose_name_plural": "trusted e-mail domains",
+                "verbose_name": "trusted email domain",
+                "verbose_name_plural": "trusted email domains",
                 "ordering": ["domain"],
                 "constraints": [
                     models.CheckConstraint(

@@ -12,15 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from communities.access import PARTICIPATE, VIEW, standing_of
-from communities.models import Community
+from communities.access import MANAGE, PARTICIPATE, VIEW, standing_of
+from communities.models import Community, Membership
 from communities.policies import (
     can_manage_community,
     can_view_community,
     communities_visible_to,
 )
 
-from .models import Event
+from .models import CoHosting, Event
 
 
 def can_create_event(user, community: Community) -> bool:
@@ -134,6 +134,70 @@ def can_see_virtual_link(user, event: Event, registration=None) -> bool:
     )
 
 
+# --- Co-hosting: asked, answered by the named community's leads ----------------------------------
+
+
+def co_host_choices(who, host: Community, event: Event | None = None) -> QuerySet[Community]:
+    """The communities `who` may name as co-hosts of an event of `host`: the active ones they
+    can see (a members-only community they cannot see is not even offered), plus those already
+    asked or accepting for `event` (so saving the form never drops them silently)."""
+    visible = Q(pk__in=communities_visible_to(who).values("pk"), status=Community.Status.ACTIVE)
+    if event is not None and event.pk:
+        visible |= Q(
+            pk__in=CoHosting.objects.filter(
+                event=event, state__in=[CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED]
+            ).values("community_id")
+        )
+    return Community.objects.filter(visible).exclude(pk=host.pk).order_by("name")
+
+
+def can_answer_co_hosting(who, co_hosting: CoHosting) -> bool:
+    """Only the leads and co-leads of the community asked to co-host (and administrators)
+    accept, decline or withdraw; the host's leads never answer for it."""
+    return can_manage_community(who, co_hosting.community)
+
+
+def co_hostings_answerable_by(who) -> QuerySet[CoHosting]:
+    """The co-hosting requests `who` answers (agrees with `can_answer_co_hosting`)."""
+    standing = standing_of(who)
+    rows = CoHosting.objects.all()
+    if standing.has_global(MANAGE):
+        return rows
+    return rows.filter(community__in=standing.community_ids_with(MANAGE))
+
+
+def withheld_registrants(who, event: Event) -> frozenset[int]:
+    """The people (user ids) among `event`'s registrants whose details `who`, a manager of the
+    event, may not read: attendee data of a co-host's members goes only to managers allowed
+    by both communities. A host-only event is open to the members of its co-hosts, so a
+    registrant who belongs to a co-host that has not accepted (asked, declined, withdrawn) and
+    to no community that has (the host, an accepting co-host) is withheld, unless `who` leads
+    that co-host or sees every community (administrators, portfolio managers). Two queries."""
+    standing = standing_of(who)
+    if event.visibility != Event.Visibility.HOSTS or standing.has_global(VIEW):
+        return frozenset()
+    not_consenting = (
+        CoHosting.objects.filter(event=event)
+        .exclude(state=CoHosting.State.ACCEPTED)
+        .exclude(community__in=standing.community_ids_with(MANAGE))
+        .values("community_id")
+    )
+    registrants = event.registrations.values("user_id")
+    active = Membership.objects.filter(state=Membership.State.ACTIVE, user__in=registrants)
+    through = set(
+        active.filter(community__in=not_consenting).values_list("user_id", flat=True).distinct()
+    )
+    if not through:
+        return frozenset()
+    consenting = Q(community=event.community_id) | Q(
+        community__in=CoHosting.objects.filter(event=event, state=CoHosting.State.ACCEPTED).values(
+            "community_id"
+        )
+    )
+    covered = set(active.filter(consenting, user__in=through).values_list("user_id", flat=True))
+    return frozenset(through - covered)
+
+
 # --- Accessors: fetch and check in one call ------------------------------------------------------
 
 
@@ -163,3 +227,16 @@ def community_for_new_event(who, *, slug: str) -> Community:
     if not can_create_event(who, community):
         raise PermissionDenied
     return community
+
+
+def co_hosting_for_answering(who, *, pk: int) -> CoHosting:
+    """The co-hosting request `who` answers, or 404: its existence (and the event's) is
+    private to the asked community's leads and the host's."""
+    co_hosting = (
+        CoHosting.objects.select_related("event__community", "community", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if co_hosting is None or not can_answer_co_hosting(who, co_hosting):
+        raise Http404
+    return co_hosting

@@ -14,6 +14,7 @@ admin.site.site_header = admin.site.site_title = _("CSSP Communities of Practice
 urlpatterns = [
     path("healthz", health.HealthView.as_view(), name="healthz"),
     path("healthz/ready", health.ReadyView.as_view(), name="healthz_ready"),
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("consultations/", include("consultations.urls")),
     path("resources/", include("knowledge.resource_centre_urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("api.site_urls")),
     prefix_default_language=True,
 )
 

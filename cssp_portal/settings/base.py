@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "health_check",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cssp_portal",
     "members",
     "communities",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "proposals",
     "knowledge",
     "consultations",
+    "api",
     "notifications",
 ]
 
@@ -399,3 +403,44 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # "Date modified" of pages that have no content date of their own: the release's date.
 PORTAL_RELEASE_DATE = env("PORTAL_RELEASE_DATE", default="2026-11-22")
+
+# --- Read-only API (api/): /api/v1/ -----------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # A member's personal token (Authorization: Bearer ...), or their portal session.
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    # Counted in the cache (Redis): while it is down nothing is counted, nothing is refused.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.VisitorThrottle", "api.throttling.MemberThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_visitor": env("API_RATE_VISITOR", default="120/min"),
+        "api_member": env("API_RATE_MEMBER", default="600/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CSSP Communities of Practice API",
+    "DESCRIPTION": (
+        "Read-only open data of the Canadian Safety and Security Program's communities of "
+        "practice: communities, organizations, events, calls for proposals and funded projects. "
+        "Add ?lang=fr (or send Accept-Language) for French."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the drf-spectacular-sidecar package, served from our static
+    # files: never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -57,6 +57,7 @@ def build_world() -> SimpleNamespace:
 
 def _extensions():
     """Each feature app adds its private objects to the world, beside its own tests."""
+    from tests.api.security import extend_world as api_world
     from tests.consultations.security import extend_world as consultations_world
     from tests.events.security import extend_world as events_world
     from tests.knowledge.security import extend_world as knowledge_world
@@ -69,4 +70,5 @@ def _extensions():
         knowledge_world,
         notifications_world,
         consultations_world,
+        api_world,
     ]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -169,10 +169,14 @@ class User(AbstractUser):
         indexes = [
             # The member directory's order, over the people it lists: a page is read from the
             # index instead of sorting every member (see tests/bench results).
+            # In the root ICU collation (cssp_portal/collation.py person_ordering), the order
+            # people read: « Émond » among the E, « de Souza » among the D, in either language.
             models.Index(
-                fields=["last_name", "first_name", "id"],
+                Collate("last_name", "und-x-icu"),
+                Collate("first_name", "und-x-icu"),
+                "id",
                 condition=models.Q(is_active=True, listed_in_directory=True),
-                name="members_directory_order",
+                name="members_directory_order_icu",
             ),
         ]
         permissions = [

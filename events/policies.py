@@ -19,6 +19,7 @@ from communities.policies import (
     can_view_community,
     communities_visible_to,
 )
+from cssp_portal.collation import order_by_name
 
 from .models import CoHosting, Event
 
@@ -148,7 +149,7 @@ def co_host_choices(who, host: Community, event: Event | None = None) -> QuerySe
                 event=event, state__in=[CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED]
             ).values("community_id")
         )
-    return Community.objects.filter(visible).exclude(pk=host.pk).order_by("name")
+    return order_by_name(Community.objects.filter(visible).exclude(pk=host.pk), "name")
 
 
 def can_answer_co_hosting(who, co_hosting: CoHosting) -> bool:

@@ -159,6 +159,24 @@ def _consultations_world(world):
     world.objects["closed consultation"] = consultation(world.community, by=lead, state="closed")
 
 
+def _consultations_world(world):
+    """An open consultation the member answered (a draft), and a closed one awaiting its
+    "what we heard"."""
+    from consultations import services
+    from tests.consultations.factories import consultation
+
+    lead, member = world.people[LEAD], world.people[MEMBER]
+    item = consultation(world.community, by=lead)
+    services.response_save(
+        consultation=item,
+        by=member,
+        answers={item.questions.first().pk: "More training."},
+        submit=True,
+    )
+    world.objects["consultation"] = item
+    world.objects["closed consultation"] = consultation(world.community, by=lead, state="closed")
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -325,6 +343,37 @@ PAGE_TYPES = [
         needs="resource",
     ),
     PageType("search", "knowledge:search", roles=SIGNED_IN, needs="thread"),
+    # consultations
+    PageType("consultations", "consultations:list", roles=SIGNED_IN, needs="consultation"),
+    PageType("open a consultation", "consultations:create", roles=LEADS, needs="consultation"),
+    PageType(
+        "consultation",
+        "consultations:detail",
+        _obj("consultation"),
+        roles=SIGNED_IN,
+        needs="consultation",
+    ),
+    PageType(
+        "edit a consultation",
+        "consultations:edit",
+        _obj("consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType(
+        "consultation responses",
+        "consultations:responses",
+        _obj("consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType(
+        "what we heard form",
+        "consultations:summary",
+        _obj("closed consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
     # the API's pages (api/)
     PageType("open data", "opendata:open_data"),
     PageType("API tokens", "opendata:tokens", roles=SIGNED_IN),

@@ -343,6 +343,9 @@ PAGE_TYPES = [
         needs="resource",
     ),
     PageType("search", "knowledge:search", roles=SIGNED_IN, needs="thread"),
+    # the API's pages (api/)
+    PageType("open data", "opendata:open_data"),
+    PageType("API tokens", "opendata:tokens", roles=SIGNED_IN),
     # consultations
     PageType("consultations", "consultations:list", roles=SIGNED_IN, needs="consultation"),
     PageType("open a consultation", "consultations:create", roles=LEADS, needs="consultation"),

@@ -158,6 +158,13 @@ def can_answer_co_hosting(who, co_hosting: CoHosting) -> bool:
     return can_manage_community(who, co_hosting.community)
 
 
+def answers_co_hostings(who) -> bool:
+    """Whether `who` leads a community (or administers the portal), so may be asked to co-host:
+    read from the standing, no query."""
+    standing = standing_of(who)
+    return standing.has_global(MANAGE) or bool(standing.community_ids_with(MANAGE))
+
+
 def co_hostings_answerable_by(who) -> QuerySet[CoHosting]:
     """The co-hosting requests `who` answers (agrees with `can_answer_co_hosting`)."""
     standing = standing_of(who)

@@ -85,6 +85,7 @@ def event_list(request):
             "form": form,
             "filtered": bool(filters),
             "calendar_url": reverse("events:calendar"),
+            "answers_co_hostings": policies.answers_co_hostings(request),
             "query": request.GET.urlencode(),
         },
     )

@@ -4,6 +4,7 @@ Everything that varies between machines is read from the environment (or a `.env
 project root) with django-environ; `.env.example` lists every variable.
 """
 
+from datetime import date as _date
 from pathlib import Path
 
 import environ
@@ -192,7 +193,8 @@ MFA_TOTP_ISSUER = "CSSP Communities of Practice"
 # TWO_FACTOR_GRACE_START (the deployment that made it required; or after the account was
 # created, when later), then every page sends them to the set-up page first.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
-TWO_FACTOR_GRACE_START = env("TWO_FACTOR_GRACE_START", default="2026-12-03")
+# Read as a date here, so that a malformed value stops the start-up, not a request.
+TWO_FACTOR_GRACE_START = _date.fromisoformat(env("TWO_FACTOR_GRACE_START", default="2026-12-03"))
 TWO_FACTOR_GRACE_DAYS = env.int("TWO_FACTOR_GRACE_DAYS", default=14)
 
 # A request body above this many bytes is refused (413) before it is read; 0: the largest file

@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Community
 from cssp_portal import uploads
 from cssp_portal.params import limit_dates
 
@@ -52,9 +54,16 @@ class ConsultationForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("Closes"), widget=LOCAL_DATETIME)
     document = forms.FileField(label=_("Draft document (optional)"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communities"].queryset = policies.communities_for_opening(user)
+        choices = policies.communities_for_opening(user)
+        if consultation is not None:
+            # The communities it already has stay listed (and checked), whoever edits it.
+            current = consultation.communities.values("pk")
+            choices = Community.objects.filter(
+                Q(pk__in=choices.values("pk")) | Q(pk__in=current)
+            ).order_by("name")
+        self.fields["communities"].queryset = choices
         self.fields["document"].help_text = _("At most %(size)s. Accepted types: %(types)s.") % {
             "size": filesizeformat(uploads.MAX_SIZE),
             "types": uploads.allowed_extensions(),

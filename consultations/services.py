@@ -94,18 +94,27 @@ def consultation_update(
     by: User,
     values: dict,
     questions: Sequence[tuple[str, str]] | None = None,
+    communities: Sequence[Community] | None = None,
     document=None,
 ) -> Consultation:
     """Change a consultation before it closes. Its questions change only while nobody has
-    answered (answers would otherwise point at other questions)."""
+    answered (answers would otherwise point at other questions); a community added must be one
+    `by` may open a consultation in (PermissionDenied otherwise)."""
     if not policies.can_edit_consultation(by, consultation):
         raise PermissionDenied
+    if communities is not None:
+        current = set(consultation.communities.values_list("pk", flat=True))
+        added = [c for c in communities if c.pk not in current]
+        if not communities or not all(policies.can_open_consultation(by, c) for c in added):
+            raise PermissionDenied
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     for name, value in values.items():
         setattr(consultation, name, value)
     _attach(consultation, document)
     consultation.full_clean(exclude=["document"])
     consultation.save()
+    if communities is not None:
+        consultation.communities.set(communities)
     if questions is not None and _question_texts(consultation) != list(questions):
         if Answer.objects.filter(question__consultation=consultation).exists():
             raise ValidationError(

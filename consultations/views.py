@@ -109,6 +109,7 @@ def consultation_edit(request, pk):
         request.POST or None,
         request.FILES or None,
         user=request.user,
+        consultation=consultation,
         initial=ConsultationForm.initial_for(consultation),
     )
     if request.method == "POST" and form.is_valid():
@@ -118,12 +119,12 @@ def consultation_edit(request, pk):
                 by=request.user,
                 values=form.values(),
                 questions=form.cleaned_data["questions"],
+                communities=list(form.cleaned_data["communities"]),
                 document=form.cleaned_data.get("document"),
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            consultation.communities.set(form.cleaned_data["communities"])
             messages.success(request, _("The consultation was saved."))
             return redirect(consultation)
     return render(

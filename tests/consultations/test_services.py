@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from communities.models import Membership
-from communities.seed.loader import load_cssp
-from consultations import services, tasks
+from communities.seed import loader
+from communities.seed.loader import LoadReport
+from consultations import seed, services, tasks
 from consultations.models import Consultation, Response
 from tests.communities.factories import CommunityFactory, make_member
 from tests.consultations.factories import consultation
@@ -184,8 +185,13 @@ def test_a_core_group_consultation_reaches_the_core_group_only(community):
 
 
 def test_the_loader_brings_the_ccrs_consultations_closed_with_what_was_heard():
-    load_cssp()
-    load_cssp()  # idempotent
+    CommunityFactory(slug=seed.HOST)
+    report = LoadReport()
+    assert seed.load_ccrs_consultations(report) == 2
+    assert seed.load_ccrs_consultations(report) == 0  # idempotent
+    assert report.created == {"consultations": 2}
+    # load_cssp calls it (the full load is tested in tests/communities/test_loader.py).
+    assert loader.load_ccrs_consultations is seed.load_ccrs_consultations
 
     items = Consultation.objects.order_by("pk")
     assert items.count() == 2

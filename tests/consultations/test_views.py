@@ -211,3 +211,42 @@ def test_the_roster_shows_and_filters_the_core_group_and_warns_past_twelve(clien
     assert "Lea Lead" not in core_page.split('id="members"')[1].split('id="invite"')[0]
     french = client.get(url("communities:roster", community.slug, lang="fr")).content.decode()
     assert "Groupe restreint" in french
+
+
+def test_a_lead_edits_a_consultation_but_not_its_questions_once_answered(client, cop):
+    community, lead, member = cop
+    item = consultation(community, by=lead)
+    client.force_login(lead)
+    edit = url("consultations:edit", item.pk)
+    page = client.get(edit).content.decode()
+    data = {
+        "communities": [community.pk],
+        "title_en": "Draft strategy, second version",
+        "title_fr": "Ébauche de stratégie, deuxième version",
+        "context_en": "Context",
+        "context_fr": "Contexte",
+        "item_kind": "questions",
+        "audience": "community",
+        "questions_en": "What do you think?\nAnything else?",
+        "questions_fr": "Qu’en pensez-vous?\nAutre chose?",
+        "opens_at": timezone.localtime(item.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": timezone.localtime(item.closes_at).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert "What do you think?" in page
+
+    assert client.post(edit, data).status_code == 302
+    item.refresh_from_db()
+    assert item.title_fr == "Ébauche de stratégie, deuxième version"
+
+    services.response_save(
+        consultation=item,
+        by=member,
+        answers={item.questions.first().pk: "Yes"},
+        submit=True,
+    )
+    response = client.post(edit, {**data, "questions_en": "New?", "questions_fr": "Nouvelle?"})
+    assert response.status_code == 400
+    assert "Members have answered: the questions can no longer change." in (
+        response.content.decode()
+    )
+    assert item.questions.count() == 2

@@ -93,7 +93,7 @@ def centre(request):
         {
             "page": page,
             "items": centre_module.centre_items(notifications),
-            "unread": centre_module.unread_count(request),
+            "unread": rows.filter(read_at__isnull=True).count(),
         },
     )
 

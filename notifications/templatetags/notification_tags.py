@@ -3,6 +3,14 @@ from django import template
 register = template.Library()
 
 
+@register.filter
+def capped_count(count: int) -> str:
+    """The header's count as shown: "99+" beyond the cap."""
+    from notifications.centre import UNREAD_CAP
+
+    return f"{UNREAD_CAP}+" if count > UNREAD_CAP else str(count)
+
+
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
     """The header's unread count for the signed-in person (notifications/centre.py: kept in

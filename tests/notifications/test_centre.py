@@ -144,3 +144,25 @@ def test_centre_page_takes_a_fixed_number_of_queries(client, member, django_asse
     page = response.content.decode()
     assert "Person 29" in page and "Person 4" not in page  # 25 a page, newest first
     assert "Page 1 of 2" in page
+
+
+def test_header_shows_99_plus_beyond_the_cap_and_the_centre_the_exact_count(client, member):
+    community = CommunityFactory()
+    services.notify(
+        kind=kinds.COMMUNITY_JOIN_REQUEST,
+        recipients=[member],
+        community=community,
+        context={"member_name": "Sam Singh"},
+    )
+    row = Notification.objects.get(recipient=member)
+    Notification.objects.bulk_create(
+        [
+            Notification(kind=row.kind, recipient=member, email=member.email, context=row.context)
+            for _ in range(104)
+        ]
+    )
+
+    page = client.get(url("centre")).content.decode()
+
+    assert "(99+ unread)" in page
+    assert "105 unread notifications." in page

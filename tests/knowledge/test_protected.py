@@ -104,6 +104,9 @@ def test_only_the_owning_communitys_members_and_administrators_get_protected_ite
             assert response.status_code == expected, (marking, name)
         listing = text(client.get(url("en", "knowledge:folder", box.pk)))
         assert (resource.title in listing) == (role in PROTECTED_READERS), marking
+    if role in PROTECTED_READERS:
+        detail = text(client.get(url("fr", "knowledge:resource", items["protected_b"].pk)))
+        assert "Chaque téléchargement de ce fichier protégé est consigné" in detail
 
 
 def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_download(client, library):

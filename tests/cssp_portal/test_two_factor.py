@@ -203,3 +203,27 @@ def test_the_set_up_page_is_in_the_portal_layout_and_in_french(client, settings)
     assert "Activer l’application d’authentification" in page
     assert "balayez le code QR ci-dessous" in page
     assert "d'authentification" not in page  # allauth's straight apostrophes are replaced
+
+
+def test_the_check_costs_no_query_once_the_session_knows(client, settings):
+    # Given a lead with an authenticator app, whose session has seen one page
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lead = person("lead")
+    Authenticator.objects.create(user=lead, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(lead)
+    settings.TWO_FACTOR_REQUIRED = False
+    client.get(url("en", "events:list"))
+    with CaptureQueriesContext(connection) as without:
+        client.get(url("en", "events:list"))
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    client.get(url("en", "events:list"))
+
+    # When the same page is opened again with enforcement on
+    with CaptureQueriesContext(connection) as enforced:
+        page = client.get(url("en", "events:list"))
+
+    # Then it answers as before, with the same queries (who must comes from the standing)
+    assert page.status_code == 200
+    assert len(enforced) == len(without)

@@ -87,6 +87,7 @@ def test_a_member_answers_in_french_and_sees_the_draft_saved(client, cop):
     page = client.get(url("consultations:detail", item.pk, lang="fr")).content.decode()
     assert "Ébauche de stratégie" in page
     assert "Soumettre mes réponses" in page
+    assert f'href="{url("consultations:list", lang="fr")}" current' in page  # the menu
 
     response = client.post(
         url("consultations:answer", item.pk, lang="fr"),

@@ -67,6 +67,7 @@ def portal_world() -> World:
     start = (timezone.now() + datetime.timedelta(days=10)).replace(
         hour=14, minute=30, second=0, microsecond=0
     )
+    _co_hosting(world)
     world.objects["event"] = EventFactory(
         community=community,
         title_en="Decontamination workshop",
@@ -159,24 +160,6 @@ def _consultations_world(world):
     world.objects["closed consultation"] = consultation(world.community, by=lead, state="closed")
 
 
-def _consultations_world(world):
-    """An open consultation the member answered (a draft), and a closed one awaiting its
-    "what we heard"."""
-    from consultations import services
-    from tests.consultations.factories import consultation
-
-    lead, member = world.people[LEAD], world.people[MEMBER]
-    item = consultation(world.community, by=lead)
-    services.response_save(
-        consultation=item,
-        by=member,
-        answers={item.questions.first().pk: "More training."},
-        submit=True,
-    )
-    world.objects["consultation"] = item
-    world.objects["closed consultation"] = consultation(world.community, by=lead, state="closed")
-
-
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -197,7 +180,7 @@ def _obj(name, attribute="pk"):
 
 def _co_hosting(world):
     """A draft event of a members-only neighbour community that asks the world's community to
-    co-host it (made on first use, listed nowhere else): its lead's pages to answer."""
+    co-host it (listed nowhere else): the pages where its lead answers."""
     if "co_hosting" not in world.objects:
         from events.models import CoHosting, Event
         from tests.events.factories import EventFactory
@@ -270,14 +253,14 @@ PAGE_TYPES = [
     PageType(
         "requests to co-host",
         "events:co_hosting_list",
-        lambda w, r: _co_hosting(w) and [],
+        lambda w, r: [],
         roles=LEADS,
         needs="event",
     ),
     PageType(
         "request to co-host",
         "events:co_hosting",
-        lambda w, r: [_co_hosting(w).pk],
+        _obj("co_hosting"),
         roles=LEADS,
         needs="event",
     ),
@@ -343,40 +326,6 @@ PAGE_TYPES = [
         needs="resource",
     ),
     PageType("search", "knowledge:search", roles=SIGNED_IN, needs="thread"),
-    # the API's pages (api/)
-    PageType("open data", "opendata:open_data"),
-    PageType("API tokens", "opendata:tokens", roles=SIGNED_IN),
-    # consultations
-    PageType("consultations", "consultations:list", roles=SIGNED_IN, needs="consultation"),
-    PageType("open a consultation", "consultations:create", roles=LEADS, needs="consultation"),
-    PageType(
-        "consultation",
-        "consultations:detail",
-        _obj("consultation"),
-        roles=SIGNED_IN,
-        needs="consultation",
-    ),
-    PageType(
-        "edit a consultation",
-        "consultations:edit",
-        _obj("consultation"),
-        roles=LEADS,
-        needs="consultation",
-    ),
-    PageType(
-        "consultation responses",
-        "consultations:responses",
-        _obj("consultation"),
-        roles=LEADS,
-        needs="consultation",
-    ),
-    PageType(
-        "what we heard form",
-        "consultations:summary",
-        _obj("closed consultation"),
-        roles=LEADS,
-        needs="consultation",
-    ),
     # the API's pages (api/)
     PageType("open data", "opendata:open_data"),
     PageType("API tokens", "opendata:tokens", roles=SIGNED_IN),

@@ -323,6 +323,25 @@ def _load_event(event: dict, report: LoadReport, communities: dict, organization
 DEMO_DOMAIN = "demo.cssp-cop.example.ca"
 
 
+# Fictional names that read the same in English and French, never a role ("Lead Chemical"):
+# the leads in the communities' slug order, then the administrator and the portfolio manager.
+DEMO_LEAD_NAMES = [
+    ("Claude", "Bélanger"),
+    ("Jordan", "Lavoie"),
+    ("Maxime", "Côté"),
+    ("Eden", "Nguyen"),
+    ("Alexis", "Fortin"),
+    ("Charlie", "Pelletier"),
+    ("Ariel", "Bergeron"),
+    ("Kim", "Desjardins"),
+    ("Robin", "Okafor"),
+    ("Laurence", "Martel"),
+    ("Jessie", "Kowalski"),
+]
+DEMO_ADMIN_NAME = ("Alex", "Lambert")
+DEMO_PM_NAME = ("Pat", "Gauthier")
+
+
 @dataclass
 class DemoAccount:
     email: str
@@ -331,10 +350,14 @@ class DemoAccount:
 
 
 def _demo_user(
-    email: str, first: str, last: str, language: str, **extra
+    email: str, first: str, last: str, language: str, *, renamed_from=None, **extra
 ) -> tuple[User, str | None]:
     user = User.objects.filter(email=email).first()
     if user is not None:
+        # A database seeded before the demo accounts had names ("Lead Chemical") gets them.
+        if renamed_from and (user.first_name, user.last_name) == renamed_from:
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name", "updated_at"])
         return user, None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(
@@ -360,21 +383,31 @@ def create_demo_accounts() -> list[DemoAccount]:
             created.append(DemoAccount(user.email, password, description))
 
     admin, password = _demo_user(
-        f"admin@{DEMO_DOMAIN}", "Alex", "Admin", "en", is_staff=True, is_superuser=True
+        f"admin@{DEMO_DOMAIN}",
+        *DEMO_ADMIN_NAME,
+        "en",
+        renamed_from=("Alex", "Admin"),
+        is_staff=True,
+        is_superuser=True,
     )
     remember(admin, password, "administrator (Django admin)")
 
-    pm, password = _demo_user(f"pm@{DEMO_DOMAIN}", "Pat", "Gestionnaire", "fr")
+    pm, password = _demo_user(
+        f"pm@{DEMO_DOMAIN}", *DEMO_PM_NAME, "fr", renamed_from=("Pat", "Gestionnaire")
+    )
     if password:
         pm.groups.add(portfolio_managers_group())
     remember(pm, password, "portfolio manager, all communities")
 
     communities = list(Community.objects.top_level().order_by("slug"))
-    for community in communities:
+    for index, community in enumerate(communities):
         if password:
             community.portfolio_managers.add(pm)
         lead, lead_password = _demo_user(
-            f"lead.{community.slug}@{DEMO_DOMAIN}", "Lead", community.name_en, "en"
+            f"lead.{community.slug}@{DEMO_DOMAIN}",
+            *DEMO_LEAD_NAMES[index % len(DEMO_LEAD_NAMES)],
+            "en",
+            renamed_from=("Lead", community.name_en),
         )
         if lead_password:
             membership_add_active(

@@ -28,9 +28,9 @@ from .models import Consultation
 
 
 def is_vetted(standing) -> bool:
-    """Who the "all vetted members" audience reaches. Until the vetting flag lands on the
-    standing (`standing.vetted`), every signed-in member: change this line only."""
-    return standing.signed_in
+    """Who the "all vetted members" audience reaches: signed-in members the program vouches
+    for (communities.access.Standing.vetted; guests are not)."""
+    return standing.vetted
 
 
 # --- Opening ---------------------------------------------------------------------------------

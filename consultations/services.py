@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
 from cssp_portal.uploads import validate_upload
-from members.models import User
+from members.models import User, Vetting
 from notifications.services import notify
 
 from . import kinds, policies
@@ -30,8 +30,8 @@ def audience_users(consultation: Consultation) -> QuerySet[User]:
     """The people asked to answer (agrees with `policies.in_audience` for active accounts)."""
     users = User.objects.filter(is_active=True)
     if consultation.audience == Consultation.Audience.VETTED:
-        # policies.is_vetted: every signed-in member until the vetting flag exists.
-        return users
+        # As policies.is_vetted (Standing.vetted, User.is_vetted): administrators always are.
+        return users.filter(Q(vetting=Vetting.VETTED) | Q(is_superuser=True))
     memberships = Membership.objects.filter(
         community__in=consultation.communities.all(), state=Membership.State.ACTIVE
     )

@@ -200,3 +200,13 @@ def test_the_loader_brings_the_ccrs_consultations_closed_with_what_was_heard():
     assert "sensibilisation du public" in items[0].summary_fr
     assert items[1].questions.count() == 3
     assert items[0].opens_at < timezone.now()
+
+
+def test_the_vetted_audience_leaves_guests_out(community):
+    community, lead, en, _fr = community
+    guest = UserFactory(verified=True, vetting="guest")
+    item = consultation(community, by=lead, audience=Consultation.Audience.VETTED)
+
+    people = set(services.audience_users(item))
+    assert en in people and lead in people
+    assert guest not in people

@@ -26,7 +26,7 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
-                _("Send the token as: Authorization: Bearer <token>.")
+                _("Send the token in the Authorization header, after the word Bearer.")
             )
         try:
             key = header[1].decode("ascii")

@@ -133,3 +133,22 @@ def test_past_list_and_library_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         page = client.get(url("community_outcomes", slug="resilience")).content.decode()
     assert page.count('class="outcome-entry"') == 10  # a page
+
+
+def test_the_seeded_2018_ccrs_roundtable_is_reachable_from_events(client):
+    from communities.seed.loader import load_cssp
+
+    load_cssp()
+    roundtable = Event.objects.get(start__year=2018)
+    with translation.override("en"):
+        detail = roundtable.get_absolute_url()
+
+    events = client.get(reverse("events:list")).content.decode()
+    past_page = client.get(url("list")).content.decode()
+    french = client.get(url("list", "fr")).content.decode()
+
+    assert url("list") in events  # the tab
+    assert detail in past_page
+    assert "Cross-Cultural Roundtable on Security" in past_page
+    assert "Table ronde transculturelle sur la sécurité" in french
+    assert client.get(detail).status_code == 200

@@ -6,9 +6,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import health, views
+from .admin_guard import guard_changelists
 
 # The admin login goes through allauth so that rate limits and two-factor authentication apply.
 admin.site.login = secure_admin_login(admin.site.login)
+# Absurd filter values in the admin's lists answer its own "incorrect lookup" redirect.
+guard_changelists(admin.site)
 admin.site.site_header = admin.site.site_title = _("CSSP Communities of Practice")
 
 urlpatterns = [

@@ -1,10 +1,13 @@
 """The in-app notification centre: the header's unread count, the list, mark read."""
 
+import datetime
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from notifications import kinds, services
 from notifications.models import Frequency, Notification, NotificationPreference
@@ -134,9 +137,24 @@ def test_centre_needs_signing_in(client):
 
 
 def test_centre_page_takes_a_fixed_number_of_queries(client, member, django_assert_max_num_queries):
-    for n in range(30):
-        kind = [kinds.COMMUNITY_JOIN_REQUEST, kinds.COMMUNITY_NEW_MEMBER][n % 2]
-        notify(member, kind=kind, member_name=f"Person {n}")
+    community = CommunityFactory()
+    rows = Notification.objects.bulk_create(
+        Notification(
+            kind=[kinds.COMMUNITY_JOIN_REQUEST, kinds.COMMUNITY_NEW_MEMBER][n % 2],
+            recipient=member,
+            email=member.email,
+            community=community,
+            context={"member_name": f"Person {n}"},
+            about_type=ContentType.objects.get_for_model(member),
+            about_id=str(member.pk),
+        )
+        for n in range(30)
+    )
+    start = timezone.now()
+    for n, row in enumerate(rows):  # created in this order (auto_now_add ignores a value)
+        Notification.objects.filter(pk=row.pk).update(
+            created_at=start + datetime.timedelta(seconds=n)
+        )
 
     with django_assert_max_num_queries(14):
         response = client.get(url("centre"))

@@ -184,7 +184,11 @@ def consultation_answer(request, pk):
     """Save the answers as a draft ("save") or submit them; both may change until closing."""
     consultation = policies.consultation_for_viewing(request, pk=pk)
     if not policies.can_respond(request, consultation):
-        raise PermissionDenied
+        if not policies.in_audience(request, consultation):
+            raise PermissionDenied
+        # Asked, but no longer (or not yet) open: a page left open past the closing date.
+        messages.error(request, _("This consultation is not open: answers can no longer change."))
+        return redirect(consultation)
     answers = {}
     for name, value in request.POST.items():
         if name.startswith("answer-"):

@@ -251,3 +251,18 @@ def test_a_lead_edits_a_consultation_but_not_its_questions_once_answered(client,
         response.content.decode()
     )
     assert item.questions.count() == 2
+
+
+def test_answers_sent_after_the_closing_are_refused_with_a_message(client, cop):
+    community, lead, member = cop
+    item = consultation(community, by=lead, state="closed")
+    client.force_login(member)
+
+    response = client.post(
+        url("consultations:answer", item.pk, lang="fr"),
+        {f"answer-{item.questions.first().pk}": "Trop tard", "action": "submit"},
+        follow=True,
+    )
+
+    assert "Cette consultation n’est pas ouverte" in response.content.decode()
+    assert not Response.objects.exists()

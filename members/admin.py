@@ -8,7 +8,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
 
 from communities.models import Membership
 
-from . import services
+from . import policies, services
 from .models import ExpertiseArea, TrustedDomain, User, Vetting
 
 
@@ -116,7 +116,13 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
-    @admin.action(description=_("Approve the selected guests (they are told by email)"))
+    def has_approve_permission(self, request) -> bool:
+        return policies.can_approve_guests(request)
+
+    @admin.action(
+        description=_("Approve the selected guests (they are told by email)"),
+        permissions=["approve"],
+    )
     def approve_guests(self, request, queryset):
         approved = 0
         for member in queryset.filter(vetting=Vetting.GUEST):

@@ -39,6 +39,12 @@ def can_browse_directory(viewer) -> bool:
     return _vetted(viewer)
 
 
+def can_approve_guests(who) -> bool:
+    """Vetting a guest is an administrator's decision (members.services.member_approve and the
+    admin action); staff without it do not see the action."""
+    return standing_of(who).is_admin
+
+
 def is_guest(viewer) -> bool:
     """Signed in but not vetted: the guest banner and the access page say what that means."""
     return standing_of(viewer).is_guest

@@ -122,9 +122,9 @@ def member_approve(*, member: User, by: User) -> User:
     """An administrator vets a guest (admin action); the person is told by e-mail in their
     language. Raises PermissionDenied to anyone but an administrator; approving a vetted member
     changes nothing and sends nothing."""
-    from communities.access import standing_of
+    from .policies import can_approve_guests
 
-    if not standing_of(by).is_admin:
+    if not can_approve_guests(by):
         raise PermissionDenied
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.is_vetted:

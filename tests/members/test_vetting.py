@@ -383,6 +383,16 @@ def test_a_guest_invited_by_a_lead_is_vetted_with_the_lead_as_sponsor(
     assert standing_of(guest).vetted
 
 
+def test_the_demo_accounts_stay_vetted():
+    from communities.seed.loader import create_demo_accounts
+
+    accounts = create_demo_accounts()
+
+    people = User.objects.filter(email__in=[account.email for account in accounts])
+    assert people.count() == len(accounts) >= 2
+    assert all(standing_of(person).vetted for person in people)
+
+
 def test_only_administrators_approve_guests(administrator):
     guest, member = UserFactory(vetting="guest"), UserFactory()
 

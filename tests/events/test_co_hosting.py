@@ -16,7 +16,7 @@ from django.utils import translation
 from communities.models import Community, Membership
 from events import policies, selectors, services
 from events.models import CoHosting, Event
-from tests.communities.factories import CommunityFactory, make_member
+from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.events.factories import EventFactory
 from tests.members.factories import UserFactory
 
@@ -318,11 +318,16 @@ def test_a_co_hosts_members_details_go_only_to_managers_both_communities_allow(
     make_member(hosts_only_event.community, other_lead, role=Membership.Role.LEAD)
     request = _ask(hosts_only_event, guest, host_lead)
     services.co_hosting_answer(co_hosting=request, by=guest_lead, decision="accept")
+    guest_member.organization = OrganizationFactory(name_en="Paramedic Academy")
+    guest_member.save()
     services.event_register(event=hosts_only_event, user=fresh(guest_member))
     client.force_login(other_lead)
 
     # accepted: the host's managers read the details
     assert any("gus@example.ca" in row for row in _csv_rows(client, hosts_only_event))
+    assert "Paramedic Academy" in page(
+        client.get(url("en", "events:attendees", hosts_only_event.slug))
+    )
 
     services.co_hosting_answer(co_hosting=request, by=guest_lead, decision="withdraw")
 
@@ -331,6 +336,8 @@ def test_a_co_hosts_members_details_go_only_to_managers_both_communities_allow(
     assert any(row[0] == "Details withheld" for row in rows)
     listing = page(client.get(url("en", "events:attendees", hosts_only_event.slug)))
     assert "Gus" not in listing and "Details withheld" in listing
+    assert "Paramedic Academy" not in listing
+    assert not any("Paramedic Academy" in row for row in rows)
     registration = hosts_only_event.registrations.get()
     assert (
         client.get(

@@ -146,7 +146,12 @@ def response_save(
     if not policies.can_respond(by, consultation):
         raise PermissionDenied
     question_ids = set(consultation.questions.values_list("pk", flat=True))
-    cleaned = {qid: (text or "").strip() for qid, text in answers.items() if qid in question_ids}
+    # NUL characters cannot be stored in PostgreSQL text: dropped, as no one types them.
+    cleaned = {
+        qid: (text or "").replace("\x00", "").strip()
+        for qid, text in answers.items()
+        if qid in question_ids
+    }
     if any(len(text) > MAX_ANSWER_LENGTH for text in cleaned.values()):
         raise ValidationError(
             _("An answer is limited to %(limit)d characters.") % {"limit": MAX_ANSWER_LENGTH}

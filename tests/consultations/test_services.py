@@ -119,6 +119,9 @@ def test_a_member_saves_a_draft_submits_and_changes_until_it_closes(community):
     )
     response.refresh_from_db()
     assert response.submitted_at is not None
+    services.response_save(
+        consultation=item, by=fr, answers={second.pk: "Au\x00tre"}, submit=True, language="fr"
+    )
     assert {a.question_id: a.text for a in response.answers.all()} == {
         first.pk: "Réponse",
         second.pk: "Autre",

@@ -4,6 +4,7 @@ small and capital letters together, on PostgreSQL (ICU collations) and on the em
 import sqlite3
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from communities.models import Community
@@ -69,3 +70,19 @@ def test_sqlite_gets_the_same_collations():
 
 def test_non_text_fields_are_ordered_as_given():
     assert collation.ordering(Community, "-created_at", "pk") == ["-created_at", "pk"]
+
+
+def test_the_french_community_directory_lists_egalite_between_eau_and_feu(
+    client, django_assert_max_num_queries
+):
+    for en, fr in [("Fire", "Feu"), ("Water", "Eau"), ("Equality", "Égalité"), ("Zebra", "zèbre")]:
+        CommunityFactory(name_en=en, name_fr=fr)
+    with translation.override("fr"):
+        url = reverse("communities:list")
+    client.get(url)  # the first request of a session does more
+
+    with django_assert_max_num_queries(10):
+        page = client.get(url).content.decode()
+
+    positions = [page.index(f">{name}<") for name in ("Eau", "Égalité", "Feu", "zèbre")]
+    assert positions == sorted(positions)

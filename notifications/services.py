@@ -167,6 +167,9 @@ def notify_address(
     created = Notification.objects.bulk_create([notification], ignore_conflicts=bool(key))
     if created and (not key or Notification.objects.filter(pk=notification.pk).exists()):
         _queue_after_commit(Notification, [notification.pk])
+        if user is not None and kind != kinds.ACCOUNT:
+            # A member's invitation shows in their notification centre too.
+            unread_changed_after_commit([user])
     return notification
 
 

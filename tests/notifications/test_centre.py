@@ -184,3 +184,22 @@ def test_header_shows_99_plus_beyond_the_cap_and_the_centre_the_exact_count(clie
 
     assert "(99+ unread)" in page
     assert "105 unread notifications." in page
+
+
+def test_an_invitation_to_a_member_by_address_shows_in_their_header_at_once(
+    client, member, django_capture_on_commit_callbacks
+):
+    home = url("centre").replace("/notifications/", "/")
+    assert "unread)" not in client.get(home).content.decode()  # the count is kept: 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_address(
+            kind=kinds.COMMUNITY_INVITATION,
+            email=member.email,
+            language="en",
+            user=member,
+            community=CommunityFactory(),
+            context={"inviter_name": "Dana Diaz"},
+        )
+
+    assert "(1 unread)" in client.get(home).content.decode()

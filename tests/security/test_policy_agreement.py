@@ -43,6 +43,7 @@ ROLES = (
     "portfolio_manager",
     "admin",
     "deactivated",
+    "guest",
 )
 
 
@@ -73,6 +74,9 @@ def world():
     make_member(private, people["deactivated"])
     people["deactivated"].is_active = False
     people["deactivated"].save()
+    # Self-registered, not vetted: public content only ("all members" events and resources
+    # are not theirs), whatever the object check or the listing.
+    people["guest"] = UserFactory(verified=True, vetting="guest")
     # Read back from the database: no permission cache carries over from the set-up.
     for role, person in people.items():
         if person.is_authenticated:

@@ -216,6 +216,20 @@ def test_a_guest_sees_public_content_only():
     assert member_policies.can_view_profile(guest, guest)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_guest_is_told_how_to_join_a_community(client, lang):
+    community = CommunityFactory(join_policy=Community.JoinPolicy.OPEN)
+    client.force_login(UserFactory(vetting="guest"))
+
+    page = page_text(client.get(url(lang, "communities:detail", slug=community.slug)))
+
+    assert shown(lang, "Join the community") not in page
+    assert {
+        "en": "With a guest account, you join a community when one of its leads invites you",
+        "fr": "Avec un compte invité, vous vous joignez à une communauté",
+    }[lang] in page
+
+
 def test_proposals_rest_on_the_organization_of_a_vetted_member_not_on_a_guests_pick(drdc):
     call = CallFactory()
     assert call.is_open()

@@ -12,9 +12,12 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+from cssp_portal.params import pk_or_none
 
 from . import kinds, rendering
 from .models import Notification
@@ -91,9 +94,36 @@ def notifications_mark_read(*, user, ids: Iterable | None = None) -> int:
     return changed
 
 
+def _about_model(notification: Notification):
+    if not notification.about_type_id:
+        return None
+    return ContentType.objects.get_for_id(notification.about_type_id).model_class()
+
+
+def attach_about(notifications: list[Notification]) -> None:
+    """Read the objects the notifications are about, one query per kind of object, and keep
+    each on its notification. An id that cannot be a key of its model, or whose object is
+    gone, reads as no object (Django's own prefetch would raise on the first)."""
+    about = Notification._meta.get_field("about")
+    wanted: dict = {}
+    for notification in notifications:
+        model = _about_model(notification)
+        pk = pk_or_none(model, notification.about_id) if model is not None else None
+        if pk is not None:
+            wanted.setdefault(model, set()).add(pk)
+    found = {model: model._base_manager.in_bulk(list(pks)) for model, pks in wanted.items()}
+    for notification in notifications:
+        model = _about_model(notification)
+        obj = None
+        if model is not None:
+            obj = found.get(model, {}).get(pk_or_none(model, notification.about_id))
+        about.set_cached_value(notification, obj)
+
+
 def centre_items(notifications: Iterable[Notification]) -> list[dict]:
     """Each notification of a page with its one-line summary, rendered in the active language,
-    and the page it is about. The caller prefetches `about` and `community`."""
+    and the page it is about. The caller reads `community` with the rows and calls
+    `attach_about`."""
     items = []
     for notification in notifications:
         try:

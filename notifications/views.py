@@ -83,10 +83,10 @@ def centre(request):
         policies.notifications_visible_to(request)
         .filter(pk__in=ids)
         .select_related("community")
-        .prefetch_related("about")
         .in_bulk()
     )
     notifications = [by_pk[pk] for pk in ids if pk in by_pk]
+    centre_module.attach_about(notifications)
     return render(
         request,
         "notifications/centre.html",

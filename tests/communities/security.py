@@ -4,11 +4,14 @@ from __future__ import annotations
 
 
 def organization_rules() -> dict:
+    from dataclasses import replace
+
     from tests.security.rules import public
 
     return {
         "organizations:list": public("organizations are public"),
-        "organizations:detail": public(
-            "public; lists only communities_visible_to and profiles_visible_to the viewer"
+        "organizations:detail": replace(
+            public("public; lists only communities_visible_to and profiles_visible_to the viewer"),
+            args=lambda w: {"slug": w.organization_link.organization.slug},
         ),
     }

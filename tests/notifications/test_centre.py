@@ -203,3 +203,16 @@ def test_an_invitation_to_a_member_by_address_shows_in_their_header_at_once(
         )
 
     assert "(1 unread)" in client.get(home).content.decode()
+
+
+def test_a_notification_about_an_id_that_is_no_key_or_a_deleted_object_still_lists(client, member):
+    first = notify(member)
+    second = notify(member, member_name="Kim Ko")
+    user_type = ContentType.objects.get_for_model(member)
+    Notification.objects.filter(pk=first.pk).update(about_type=user_type, about_id="'><x")
+    Notification.objects.filter(pk=second.pk).update(about_type=user_type, about_id="999999999")
+
+    response = client.get(url("centre"))
+
+    assert response.status_code == 200
+    assert "Kim Ko asks to join the community" in response.content.decode()

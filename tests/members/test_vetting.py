@@ -416,3 +416,23 @@ def test_only_administrators_approve_guests(administrator):
     assert refused.type.__name__ == "PermissionDenied"
     guest.refresh_from_db()
     assert guest.vetting == "guest"
+
+
+def test_staff_without_administrator_rights_are_not_offered_the_approval(rf, administrator):
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(verified=True, is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user", "delete_user"])
+    )
+    user_admin = admin.site._registry[User]
+
+    def actions(person):
+        request = rf.get("/en/admin/members/user/")
+        request.user = User.objects.get(pk=person.pk)
+        return set(user_admin.get_actions(request))
+
+    assert "approve_guests" in actions(administrator)
+    assert "approve_guests" not in actions(staff)
+    assert "delete_selected" in actions(staff)  # the staff member sees the other actions

@@ -132,6 +132,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The page layout's fragments (header menu, footer) depend on nothing but the code, the language
+# and the viewer's role flags, never on data: each process keeps its own copy (no round trip to
+# Redis, nothing to empty; a deploy starts new processes).
+LAYOUT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "layout",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES["layout"] = LAYOUT_CACHE
+
 # --- Authentication -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "members.User"

@@ -1,7 +1,7 @@
 """Production: secrets are required, cookies are secure, HTTPS is enforced."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LAYOUT_CACHE, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without it
@@ -28,7 +28,7 @@ if not SITE_URL.startswith(("https://", "http://")):
     )
 if env("DJANGO_CACHE_URL", default=""):
     # An explicit shared cache instead of Redis (e.g. memcached), in django-environ's form.
-    CACHES = {"default": env.cache("DJANGO_CACHE_URL")}
+    CACHES = {"default": env.cache("DJANGO_CACHE_URL"), "layout": LAYOUT_CACHE}
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cssp_portal")

@@ -15,8 +15,8 @@ they call all share it. Guardian stays the store of the grants; this reads its t
   `standing_scope()`: every call reads the grants afresh.
 - Services that grant or revoke (`membership_sync_access`) call `forget_standing(user)` so a
   later check in the same request reads the new grants.
-- What is read from the user row itself (active, superuser) is never cached: a standing never
-  outlives a change of those flags on the object it was asked about.
+- What is read from the user row itself (active, superuser, vetting) is never cached: a
+  standing never outlives a change of those flags on the object it was asked about.
 
 The ONE definition of an administrator is here: an active superuser. Staff without it only
 reach the admin screens their model permissions allow; they have no extra rights in the portal.
@@ -63,12 +63,27 @@ class Standing:
     global_perms: frozenset[str] = _EMPTY
     # communities assigned to the person as portfolio manager
     portfolio_ids: frozenset[int] = _EMPTY
+    # communities whose core group the person belongs to (active memberships flagged core)
+    core_of: frozenset[int] = _EMPTY
 
     # --- who the person is -------------------------------------------------------------------
 
     @property
     def signed_in(self) -> bool:
         return bool(self.user.is_authenticated and self.user.is_active)
+
+    @property
+    def vetted(self) -> bool:
+        """A signed-in member the program vouches for (members.models.Vetting), read from the
+        user row (no query): what every rule about "signed-in members" asks. Guests (self-
+        registered, not yet approved or invited) are signed in but not vetted; administrators
+        always are."""
+        return self.signed_in and bool(getattr(self.user, "is_vetted", True))
+
+    @property
+    def is_guest(self) -> bool:
+        """Signed in but not vetted: sees public content only (the guest banner says so)."""
+        return self.signed_in and not self.vetted
 
     @property
     def user_id(self) -> int | None:
@@ -176,7 +191,9 @@ _NAMED = (
 )
 _STANDING_SQL = " UNION ALL ".join(
     [
-        "SELECT 'm', community_id, state, role, created_at FROM {membership} "
+        # 'mc': a membership in the community's core group (read in the same row).
+        "SELECT CASE WHEN is_core AND state = 'active' THEN 'mc' ELSE 'm' END, "
+        "community_id, state, role, created_at FROM {membership} "
         "WHERE user_id = %(user)s AND state IN ({states})",
         "SELECT 'g', x.content_object_id, ct.app_label, perm.codename, NULL "
         "FROM {user_grants} x " + _NAMED + " WHERE x.user_id = %(user)s",
@@ -214,9 +231,12 @@ def _load(user) -> Standing:
     grants: dict[int, set[str]] = {}
     global_perms: set[str] = set()
     portfolio_ids: set[int] = set()
+    core_of: set[int] = set()
     for kind, community_id, a, b, since in rows:
-        if kind == "m":
+        if kind in ("m", "mc"):
             memberships[community_id] = (a, b, _moment(since))
+            if kind == "mc":
+                core_of.add(community_id)
         elif kind == "g":
             grants.setdefault(community_id, set()).add(f"{a}.{b}")
         elif kind == "p":
@@ -229,6 +249,7 @@ def _load(user) -> Standing:
         grants={cid: frozenset(perms) for cid, perms in grants.items()},
         global_perms=frozenset(global_perms),
         portfolio_ids=frozenset(portfolio_ids),
+        core_of=frozenset(core_of),
     )
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from cssp_portal.collation import order_by_name
 from members.models import Language
 
 from .models import Community, Membership, Organization
@@ -121,7 +122,9 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        self.fields["organization"].queryset = order_by_name(
+            self.fields["organization"].queryset, "name"
+        )
         if user is not None and user.is_authenticated:
             self.fields["mine"] = forms.BooleanField(label=_("Only my communities"), required=False)
 
@@ -265,6 +268,6 @@ class OrganizationAddForm(forms.Form):
 
     def __init__(self, *args, community: Community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.exclude(
-            community_links__community=community
-        ).order_by("name")
+        self.fields["organization"].queryset = order_by_name(
+            Organization.objects.exclude(community_links__community=community), "name"
+        )

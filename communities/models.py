@@ -283,6 +283,8 @@ class Membership(models.Model):
 
     CURRENT_STATES = (State.INVITED, State.REQUESTED, State.ACTIVE)
     LEAD_ROLES = (Role.LEAD, Role.CO_LEAD)
+    # A soft limit: a lead is warned beyond it, never blocked.
+    CORE_GROUP_SOFT_LIMIT = 12
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("community")
@@ -317,6 +319,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The core group: the 10-12 participants a lead invites to intimate working sessions inside
+    # the broader community (CPSEN). A flag on the membership, set by a lead (membership_set_core).
+    is_core = models.BooleanField(_("core group"), default=False)
 
     class Meta:
         ordering = ["community", "-created_at"]

@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cssp_portal.collation import order_by_name
+
 from .access import MANAGE, PARTICIPATE, VIEW, standing_of
-from .models import Community
+from .models import Community, Organization
 
 __all__ = ["MANAGE", "PARTICIPATE", "VIEW"]
 
@@ -76,10 +78,10 @@ def can_edit_community_page(user, community: Community) -> bool:
 
 
 def can_join(user, community: Community) -> bool:
-    """A signed-in person who is not already a member may join an open community or ask to join
+    """A vetted member who is not already a member may join an open community or ask to join
     one that takes requests, if they can see it and it is not archived. Invitation-only
-    communities are joined only through an invitation."""
-    if not standing_of(user).signed_in:
+    communities, and every community for guests, are joined only through an invitation."""
+    if not standing_of(user).vetted:
         return False
     if community.status != Community.Status.ACTIVE:
         return False
@@ -108,8 +110,8 @@ def communities_managed_by(who) -> QuerySet[Community]:
     standing = standing_of(who)
     communities = Community.objects.active()
     if standing.has_global(MANAGE):
-        return communities.order_by("name")
-    return communities.filter(pk__in=standing.community_ids_with(MANAGE)).order_by("name")
+        return order_by_name(communities, "name")
+    return order_by_name(communities.filter(pk__in=standing.community_ids_with(MANAGE)), "name")
 
 
 def communities_participated_by(who) -> QuerySet[Community]:
@@ -117,8 +119,10 @@ def communities_participated_by(who) -> QuerySet[Community]:
     standing = standing_of(who)
     communities = Community.objects.active()
     if standing.has_global(PARTICIPATE):
-        return communities.order_by("name")
-    return communities.filter(pk__in=standing.community_ids_with(PARTICIPATE)).order_by("name")
+        return order_by_name(communities, "name")
+    return order_by_name(
+        communities.filter(pk__in=standing.community_ids_with(PARTICIPATE)), "name"
+    )
 
 
 # --- Accessors: fetch and check in one call ------------------------------------------------------
@@ -147,3 +151,26 @@ def community_for_editing(who, *, slug: str) -> Community:
     if not can_edit_community_page(who, community):
         raise PermissionDenied
     return community
+
+
+# --- Organizations --------------------------------------------------------------------------------
+
+
+def can_view_organization(who, organization: Organization) -> bool:
+    """Organizations are public: the program names its participating departments, agencies
+    and partners. What their page lists follows each list's own rule (communities visible to
+    `who`, profiles visible to `who`)."""
+    return True
+
+
+def organizations_visible_to(who) -> QuerySet[Organization]:
+    """Every organization (agrees with `can_view_organization`)."""
+    return Organization.objects.all()
+
+
+def organization_for_viewing(who, *, slug: str) -> Organization:
+    """The organization, or 404 when there is none with this slug."""
+    organization = organizations_visible_to(who).filter(slug=slug).first()
+    if organization is None or not can_view_organization(who, organization):
+        raise Http404
+    return organization

@@ -1,5 +1,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
+from cssp_portal.collation import order_by_name
+
 from .access import standing_of
 from .models import Community, CommunityOrganization
 from .policies import communities_of_member, communities_visible_to
@@ -13,13 +15,13 @@ def community_directory(user) -> QuerySet[Community]:
     leads = CommunityOrganization.objects.filter(
         role__in=[CommunityOrganization.Role.LEAD, CommunityOrganization.Role.CO_LEAD]
     ).select_related("organization")
-    return (
+    communities = (
         communities_visible_to(user)
         .active()
         .top_level()
         .prefetch_related(Prefetch("organization_links", queryset=leads, to_attr="lead_links"))
-        .order_by("name")
     )
+    return order_by_name(communities, "name")
 
 
 def community_directory_search(

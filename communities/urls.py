@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:slug>/roster/<int:pk>/decide/", views.roster_decide, name="roster_decide"),
     path("<slug:slug>/roster/<int:pk>/role/", views.roster_role, name="roster_role"),
     path("<slug:slug>/roster/<int:pk>/remove/", views.roster_remove, name="roster_remove"),
+    path("<slug:slug>/roster/<int:pk>/core/", views.roster_core, name="roster_core"),
     path(
         "<slug:slug>/roster/invitations/<int:pk>/revoke/",
         views.roster_revoke,

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from consultations.policies import can_open_consultation
+from consultations.selectors import community_consultations_heard
+from cssp_portal.collation import ordering, person_ordering
 from cssp_portal.errors import first_message
 from events.policies import can_create_event
 from events.selectors import community_past_events, community_upcoming_events
@@ -90,6 +93,8 @@ def community_detail(request, slug):
         "upcoming_events": community_upcoming_events(request.user, community),
         "past_events": community_past_events(request.user, community),
         "can_create_event": can_create_event(request.user, community),
+        "consultations_heard": community_consultations_heard(community),
+        "can_open_consultation": can_open_consultation(request.user, community),
         "program": community_program(community, request.user),
         "announcements": community_announcements(community).prefetch_related(None)[:3],
         "can_post_announcement": can_post_announcement(request.user, community),
@@ -104,7 +109,7 @@ def community_detail(request, slug):
             user__listed_in_directory=True,
         )
         .select_related("user__organization")
-        .order_by("role", "user__last_name"),
+        .order_by("role", *person_ordering("user__")),
         "can_join": policies.can_join(request.user, community),
         # Active or requested, from the standing (no query); an invitation is answered from
         # its own page.
@@ -189,7 +194,7 @@ def my_communities(request):
             state__in=(Membership.State.ACTIVE, Membership.State.REQUESTED),
         )
         .select_related("community")
-        .order_by("community__name")
+        .order_by(*ordering(Membership, "community__name"))
     )
     invitations = (
         Invitation.objects.filter(email__iexact=request.user.email, state=Invitation.State.PENDING)
@@ -252,12 +257,20 @@ def invitation_detail(request, token):
 
 def _roster_page(request, community, *, invite_form=None, status=200):
     people = community.memberships.select_related("user__organization")
+    active = people.filter(state=Membership.State.ACTIVE)
+    # ?group=core lists the core group only; any other value lists every member.
+    core_only = request.GET.get("group") == "core"
+    core_count = active.filter(is_core=True).count()
     context = {
         "community": community,
         "requests": people.filter(state=Membership.State.REQUESTED).order_by("created_at"),
-        "members": people.filter(state=Membership.State.ACTIVE).order_by(
-            "user__last_name", "user__first_name"
+        "members": (active.filter(is_core=True) if core_only else active).order_by(
+            *person_ordering("user__")
         ),
+        "core_only": core_only,
+        "core_count": core_count,
+        "core_limit": Membership.CORE_GROUP_SOFT_LIMIT,
+        "core_over_limit": core_count > Membership.CORE_GROUP_SOFT_LIMIT,
         "invitations": community.invitations.filter(state=Invitation.State.PENDING)
         .select_related("invited_by")
         .order_by("email"),
@@ -363,6 +376,37 @@ def roster_role(request, slug, pk):
                 "name": membership.user.get_full_name() or membership.user.email,
                 "role": Membership.Role(form.cleaned_data["role"]).label,
             },
+        )
+    return redirect("communities:roster", slug=community.slug)
+
+
+@login_required
+@require_POST
+def roster_core(request, slug, pk):
+    """Add a member to the core group or take them out of it (a soft limit: a warning)."""
+    community = policies.community_for_managing(request, slug=slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "community"), pk=pk, community=community
+    )
+    core = request.POST.get("core") == "1"
+    try:
+        size = services.membership_set_core(membership=membership, by=request.user, core=core)
+    except ValidationError as error:
+        messages.error(request, first_message(error))
+        return redirect("communities:roster", slug=community.slug)
+    name = membership.user.get_full_name() or membership.user.email
+    if core:
+        messages.success(request, _("%(name)s is now in the core group.") % {"name": name})
+    else:
+        messages.success(request, _("%(name)s is no longer in the core group.") % {"name": name})
+    if core and size > Membership.CORE_GROUP_SOFT_LIMIT:
+        messages.warning(
+            request,
+            _(
+                "The core group now has %(count)d members, more than the %(limit)d suggested "
+                "for intimate working sessions."
+            )
+            % {"count": size, "limit": Membership.CORE_GROUP_SOFT_LIMIT},
         )
     return redirect("communities:roster", slug=community.slug)
 

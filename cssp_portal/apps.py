@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "cssp_portal"
     verbose_name = "CSSP portal"
+
+    def ready(self):
+        # Registers the ICU collations' names on SQLite connections (the embedded default).
+        from . import collation  # noqa: F401

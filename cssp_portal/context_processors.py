@@ -42,7 +42,7 @@ def site(request):
 def _nav_state(request) -> str:
     """What the header menu depends on besides the language and the portfolio-manager flag
     (base.html keeps the rendered menu per process under it): the page's place in the menu,
-    whether the person is signed in, staff, and on their own profile."""
+    whether the person is signed in, staff, vetted or a guest, and on their own profile."""
     match = request.resolver_match
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
@@ -58,6 +58,8 @@ def _nav_state(request) -> str:
             match.app_name if match else "",
             "in" if signed_in else "out",
             "staff" if signed_in and user.is_staff else "",
+            "vetted" if signed_in and getattr(user, "is_vetted", False) else "",
+            "guest" if signed_in and getattr(user, "is_guest", False) else "",
             "own" if own_profile else "",
         )
     )

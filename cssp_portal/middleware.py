@@ -66,3 +66,45 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+def largest_upload() -> int:
+    """The largest file any form of the portal accepts (library files, attachments)."""
+    from django.conf import settings
+
+    from cssp_portal.uploads import MAX_SIZE
+
+    return max(MAX_SIZE, getattr(settings, "KNOWLEDGE_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than any upload the portal accepts is refused with a 413 page in
+    the person's language before it is read: nothing in the chain has touched the body yet (the
+    CSRF check reads it later, in process_view), so a 2 GB "attachment" costs the server neither
+    the transfer into a temporary file nor the disk. The limit, UPLOAD_MAX_REQUEST_BYTES, is the
+    largest file limit plus room for the other fields of the form; a file under it but over its
+    own form's limit gets that form's error beside the field (cssp_portal/uploads.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        largest = largest_upload()
+        limit = getattr(settings, "UPLOAD_MAX_REQUEST_BYTES", None) or largest + 2**20
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django itself treats an unreadable length as no body
+        if length > limit:
+            return _too_large(request, length, largest)
+        return self.get_response(request)
+
+
+def _too_large(request, length: int, largest: int):
+    from django.shortcuts import render
+    from django.template.defaultfilters import filesizeformat
+
+    context = {"size": filesizeformat(length), "limit": filesizeformat(largest)}
+    return render(request, "413.html", context, status=413)

@@ -14,18 +14,25 @@ admin.site.site_header = admin.site.site_title = _("CSSP Communities of Practice
 urlpatterns = [
     path("healthz", health.HealthView.as_view(), name="healthz"),
     path("healthz/ready", health.ReadyView.as_view(), name="healthz_ready"),
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # Before communities/ and events/ (whose "<slug>/" patterns would take "past/").
+    path("", include("events.past_urls")),
     path("communities/", include("communities.urls")),
+    path("organizations/", include("communities.organization_urls")),
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("resources/", include("knowledge.resource_centre_urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("api.site_urls")),
     prefix_default_language=True,
 )
 

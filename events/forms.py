@@ -13,6 +13,7 @@ from communities.models import Community
 from cssp_portal import uploads
 from cssp_portal.params import limit_dates, validate_portal_date
 
+from . import policies
 from .models import Event, EventDocument, EventOutcome, Registration
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -41,7 +42,10 @@ class EventForm(forms.ModelForm):
     )
     co_hosts = forms.ModelMultipleChoiceField(
         label=_("Co-hosting communities"),
-        help_text=_("Other communities organizing this event with yours."),
+        help_text=_(
+            "Other communities organizing this event with yours. Their leads are asked first: "
+            "the event appears in a community only once it accepts."
+        ),
         queryset=Community.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -107,15 +111,15 @@ class EventForm(forms.ModelForm):
             "registration_closes_at": LOCAL_DATETIME,
         }
 
-    def __init__(self, *args, community: Community, **kwargs):
+    def __init__(self, *args, community: Community, by, **kwargs):
         super().__init__(*args, **kwargs)
         limit_dates(self)
         for name in ("title_en", "title_fr", "summary_en", "summary_fr"):
             self.fields[name].required = True
-        self.fields["co_hosts"].queryset = (
-            Community.objects.filter(status=Community.Status.ACTIVE)
-            .exclude(pk=community.pk)
-            .order_by("name")
+        # Only what the lead may name: a members-only community they cannot see is not offered
+        # (and a posted id outside these is refused as an invalid choice).
+        self.fields["co_hosts"].queryset = policies.co_host_choices(
+            by, community, self.instance if self.instance.pk else None
         )
         for name in ZONED_FIELDS:
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]

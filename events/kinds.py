@@ -9,6 +9,7 @@ EVENT_PROMOTED = "events.promoted"
 EVENT_REMINDER = "events.reminder"
 EVENT_CHANGED = "events.changed"
 EVENT_MESSAGE = "events.message"
+EVENT_CO_HOST_REQUEST = "events.co_host_request"
 
 register(
     Kind(
@@ -42,5 +43,13 @@ register(
         label=_("Messages from event organizers"),
         description=_("Messages the organizers send to the people registered for their event."),
         template="events/email/message",
+    ),
+    Kind(
+        code=EVENT_CO_HOST_REQUEST,
+        label=_("Requests to co-host an event"),
+        description=_(
+            "Another community asks the community you lead to co-host one of its events."
+        ),
+        template="events/email/co_host_request",
     ),
 )

@@ -78,6 +78,9 @@ class Event(models.Model):
         related_name="events",
         verbose_name=_("host community"),
     )
+    # The co-hosts that ACCEPTED (CoHosting.State.ACCEPTED): every reader (listings, policies,
+    # calendar feeds, search) counts these only. Naming a community asks it first
+    # (CoHosting); only events.services adds or removes rows here, with the request's state.
     co_hosts = models.ManyToManyField(
         "communities.Community",
         related_name="co_hosted_events",
@@ -209,6 +212,67 @@ class Event(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class CoHosting(models.Model):
+    """A host's request that another community co-host its event, and that community's answer.
+
+    Naming a community as co-host does not make it one: its leads accept or decline, and may
+    withdraw later. `Event.co_hosts` holds the accepted ones only (kept in step by
+    events.services, the one write path), so nothing shows the event in a community that has
+    not agreed. One row per event and community, through its whole life."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="co_hostings", verbose_name=_("event")
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="co_hostings",
+        verbose_name=_("co-hosting community"),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("co-hosting")
+        verbose_name_plural = _("co-hostings")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "community"], name="events_co_hosting_once"),
+        ]
+        indexes = [models.Index(fields=["community", "state"])]
+
+    def __str__(self):
+        return f"{self.community} — {self.event} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("events:co_hosting", kwargs={"pk": self.pk})
 
 
 class EventReminder(models.Model):

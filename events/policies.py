@@ -12,15 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from communities.access import PARTICIPATE, VIEW, standing_of
-from communities.models import Community
+from communities.access import MANAGE, PARTICIPATE, VIEW, standing_of
+from communities.models import Community, Membership
 from communities.policies import (
     can_manage_community,
     can_view_community,
     communities_visible_to,
 )
 
-from .models import Event
+from .models import CoHosting, Event
 
 
 def can_create_event(user, community: Community) -> bool:
@@ -45,9 +45,9 @@ def _belongs_to_a_host(user, event: Event, perm: str = VIEW) -> bool:
 
 def can_view_event(user, event: Event) -> bool:
     """Drafts: only those who manage the event. Otherwise public events are visible to anyone
-    who may see the host community, "all members" events to signed-in people, host-only events
-    to the members of the host and co-host communities. Portfolio managers and administrators
-    see every event that is not a draft."""
+    who may see the host community, "all members" events to vetted members (not guests),
+    host-only events to the members of the host and co-host communities. Portfolio managers
+    and administrators see every event that is not a draft."""
     if can_manage_event(user, event):
         return True
     if event.status == Event.Status.DRAFT:
@@ -60,7 +60,7 @@ def can_view_event(user, event: Event) -> bool:
         return False
     if event.visibility == Event.Visibility.PUBLIC:
         return True
-    return standing_of(user).signed_in
+    return standing_of(user).vetted
 
 
 def visible_events_q(who) -> Q | None:
@@ -79,15 +79,17 @@ def visible_events_q(who) -> Q | None:
     hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
         Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
     )
+    # Guests see the public events only; "all members" events are for vetted members.
+    open_to = [Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
     open_to_members = in_visible_community & Q(
-        visibility__in=[Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
+        visibility__in=open_to if standing.vetted else open_to[:1]
     )
     return open_to_members | hosts_only
 
 
 def events_visible_to(who) -> QuerySet[Event]:
     """Published events `who` may see: public ones of communities they can see, events for
-    all members once signed in, and host-only events of the communities they belong to (as
+    all members for vetted members, and host-only events of the communities they belong to (as
     host or co-host). Administrators and portfolio managers see every published event. Agrees
     with `can_view_event` on published events (drafts are listed only to their managers)."""
     condition = visible_events_q(who)
@@ -132,6 +134,70 @@ def can_see_virtual_link(user, event: Event, registration=None) -> bool:
     )
 
 
+# --- Co-hosting: asked, answered by the named community's leads ----------------------------------
+
+
+def co_host_choices(who, host: Community, event: Event | None = None) -> QuerySet[Community]:
+    """The communities `who` may name as co-hosts of an event of `host`: the active ones they
+    can see (a members-only community they cannot see is not even offered), plus those already
+    asked or accepting for `event` (so saving the form never drops them silently)."""
+    visible = Q(pk__in=communities_visible_to(who).values("pk"), status=Community.Status.ACTIVE)
+    if event is not None and event.pk:
+        visible |= Q(
+            pk__in=CoHosting.objects.filter(
+                event=event, state__in=[CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED]
+            ).values("community_id")
+        )
+    return Community.objects.filter(visible).exclude(pk=host.pk).order_by("name")
+
+
+def can_answer_co_hosting(who, co_hosting: CoHosting) -> bool:
+    """Only the leads and co-leads of the community asked to co-host (and administrators)
+    accept, decline or withdraw; the host's leads never answer for it."""
+    return can_manage_community(who, co_hosting.community)
+
+
+def co_hostings_answerable_by(who) -> QuerySet[CoHosting]:
+    """The co-hosting requests `who` answers (agrees with `can_answer_co_hosting`)."""
+    standing = standing_of(who)
+    rows = CoHosting.objects.all()
+    if standing.has_global(MANAGE):
+        return rows
+    return rows.filter(community__in=standing.community_ids_with(MANAGE))
+
+
+def withheld_registrants(who, event: Event) -> frozenset[int]:
+    """The people (user ids) among `event`'s registrants whose details `who`, a manager of the
+    event, may not read: attendee data of a co-host's members goes only to managers allowed
+    by both communities. A host-only event is open to the members of its co-hosts, so a
+    registrant who belongs to a co-host that has not accepted (asked, declined, withdrawn) and
+    to no community that has (the host, an accepting co-host) is withheld, unless `who` leads
+    that co-host or sees every community (administrators, portfolio managers). Two queries."""
+    standing = standing_of(who)
+    if event.visibility != Event.Visibility.HOSTS or standing.has_global(VIEW):
+        return frozenset()
+    not_consenting = (
+        CoHosting.objects.filter(event=event)
+        .exclude(state=CoHosting.State.ACCEPTED)
+        .exclude(community__in=standing.community_ids_with(MANAGE))
+        .values("community_id")
+    )
+    registrants = event.registrations.values("user_id")
+    active = Membership.objects.filter(state=Membership.State.ACTIVE, user__in=registrants)
+    through = set(
+        active.filter(community__in=not_consenting).values_list("user_id", flat=True).distinct()
+    )
+    if not through:
+        return frozenset()
+    consenting = Q(community=event.community_id) | Q(
+        community__in=CoHosting.objects.filter(event=event, state=CoHosting.State.ACCEPTED).values(
+            "community_id"
+        )
+    )
+    covered = set(active.filter(consenting, user__in=through).values_list("user_id", flat=True))
+    return frozenset(through - covered)
+
+
 # --- Accessors: fetch and check in one call ------------------------------------------------------
 
 
@@ -161,3 +227,16 @@ def community_for_new_event(who, *, slug: str) -> Community:
     if not can_create_event(who, community):
         raise PermissionDenied
     return community
+
+
+def co_hosting_for_answering(who, *, pk: int) -> CoHosting:
+    """The co-hosting request `who` answers, or 404: its existence (and the event's) is
+    private to the asked community's leads and the host's."""
+    co_hosting = (
+        CoHosting.objects.select_related("event__community", "community", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if co_hosting is None or not can_answer_co_hosting(who, co_hosting):
+        raise Http404
+    return co_hosting

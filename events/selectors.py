@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from communities.access import standing_of
 from communities.models import Community
+from cssp_portal.collation import order_by_name
 
 from .models import Event, Registration
 from .policies import events_visible_to, visible_events_q
@@ -47,7 +48,9 @@ def with_listing_relations(events) -> list[Event]:
     rows = (
         Event.objects.filter(pk__in=ids)
         .select_related("community")
-        .prefetch_related(Prefetch("co_hosts", queryset=Community.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("co_hosts", queryset=order_by_name(Community.objects.all(), "name"))
+        )
         .in_bulk()
     )
     return [rows[pk] for pk in ids if pk in rows]
@@ -142,4 +145,60 @@ def community_past_events(user, community: Community, limit: int = 5) -> list[Ev
         .annotate(has_outcomes=Exists(published_outcome))
         .select_related("community")
         .order_by("-start", "-pk")[:limit]
+    )
+
+
+def _published_outcome():
+    from .models import EventOutcome
+
+    return EventOutcome.objects.filter(event=OuterRef("pk"), published_at__isnull=False)
+
+
+def past_event_listing(
+    user,
+    *,
+    community: Community | None = None,
+    event_type: str = "",
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    mine: bool = False,
+) -> QuerySet[Event]:
+    """Visible events that are over, those with published outcomes first, then the latest
+    first; narrowed as `event_listing` narrows the upcoming ones."""
+    events = event_listing(
+        user, community=community, event_type=event_type, start=start, end=end, mine=mine
+    )
+    return (
+        events.filter(end__lt=timezone.now())
+        .annotate(has_outcomes=Exists(_published_outcome()))
+        .order_by("-has_outcomes", "-start", "-pk")
+    )
+
+
+def with_listing_relations_and_outcomes(events) -> list[Event]:
+    """`with_listing_relations`, each event with `has_outcomes` (its outcomes published): one
+    query more for the page."""
+    from .models import EventOutcome
+
+    events = with_listing_relations(events)
+    published = set(
+        EventOutcome.objects.filter(
+            event__in=[event.pk for event in events], published_at__isnull=False
+        ).values_list("event_id", flat=True)
+    )
+    for event in events:
+        event.has_outcomes = event.pk in published
+    return events
+
+
+def community_outcomes_library(user, community: Community):
+    """The published outcomes of the community's past events (hosted or co-hosted) that
+    `user` may see, newest event first, each with its event and host."""
+    from .models import EventOutcome
+
+    visible = events_visible_to(user).of_community(community).filter(end__lt=timezone.now())
+    return (
+        EventOutcome.objects.filter(published_at__isnull=False, event__in=visible.values("pk"))
+        .select_related("event__community")
+        .order_by("-event__start", "-event__pk")
     )

@@ -18,11 +18,19 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from communities.models import Community
+from communities.models import Community, Membership
 from members.models import User
 
 from . import kinds, policies
-from .models import CalendarFeed, Event, EventDocument, EventOutcome, EventReminder, Registration
+from .models import (
+    CalendarFeed,
+    CoHosting,
+    Event,
+    EventDocument,
+    EventOutcome,
+    EventReminder,
+    Registration,
+)
 
 DEFAULT_REMINDER_HOURS = (48, 2)
 # Changing one of these on a published event tells its registrants and updates calendars.
@@ -37,7 +45,7 @@ NOTIFIED_FIELDS = (
     "virtual_link",
 )
 # Paths of the events app that an event's slug must not shadow.
-RESERVED_SLUGS = {"calendar", "feed", "new", "mine"}
+RESERVED_SLUGS = {"calendar", "feed", "new", "mine", "co-hosting"}
 SEATED = (Registration.State.CONFIRMED, Registration.State.ATTENDED)
 
 
@@ -78,8 +86,9 @@ def event_create(
     co_hosts: Iterable[Community] = (),
     reminder_hours: Sequence[int] = DEFAULT_REMINDER_HOURS,
 ) -> Event:
-    """Save a new draft event of `community` built from a form (not yet saved). Raises
-    PermissionDenied unless `by` manages the community."""
+    """Save a new draft event of `community` built from a form (not yet saved); `co_hosts` are
+    asked, not made co-hosts (`co_hosts_request`). Raises PermissionDenied unless `by` manages
+    the community."""
     if not policies.can_create_event(by, community):
         raise PermissionDenied
     event.community = community
@@ -89,7 +98,7 @@ def event_create(
         event.slug = _unique_slug(event.title_en or event.title)
     event.full_clean()
     event.save()
-    event.co_hosts.set([c for c in co_hosts if c.pk != community.pk])
+    co_hosts_request(event=event, communities=co_hosts, by=by)
     _reminders_sync(event, reminder_hours)
     return event
 
@@ -119,7 +128,7 @@ def event_update(
     event.full_clean()
     event.save()
     if co_hosts is not None:
-        event.co_hosts.set([c for c in co_hosts if c.pk != event.community_id])
+        co_hosts_request(event=event, communities=co_hosts, by=by)
     if reminder_hours is not None:
         _reminders_sync(event, reminder_hours)
     if event.start != before.start:
@@ -187,7 +196,13 @@ def event_copy(*, event: Event, by: User) -> Event:
     if not policies.can_manage_event(by, event):
         raise PermissionDenied
     reminder_hours = list(event.reminders.values_list("hours_before", flat=True))
-    co_hosts = list(event.co_hosts.all())
+    # A co-host agreed to this event, not to its copies: they are asked again.
+    co_hosts = list(
+        Community.objects.filter(
+            co_hostings__event=event,
+            co_hostings__state__in=[CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED],
+        )
+    )
     copy = Event.objects.get(pk=event.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
@@ -198,9 +213,123 @@ def event_copy(*, event: Event, by: User) -> Event:
     copy.created_by = by
     copy.full_clean()
     copy.save()
-    copy.co_hosts.set(co_hosts)
+    co_hosts_request(event=copy, communities=co_hosts, by=by)
     _reminders_sync(copy, reminder_hours)
     return copy
+
+
+# --- Co-hosting: asked by the host, answered by the co-host's leads ---------------------------
+
+LIVE_CO_HOSTING = (CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED)
+
+
+@transaction.atomic
+def co_hosts_request(*, event: Event, communities: Iterable[Community], by: User) -> None:
+    """Make `communities` the event's asked-or-accepted co-hosts. A community not yet asked
+    (or that declined or withdrew earlier) is asked again: its leads get an email (kind
+    "events.co_host_request") and the event shows nowhere in it until one accepts. A
+    community left out stops being asked, or stops co-hosting (withdrawn by `by`). Raises
+    PermissionDenied unless `by` manages the event, or when a newly named community is not one
+    `by` may name (`policies.co_host_choices`: a members-only community they cannot see)."""
+    if not policies.can_manage_event(by, event):
+        raise PermissionDenied
+    wanted = {c.pk: c for c in communities if c.pk != event.community_id}
+    rows = {row.community_id: row for row in CoHosting.objects.filter(event=event)}
+    now = timezone.now()
+    asking = [pk for pk in wanted if pk not in rows or rows[pk].state not in LIVE_CO_HOSTING]
+    if asking:
+        allowed = set(
+            policies.co_host_choices(by, event.community, event)
+            .filter(pk__in=asking)
+            .values_list("pk", flat=True)
+        )
+        if set(asking) - allowed:
+            raise PermissionDenied
+    asked = []
+    for pk in asking:
+        row = rows.get(pk) or CoHosting(event=event, community=wanted[pk])
+        row.state = CoHosting.State.REQUESTED
+        row.requested_by, row.requested_at = by, now
+        row.decided_by = row.decided_at = None
+        row.save()
+        asked.append(row)
+    ended = [row for pk, row in rows.items() if pk not in wanted and row.state in LIVE_CO_HOSTING]
+    if ended:
+        CoHosting.objects.filter(pk__in=[row.pk for row in ended]).update(
+            state=CoHosting.State.WITHDRAWN, decided_by=by, decided_at=now
+        )
+        event.co_hosts.remove(*[row.community_id for row in ended])
+    for row in asked:
+        _co_host_request_notify(row)
+
+
+def _co_host_request_notify(co_hosting: CoHosting) -> None:
+    from notifications.services import notify
+
+    leads = [
+        membership.user
+        for membership in Membership.objects.filter(
+            community_id=co_hosting.community_id,
+            state=Membership.State.ACTIVE,
+            role__in=Membership.LEAD_ROLES,
+        ).select_related("user")
+    ]
+    notify(
+        kind=kinds.EVENT_CO_HOST_REQUEST,
+        recipients=leads,
+        about=co_hosting,
+        community=co_hosting.community,
+        context={
+            "requester": co_hosting.requested_by.get_full_name() or co_hosting.requested_by.email
+        },
+        key=f"co_hosting:{co_hosting.pk}:requested:{co_hosting.requested_at.isoformat()}",
+    )
+
+
+CO_HOSTING_DECISIONS = {
+    # decision: (the states it answers, the state it leads to)
+    "accept": ((CoHosting.State.REQUESTED,), CoHosting.State.ACCEPTED),
+    "decline": ((CoHosting.State.REQUESTED,), CoHosting.State.DECLINED),
+    "withdraw": ((CoHosting.State.ACCEPTED,), CoHosting.State.WITHDRAWN),
+}
+
+
+@transaction.atomic
+def co_hosting_answer(*, co_hosting: CoHosting, by: User, decision: str) -> CoHosting:
+    """The asked community's answer: accept or decline a request, or withdraw from an event it
+    co-hosts. Accepting makes it a co-host (`Event.co_hosts`: its page, its members' calendars
+    and, for a host-only event, its members' access); declining or withdrawing keeps the event
+    out of it. Raises PermissionDenied unless `by` leads the asked community
+    (`policies.can_answer_co_hosting`), ValidationError for a decision the request's state
+    does not allow (already answered, cancelled by the host)."""
+    co_hosting = (
+        CoHosting.objects.select_for_update()
+        .select_related("event", "community")
+        .get(pk=co_hosting.pk)
+    )
+    if not policies.can_answer_co_hosting(by, co_hosting):
+        raise PermissionDenied
+    if decision not in CO_HOSTING_DECISIONS:
+        raise ValidationError(_("Choose to accept, decline or withdraw."))
+    answers, state = CO_HOSTING_DECISIONS[decision]
+    if co_hosting.state not in answers:
+        raise ValidationError(
+            _("This request is no longer awaiting that answer (it is now: %(state)s).")
+            % {"state": co_hosting.get_state_display()}
+        )
+    co_hosting.state = state
+    co_hosting.decided_by = by
+    co_hosting.decided_at = timezone.now()
+    co_hosting.full_clean()
+    co_hosting.save(update_fields=["state", "decided_by", "decided_at"])
+    event = co_hosting.event
+    if state == CoHosting.State.ACCEPTED:
+        event.co_hosts.add(co_hosting.community_id)
+    else:
+        event.co_hosts.remove(co_hosting.community_id)
+    # The event's listings are cached by its version: its hosts changed.
+    Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+    return co_hosting
 
 
 # --- Registration, waitlist and promotion ------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
 from cssp_portal.params import id_or_none, month_or_none
@@ -30,7 +32,7 @@ from .forms import (
     OutcomeForm,
     RegistrationForm,
 )
-from .models import CalendarFeed, Event, EventDocument, EventOutcome, Registration
+from .models import CalendarFeed, CoHosting, Event, EventDocument, EventOutcome, Registration
 
 
 def _zone() -> zoneinfo.ZoneInfo:
@@ -43,7 +45,7 @@ def _zone() -> zoneinfo.ZoneInfo:
 def _filters(request):
     form = EventFilterForm(
         request.GET or None,
-        communities=communities_visible_to(request.user).order_by("name"),
+        communities=order_by_name(communities_visible_to(request.user), "name"),
         signed_in=request.user.is_authenticated,
     )
     return form, (form.cleaned_data if form.is_valid() else {})
@@ -208,6 +210,9 @@ def event_detail(request, slug):
             "breakdown": services.attendance_breakdown(event)
             if outcome and outcome.is_published
             else None,
+            "co_hostings": event.co_hostings.select_related("community").order_by("community__name")
+            if can_manage
+            else (),
             "login_url": f"{reverse('account_login')}?next={request.path}",
             "date_modified": event.updated_at,
         },
@@ -333,7 +338,7 @@ def feed_settings(request):
 @login_required
 def event_create(request, community_slug):
     community = policies.community_for_new_event(request, slug=community_slug)
-    form = EventForm(request.POST or None, community=community)
+    form = EventForm(request.POST or None, community=community, by=request)
     if request.method == "POST" and form.is_valid():
         event = services.event_create(
             event=form.save(commit=False),
@@ -358,9 +363,15 @@ def event_edit(request, slug):
     if event.status in (Event.Status.CANCELLED, Event.Status.COMPLETED):
         messages.error(request, _("A cancelled or completed event can no longer be changed."))
         return redirect(event)
-    form = EventForm(request.POST or None, instance=event, community=event.community)
+    form = EventForm(request.POST or None, instance=event, community=event.community, by=request)
     if not request.POST:
-        form.initial["co_hosts"] = list(event.co_hosts.values_list("pk", flat=True))
+        # Asked and accepting co-hosts stay ticked: unticking one cancels its request or ends
+        # its co-hosting.
+        form.initial["co_hosts"] = list(
+            event.co_hostings.filter(state__in=services.LIVE_CO_HOSTING).values_list(
+                "community_id", flat=True
+            )
+        )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_update(
@@ -420,14 +431,87 @@ def event_copy(request, slug):
     return redirect("events:edit", slug=copy.slug)
 
 
+# --- Co-hosts' leads: answer the requests to co-host -----------------------------------------
+
+CO_HOSTINGS_PER_PAGE = 25
+
+
+@login_required
+def co_hosting_list(request):
+    """The requests to co-host sent to the communities the person leads: those awaiting an
+    answer first, then the events they co-host, then the past answers."""
+    order = {CoHosting.State.REQUESTED: 0, CoHosting.State.ACCEPTED: 1}
+    rows = (
+        policies.co_hostings_answerable_by(request)
+        .select_related("event__community", "community")
+        .annotate(
+            rank=models.Case(
+                *[models.When(state=state, then=models.Value(n)) for state, n in order.items()],
+                default=models.Value(2),
+            )
+        )
+        .order_by("rank", "-requested_at", "-pk")
+    )
+    page = Paginator(rows, CO_HOSTINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "events/co_hosting_list.html", {"page": page})
+
+
+@login_required
+def co_hosting(request, pk):
+    """One request to co-host: what the event is and who asks, and the answers its state
+    allows (accept or decline a request, withdraw from an accepted one)."""
+    co_hosting = policies.co_hosting_for_answering(request, pk=id_or_none(pk) or 0)
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        try:
+            services.co_hosting_answer(co_hosting=co_hosting, by=request.user, decision=decision)
+        except ValidationError as error:
+            messages.error(request, first_message(error))
+        else:
+            messages.success(request, CO_HOSTING_DONE[decision]())
+        return redirect(co_hosting)
+    return render(
+        request,
+        "events/co_hosting.html",
+        {
+            "co_hosting": co_hosting,
+            "event": co_hosting.event,
+            "decisions": [
+                decision
+                for decision, (states, _state) in services.CO_HOSTING_DECISIONS.items()
+                if co_hosting.state in states
+            ],
+        },
+    )
+
+
+CO_HOSTING_DONE = {
+    "accept": lambda: _("Your community now co-hosts this event."),
+    "decline": lambda: _("You declined to co-host this event."),
+    "withdraw": lambda: _("Your community no longer co-hosts this event."),
+}
+
+
 # --- Leads: attendees, attendance, messages, outcomes ------------------------------------------
+
+
+def _with_withheld(request, event, registrations) -> list[Registration]:
+    """The registrations, each marked `withheld` when the viewer may not read its person's
+    details (policies.withheld_registrants)."""
+    withheld = policies.withheld_registrants(request, event)
+    registrations = list(registrations)
+    for registration in registrations:
+        registration.withheld = registration.user_id in withheld
+    return registrations
 
 
 @login_required
 def attendees(request, slug):
     event = policies.event_for_managing(request, slug=slug)
-    registrations = event.registrations.select_related("user__organization").order_by(
-        "created_at", "pk"
+    registrations = _with_withheld(
+        request,
+        event,
+        event.registrations.select_related("user__organization").order_by("created_at", "pk"),
     )
     seated = [r for r in registrations if r.state in services.SEATED]
     waitlist = [r for r in registrations if r.state == Registration.State.WAITLISTED]
@@ -442,6 +526,7 @@ def attendees(request, slug):
             "cancelled": cancelled,
             "can_mark": event.start <= timezone.now(),
             "message_form": MessageForm(),
+            "withheld_count": sum(1 for r in registrations if r.withheld),
         },
     )
 
@@ -449,8 +534,10 @@ def attendees(request, slug):
 @login_required
 def attendees_csv(request, slug):
     event = policies.event_for_managing(request, slug=slug)
-    registrations = event.registrations.select_related("user__organization").order_by(
-        "created_at", "pk"
+    registrations = _with_withheld(
+        request,
+        event,
+        event.registrations.select_related("user__organization").order_by("created_at", "pk"),
     )
     positions: dict[str, int] = {}
 
@@ -460,6 +547,19 @@ def attendees_csv(request, slug):
             if r.state == Registration.State.WAITLISTED:
                 positions[r.mode] = positions.get(r.mode, 0) + 1
                 position = positions[r.mode]
+            if r.withheld:
+                yield [
+                    _("Details withheld"),
+                    "",
+                    "",
+                    "",
+                    "",
+                    r.get_state_display(),
+                    position,
+                    r.get_mode_display(),
+                    timezone.localtime(r.created_at, event.zone).strftime("%Y-%m-%d %H:%M"),
+                ]
+                continue
             organization = r.user.organization
             yield [
                 r.user.last_name,
@@ -529,6 +629,8 @@ def attendee_remove(request, slug, pk):
         pk=pk,
         state__in=(Registration.State.CONFIRMED, Registration.State.WAITLISTED),
     )
+    if registration.user_id in policies.withheld_registrants(request, event):
+        raise Http404
     if request.method == "POST":
         try:
             services.registration_cancel(registration=registration, by=request.user)

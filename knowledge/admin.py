@@ -12,6 +12,7 @@ from .models import (
     Follow,
     Post,
     PostReport,
+    ProtectedDownload,
     Resource,
     ResourceVersion,
     Thread,
@@ -108,3 +109,30 @@ class ResourceAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
 class FollowAdmin(admin.ModelAdmin):
     list_display = ("user", "thread", "folder", "created_at")
     autocomplete_fields = ("user", "thread", "folder")
+
+
+@admin.register(ProtectedDownload)
+class ProtectedDownloadAdmin(admin.ModelAdmin):
+    """The record of Protected downloads, read-only: written only by the download service."""
+
+    list_display = (
+        "downloaded_at",
+        "user_email",
+        "resource_title",
+        "sensitivity",
+        "version_number",
+        "community",
+    )
+    list_filter = ("sensitivity", "community")
+    search_fields = ("user_email", "resource_title", "file_name")
+    date_hierarchy = "downloaded_at"
+    list_select_related = ("community",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community
 
 from . import services
-from .models import Resource, Sensitivity
+from .models import PROTECTED_VISIBILITY_ERROR, Resource, Sensitivity
 from .search import TYPES
 
 MARKDOWN_HELP = _(
@@ -161,6 +161,7 @@ class ResourceForm(forms.Form):
         choices=Resource.Visibility.choices,
         initial=Resource.Visibility.COMMUNITY,
         widget=forms.RadioSelect,
+        help_text=_("Protected A and Protected B items are for the members of the community only."),
     )
 
     def __init__(self, *args, editing=False, **kwargs):
@@ -179,17 +180,11 @@ class ResourceForm(forms.Form):
             self.add_error("url", _("Enter the address of the link."))
         if (
             data.get("sensitivity", Sensitivity.UNCLASSIFIED) != Sensitivity.UNCLASSIFIED
-            and data.get("visibility") == Resource.Visibility.PUBLIC
+            and data.get("visibility")
+            and data.get("visibility") != Resource.Visibility.COMMUNITY
         ):
-            self.add_error(
-                "visibility",
-                ValidationError(
-                    _(
-                        "Protected information cannot be public: choose members or "
-                        "community members."
-                    )
-                ),
-            )
+            # The same rule as the model's constraint, said beside the field (never a 500).
+            self.add_error("visibility", ValidationError(PROTECTED_VISIBILITY_ERROR))
         return data
 
 

@@ -267,6 +267,12 @@ class Sensitivity(models.TextChoices):
     PROTECTED_B = "protected_b", _("Protected B")
 
 
+PROTECTED_VISIBILITY_ERROR = _(
+    "Protected A and Protected B information is for the members of the community only: "
+    "choose “Members of the community”, or mark it Unclassified if it is not protected."
+)
+
+
 class Resource(models.Model):
     """A document (with its versions) or a link in a community's library."""
 
@@ -275,6 +281,8 @@ class Resource(models.Model):
         LINK = "link", _("Link")
 
     class Visibility(models.TextChoices):
+        # Protected A and B items may only be COMMUNITY (need to know: see
+        # knowledge.policies.can_read_protected and the constraint below).
         PUBLIC = "public", pgettext_lazy("resource visibility", "Public")
         MEMBERS = "members", pgettext_lazy("resource visibility", "All signed-in members")
         COMMUNITY = "community", pgettext_lazy("resource visibility", "Members of the community")
@@ -323,10 +331,11 @@ class Resource(models.Model):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         constraints = [
-            # Protected information never goes on a public page.
+            # Need to know (issue #16, F4): Protected A and B information is for the members of
+            # the owning community only: never public, never all signed-in members.
             models.CheckConstraint(
-                condition=Q(sensitivity="unclassified") | ~Q(visibility="public"),
-                name="knowledge_protected_resource_not_public",
+                condition=Q(sensitivity="unclassified") | Q(visibility="community"),
+                name="knowledge_protected_resource_community_only",
             ),
         ]
 
@@ -346,10 +355,8 @@ class Resource(models.Model):
 
     def clean(self):
         errors = {}
-        if self.is_protected and self.visibility == self.Visibility.PUBLIC:
-            errors["visibility"] = _(
-                "Protected information cannot be public: choose members or community members."
-            )
+        if self.is_protected and self.visibility != self.Visibility.COMMUNITY:
+            errors["visibility"] = PROTECTED_VISIBILITY_ERROR
         if self.kind == self.Kind.LINK and not self.url:
             errors["url"] = _("Enter the address of the link.")
         if errors:
@@ -402,6 +409,64 @@ class ResourceVersion(models.Model):
         return reverse(
             "knowledge:download_version", kwargs={"pk": self.resource_id, "number": self.number}
         )
+
+
+class ProtectedDownload(models.Model):
+    """One download of a Protected A or B file: who, when, which resource and which version.
+
+    Written by services.protected_download_record as the file is served; read by the owning
+    community's leads and administrators (policies.can_view_download_log). The names are kept
+    as they were at the time so the record outlives a renamed or deleted resource or account.
+    """
+
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="protected_downloads",
+        verbose_name=_("community"),
+    )
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="protected_downloads",
+        verbose_name=_("resource"),
+    )
+    version = models.ForeignKey(
+        ResourceVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("version"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("downloaded by"),
+    )
+    user_email = models.EmailField(_("email address"), max_length=254)
+    resource_title = models.CharField(_("title"), max_length=255)
+    sensitivity = models.CharField(_("sensitivity"), max_length=16, choices=Sensitivity.choices)
+    version_number = models.PositiveIntegerField(_("version"))
+    file_name = models.CharField(_("file name"), max_length=150)
+    downloaded_at = models.DateTimeField(_("downloaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-downloaded_at", "-pk"]
+        verbose_name = _("download of a protected file")
+        verbose_name_plural = _("downloads of protected files")
+        indexes = [models.Index(fields=["community", "-downloaded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sensitivity="unclassified"),
+                name="knowledge_protected_download_is_protected",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_email} – {self.resource_title} v{self.version_number}"
 
 
 class Follow(models.Model):

@@ -12,6 +12,10 @@ who takes part, moderation follows who leads. The rules in short:
 - The library is read per resource (public, all signed-in members, or community members) and
   never beyond the community's own visibility; members add resources and new versions of their
   own; leads organize folders and may change any resource.
+- Protected A and B resources are need to know: the owning community's members (any role) and
+  administrators only, whatever the row says (the database forbids any other visibility too);
+  every download of one is recorded, and the log is read by the community's leads and
+  administrators.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from communities.policies import (
     can_participate,
     can_view_community,
     communities_visible_to,
+    community_for_viewing,
 )
 from cssp_portal.params import pk_or_none
 
-from .models import Announcement, Folder, Post, PostReport, Resource, Thread
+from .models import Announcement, Folder, Post, PostReport, Resource, Sensitivity, Thread
 
 
 def _active(user) -> bool:
@@ -208,14 +213,39 @@ def can_add_resource(user, folder: Folder) -> bool:
     return can_participate(user, folder.community)
 
 
+def can_read_protected(who, community) -> bool:
+    """Need to know for Protected A and B items: the active members of the owning community
+    (any role, observers included) and administrators. Never all signed-in members, never the
+    public, and not portfolio managers by their program role alone (they join the community
+    to read its protected items). Agrees with `protected_reader_community_ids`.
+
+    A core group (a named subset of the members) can narrow this later: test the member's
+    core standing here and in `protected_reader_community_ids`, nowhere else."""
+    standing = standing_of(who)
+    return standing.is_admin or community.pk in standing.roles
+
+
+def protected_reader_community_ids(who) -> frozenset[int] | None:
+    """The communities whose Protected items `who` reads; None means all of them (agrees with
+    `can_read_protected`)."""
+    standing = standing_of(who)
+    if standing.is_admin:
+        return None
+    return frozenset(standing.roles)
+
+
 def can_view_resource(user, resource: Resource) -> bool:
     community = resource.folder.community
     if not can_view_community(user, community):
         return False
+    if resource.is_protected:
+        # Checked on the marking, not the visibility, so a row that escaped the constraint
+        # (or a visibility added later) still reaches no one else.
+        return can_read_protected(user, community)
     if resource.visibility == Resource.Visibility.PUBLIC:
         return True
     if resource.visibility == Resource.Visibility.MEMBERS:
-        return _active(user)
+        return standing_of(user).vetted
     return is_community_reader(user, community)
 
 
@@ -227,17 +257,32 @@ def resources_visible_to(who) -> QuerySet[Resource]:
         folder__community__in=communities_visible_to(standing).values("pk")
     )
     if not standing.signed_in:
-        return resources.filter(visibility=Resource.Visibility.PUBLIC)
+        return resources.filter(
+            visibility=Resource.Visibility.PUBLIC, sensitivity=Sensitivity.UNCLASSIFIED
+        )
+    protected_ids = protected_reader_community_ids(standing)
+    if protected_ids is not None:
+        resources = resources.filter(
+            Q(sensitivity=Sensitivity.UNCLASSIFIED) | Q(folder__community__in=protected_ids)
+        )
     if standing.has_global(VIEW):
         return resources
+    # "All signed-in members" means vetted members: guests read the public resources only.
+    open_to = [Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS]
     return resources.filter(
-        Q(visibility__in=[Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS])
+        Q(visibility__in=open_to if standing.vetted else open_to[:1])
         | Q(folder__community__in=standing.member_of)
     )
 
 
 def can_download(user, resource: Resource) -> bool:
     return resource.kind == Resource.Kind.DOCUMENT and can_view_resource(user, resource)
+
+
+def can_view_download_log(user, community) -> bool:
+    """The record of Protected downloads is read by the community's leads (and co-leads) and
+    administrators."""
+    return can_manage_community(user, community)
 
 
 def can_edit_resource(user, resource: Resource) -> bool:
@@ -305,6 +350,15 @@ def resource_for_viewing(who, *, pk) -> Resource:
     return resource
 
 
+def community_for_download_log(who, *, slug) -> Community:
+    """The community whose Protected downloads `who` reads: 404 unless they see it, 403 unless
+    they lead it or are an administrator."""
+    community = community_for_viewing(who, slug=slug)
+    if not can_view_download_log(who, community):
+        raise PermissionDenied
+    return community
+
+
 def report_for_resolving(who, *, pk) -> PostReport:
     """A report on a message: 404 unless `who` sees its community, 403 unless they lead it."""
     report = _fetch(PostReport.objects.select_related("post__thread__community"), pk)
@@ -316,3 +370,26 @@ def report_for_resolving(who, *, pk) -> PostReport:
     if not can_manage_community(who, community):
         raise PermissionDenied
     return report
+
+
+# --- Resource centre ---------------------------------------------------------------------------
+
+# What a community publishes beyond its own members: to everyone, or to every signed-in member.
+RESOURCE_CENTRE_VISIBILITIES = (Resource.Visibility.PUBLIC, Resource.Visibility.MEMBERS)
+
+
+def can_list_in_resource_centre(who, resource: Resource) -> bool:
+    """The portal-wide resource centre lists a resource its community published beyond its own
+    members, never a Protected item (whatever its visibility), and only if `who` may open it."""
+    return (
+        resource.visibility in RESOURCE_CENTRE_VISIBILITIES
+        and not resource.is_protected
+        and can_view_resource(who, resource)
+    )
+
+
+def resource_centre_resources(who) -> QuerySet[Resource]:
+    """The resource centre's resources for `who` (agrees with `can_list_in_resource_centre`)."""
+    return resources_visible_to(who).filter(
+        visibility__in=RESOURCE_CENTRE_VISIBILITIES, sensitivity="unclassified"
+    )

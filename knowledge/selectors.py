@@ -6,9 +6,19 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.access import VIEW, standing_of
 from communities.policies import communities_managed_by, communities_participated_by
+from cssp_portal.collation import order_by_name
 from members.models import User
 
-from .models import Announcement, Folder, Follow, Post, PostReport, Resource, Thread
+from .models import (
+    Announcement,
+    Folder,
+    Follow,
+    Post,
+    PostReport,
+    ProtectedDownload,
+    Resource,
+    Thread,
+)
 from .policies import (
     announcements_visible_to,
     reader_communities,
@@ -100,10 +110,11 @@ def folder_children(folder_or_community) -> QuerySet[Folder]:
         children = folder_or_community.children.all()
     else:
         children = Folder.objects.filter(community=folder_or_community, parent__isnull=True)
-    return children.annotate(
+    counted = children.annotate(
         resource_count=Count("resources", distinct=True),
         folder_count=Count("children", distinct=True),
     )
+    return order_by_name(counted, "name", "pk")
 
 
 def folder_resources(user, folder) -> QuerySet[Resource]:
@@ -113,6 +124,11 @@ def folder_resources(user, folder) -> QuerySet[Resource]:
         .select_related("current_version", "created_by")
         .order_by("title")
     )
+
+
+def protected_downloads(community) -> QuerySet[ProtectedDownload]:
+    """The community's record of Protected downloads, newest first (one query a page)."""
+    return ProtectedDownload.objects.filter(community=community).select_related("resource", "user")
 
 
 def resource_versions(resource):
@@ -154,6 +170,12 @@ def thread_readers(thread) -> QuerySet[User]:
 def resource_readers(resource) -> QuerySet[User]:
     """Who may see `resource` (for notifications about it)."""
     community = resource.folder.community
+    if resource.is_protected:
+        # Need to know (policies.can_read_protected): members and administrators only.
+        return User.objects.filter(
+            Q(groups__community_role__community_id=community.pk) | Q(is_superuser=True),
+            is_active=True,
+        ).distinct()
     if resource.visibility == Resource.Visibility.COMMUNITY or not community.is_public:
         return readers_of([community])
     return User.objects.filter(is_active=True)

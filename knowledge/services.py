@@ -28,6 +28,7 @@ from .models import (
     Follow,
     Post,
     PostReport,
+    ProtectedDownload,
     Resource,
     ResourceVersion,
     Thread,
@@ -530,6 +531,34 @@ def resource_add_version(
     version = _add_version(resource, by, upload, note)
     _notify_folder_followers(resource, by, version=version)
     return version
+
+
+@transaction.atomic
+def protected_download_record(
+    *, resource: Resource, version: ResourceVersion, by: User
+) -> ProtectedDownload | None:
+    """Record that `by` is being given `version` of a Protected A or B resource (who, when,
+    what), for the community's leads and administrators; nothing for an Unclassified one.
+    Checks the download policy again (PermissionDenied), so no record is ever written for a
+    file that was not served. The caller serves the file only after this returns."""
+    if not policies.can_download(by, resource) or version.resource_id != resource.pk:
+        raise PermissionDenied
+    if not resource.is_protected:
+        return None
+    record = ProtectedDownload(
+        community=resource.folder.community,
+        resource=resource,
+        version=version,
+        user=by,
+        user_email=by.email,
+        resource_title=resource.title_en or resource.title,
+        sensitivity=resource.sensitivity,
+        version_number=version.number,
+        file_name=version.original_name,
+    )
+    record.full_clean()
+    record.save()
+    return record
 
 
 # --- Following -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("c/<slug:slug>/discussions/reports/", views.report_list, name="reports"),
     path("c/<slug:slug>/library/", views.library, name="library"),
     path("c/<slug:slug>/library/folders/new/", views.folder_create, name="folder_create"),
+    path("c/<slug:slug>/library/downloads/", views.download_log, name="download_log"),
     # Announcements
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("announcements/<int:pk>/edit/", views.announcement_edit, name="announcement_edit"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.models import Community
 from communities.policies import can_manage_community, can_view_community, community_for_viewing
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
 from cssp_portal.uploads import download_response
 
@@ -406,8 +407,20 @@ def library(request, slug):
     context.update(
         folders=selectors.folder_children(community),
         can_manage_library=policies.can_manage_library(request.user, community),
+        can_view_download_log=policies.can_view_download_log(request.user, community),
     )
     return render(request, "knowledge/library.html", context)
+
+
+@login_required
+def download_log(request, slug):
+    """Who downloaded which Protected file of the community, and when (leads, co-leads and
+    administrators)."""
+    community = policies.community_for_download_log(request, slug=slug)
+    page = Paginator(selectors.protected_downloads(community), 50).get_page(request.GET.get("page"))
+    context = _community_context(request, community, "library")
+    context.update(page=page, downloads=page.object_list)
+    return render(request, "knowledge/download_log.html", context)
 
 
 @login_required
@@ -569,6 +582,9 @@ def version_create(request, pk):
 
 
 def _download(request, resource: Resource, version: ResourceVersion):
+    if resource.is_protected:
+        # Recorded before the file is served; only a signed-in member can get this far.
+        services.protected_download_record(resource=resource, version=version, by=request.user)
     public = (
         resource.visibility == Resource.Visibility.PUBLIC and resource.folder.community.is_public
     )
@@ -600,7 +616,7 @@ def version_download(request, pk, number):
 
 
 def search_page(request):
-    communities = communities_visible_to(request.user).active().order_by("name")
+    communities = order_by_name(communities_visible_to(request.user).active(), "name")
     form = forms.SearchForm(request.GET or None, communities=communities)
     hits, counts, page, query = [], {}, None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():

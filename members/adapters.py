@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 from django.urls import translate_url
 from django.utils import translation
 
-from .models import Language
+from .models import Language, Vetting
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's mail goes out through Celery, after commit, in the recipient's language."""
+    """allauth's mail goes out through Celery, after commit, in the recipient's language;
+    people who register themselves start as guests."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -18,6 +19,9 @@ class AccountAdapter(DefaultAccountAdapter):
         user.last_name = data.get("last_name", "")
         language = data.get("preferred_language") or (translation.get_language() or "en")[:2]
         user.preferred_language = language if language in Language.values else Language.ENGLISH
+        # Self-registration makes a guest: a confirmed address on a trusted domain, an
+        # administrator or a lead's invitation vets them later (members.services).
+        user.vetting = Vetting.GUEST
         if commit:
             user.save()
         return user

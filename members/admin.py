@@ -1,13 +1,15 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
 
 from communities.models import Membership
 
-from .models import ExpertiseArea, User
+from . import services
+from .models import ExpertiseArea, TrustedDomain, User, Vetting
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -52,11 +54,14 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         "organization",
         "role_type",
         "preferred_language",
+        "vetting",
         "is_staff",
         "is_active",
         "date_joined",
     )
     list_filter = (
+        "vetting",
+        "vetted_through",
         "preferred_language",
         "role_type",
         "is_staff",
@@ -73,6 +78,10 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         "job_title",
     )
     list_select_related = ("organization",)
+    actions = ("approve_guests",)
+    # Vetting changes only through members.services (the approval action below, a trusted
+    # domain, an invitation), so that the person is told and the record says who and when.
+    readonly_fields = ("vetting", "vetted_through", "vetted_at", "vetted_by", "sponsor")
     autocomplete_fields = ("organization",)
     filter_horizontal = ("groups", "user_permissions", "expertise_areas")
     date_hierarchy = "date_joined"
@@ -97,11 +106,29 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
             },
         ),
         (
+            _("Vetting"),
+            {"fields": ("vetting", "vetted_through", "vetted_at", "vetted_by", "sponsor")},
+        ),
+        (
             _("Access"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    @admin.action(description=_("Approve the selected guests (they are told by email)"))
+    def approve_guests(self, request, queryset):
+        approved = 0
+        for member in queryset.filter(vetting=Vetting.GUEST):
+            services.member_approve(member=member, by=request.user)
+            approved += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d guest approved.", "%(count)d guests approved.", approved)
+            % {"count": approved},
+            messages.SUCCESS,
+        )
+
     add_fieldsets = (
         (
             None,
@@ -125,3 +152,15 @@ class ExpertiseAreaAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug")
     search_fields = ("name_en", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(TrustedDomain)
+class TrustedDomainAdmin(admin.ModelAdmin):
+    """The email domains whose confirmed addresses make vetted members of an organization."""
+
+    list_display = ("domain", "organization", "include_subdomains", "updated_at")
+    list_filter = ("include_subdomains", "organization__sector")
+    search_fields = ("domain", "organization__name_en", "organization__name_fr")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    ordering = ("domain",)

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Organization
+from cssp_portal.collation import order_by_name
 
 from .models import ExpertiseArea, Language, User
 
@@ -186,9 +187,22 @@ class ProfileForm(forms.Form):
         initial = {name: getattr(member, name) for name in self.FIELDS}
         initial["expertise_areas"] = list(member.expertise_areas.all()) if member.pk else []
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        self.fields["organization"].queryset = order_by_name(Organization.objects.all(), "name")
+        if member.is_vetted:
+            # F5: a vetted member's organization is the program's word (their trusted domain
+            # or an administrator's); proposal eligibility rests on it.
+            self.fields["organization"].disabled = True
+            self.fields["organization"].help_text = _(
+                "Set by the program from your trusted email domain or by an administrator. "
+                "If it is wrong, write to the program."
+            )
+        else:
+            self.fields["organization"].help_text = _(
+                "As a guest, the organization you name helps the administrators review your "
+                "account; it does not make you eligible for anything by itself."
+            )
         self.fields["role_type"].choices = [("", _("Not specified")), *User.RoleType.choices]
-        self.fields["expertise_areas"].queryset = ExpertiseArea.objects.order_by("name")
+        self.fields["expertise_areas"].queryset = order_by_name(ExpertiseArea.objects.all(), "name")
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"

@@ -1,8 +1,14 @@
+from __future__ import annotations
+
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +54,21 @@ class ExpertiseArea(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Vetting(models.TextChoices):
+    """Who the program vouches for. A guest sees public content only until an administrator
+    approves them or a lead invites them into a community; a vetted member is counted among
+    the signed-in members (communities/access.py: Standing.vetted)."""
+
+    GUEST = "guest", _("Guest")
+    VETTED = "vetted", _("Vetted member")
+
+
+class VettedThrough(models.TextChoices):
+    DOMAIN = "domain", _("A confirmed address on a trusted domain")
+    ADMINISTRATOR = "administrator", _("Approved by an administrator")
+    INVITATION = "invitation", _("Invited into a community by a lead")
 
 
 class User(AbstractUser):
@@ -104,6 +125,34 @@ class User(AbstractUser):
         default=ContactVisibility.COMMUNITIES,
     )
     listed_in_directory = models.BooleanField(_("list me in the member directory"), default=True)
+    # Accounts made by administrators, commands and data loads are vouched for by whoever made
+    # them; self-registration (members.adapters.AccountAdapter) is what makes a guest, until a
+    # confirmed address on a trusted domain, an administrator or an invitation vets them
+    # (members.services).
+    vetting = models.CharField(
+        _("vetting"), max_length=8, choices=Vetting.choices, default=Vetting.VETTED
+    )
+    vetted_through = models.CharField(
+        _("vetted through"), max_length=16, choices=VettedThrough.choices, blank=True
+    )
+    vetted_at = models.DateTimeField(_("vetted on"), null=True, blank=True)
+    vetted_by = models.ForeignKey(
+        "self",
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sponsor = models.ForeignKey(
+        "self",
+        verbose_name=_("sponsor"),
+        help_text=_("The community lead whose invitation vetted this person."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored",
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     USERNAME_FIELD = "email"
@@ -120,10 +169,14 @@ class User(AbstractUser):
         indexes = [
             # The member directory's order, over the people it lists: a page is read from the
             # index instead of sorting every member (see tests/bench results).
+            # In the root ICU collation (cssp_portal/collation.py person_ordering), the order
+            # people read: « Émond » among the E, « de Souza » among the D, in either language.
             models.Index(
-                fields=["last_name", "first_name", "id"],
+                Collate("last_name", "und-x-icu"),
+                Collate("first_name", "und-x-icu"),
+                "id",
                 condition=models.Q(is_active=True, listed_in_directory=True),
-                name="members_directory_order",
+                name="members_directory_order_icu",
             ),
         ]
         permissions = [
@@ -137,6 +190,92 @@ class User(AbstractUser):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def is_vetted(self) -> bool:
+        """Vouched for by the program (administrators always are); read from the row, no
+        query. Access rules ask communities.access.Standing.vetted, which reads this."""
+        return self.vetting == Vetting.VETTED or self.is_superuser
+
+    @property
+    def is_guest(self) -> bool:
+        return not self.is_vetted
+
+    @property
     def language(self) -> str:
         """The language to write to this person in."""
         return self.preferred_language or settings.LANGUAGE_CODE
+
+
+domain_validator = RegexValidator(
+    r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$",
+    message=_("Enter a domain name such as canada.ca or drdc-rddc.gc.ca, without @ or www."),
+    flags=re.IGNORECASE,  # clean() writes it in lower case
+)
+
+
+class TrustedDomainQuerySet(models.QuerySet):
+    def for_address(self, email: str) -> TrustedDomain | None:
+        """The trusted domain an address belongs to (the most specific one: a department's
+        own domain before a wider one that includes its sub-domains), or None. One query."""
+        host = email.rpartition("@")[2].strip().lower().rstrip(".")
+        if not host:
+            return None
+        labels = host.split(".")
+        suffixes = [".".join(labels[i:]) for i in range(len(labels))]
+        candidates = {
+            d.domain: d for d in self.filter(domain__in=suffixes).select_related("organization")
+        }
+        for suffix in suffixes:  # longest first
+            found = candidates.get(suffix)
+            if found is not None and (suffix == host or found.include_subdomains):
+                return found
+        return None
+
+
+class TrustedDomain(models.Model):
+    """An email domain the program trusts, and the organization it stands for: a confirmed
+    address on it makes a vetted member of that organization (members.services)."""
+
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        unique=True,
+        validators=[domain_validator],
+        help_text=_("For example drdc-rddc.gc.ca (lower case, without @)."),
+    )
+    organization = models.ForeignKey(
+        "communities.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="trusted_domains",
+    )
+    include_subdomains = models.BooleanField(
+        _("include sub-domains"),
+        default=False,
+        help_text=_(
+            "Also trust addresses on any sub-domain (for example ottawa.example.ca under "
+            "example.ca). A more specific trusted domain takes precedence."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TrustedDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("trusted email domain")
+        verbose_name_plural = _("trusted email domains")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")),
+                name="members_trusteddomain_lower_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.domain}{' (*)' if self.include_subdomains else ''}"
+
+    def clean(self):
+        self.domain = (self.domain or "").strip().lower().lstrip("@").rstrip(".")
+        if self.domain.startswith("www."):
+            raise ValidationError({"domain": _("Enter the mail domain, without www.")})

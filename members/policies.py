@@ -1,8 +1,10 @@
 """Every permission decision about member profiles and their contact details.
 
-A profile is what a person chose to publish: listed profiles are seen by signed-in members,
+A profile is what a person chose to publish: listed profiles are seen by vetted members,
 unlisted ones only by their owner and administrators (for everyone else they do not exist).
 Contact details (email address and telephone) follow the person's `contact_visibility`.
+Guests (self-registered, not yet vetted: members.models.Vetting) are never counted among the
+"signed-in members": they see their own profile only.
 """
 
 from __future__ import annotations
@@ -27,20 +29,35 @@ def _signed_in(viewer) -> bool:
     return standing_of(viewer).signed_in
 
 
+def _vetted(viewer) -> bool:
+    return standing_of(viewer).vetted
+
+
+def can_browse_directory(viewer) -> bool:
+    """The member directory is for vetted members (guests are refused with 403 and a page
+    that says why)."""
+    return _vetted(viewer)
+
+
+def is_guest(viewer) -> bool:
+    """Signed in but not vetted: the guest banner and the access page say what that means."""
+    return standing_of(viewer).is_guest
+
+
 def _is_admin(viewer) -> bool:
     return standing_of(viewer).is_admin
 
 
 def can_view_profile(viewer: User | AnonymousUser, person: User) -> bool:
-    """A listed, active person's profile is seen by any signed-in member; one's own profile
-    and, for administrators, every profile too. Callers answer 404 when this is False, so an
-    unlisted profile and an unknown id look the same."""
+    """A listed, active person's profile is seen by any vetted member; one's own profile (guests
+    included) and, for administrators, every profile too. Callers answer 404 when this is
+    False, so an unlisted profile and an unknown id look the same."""
     standing = standing_of(viewer)
     if not standing.signed_in:
         return False
     if standing.user_id == person.pk or standing.is_admin:
         return True
-    return person.listed_in_directory and person.is_active
+    return standing.vetted and person.listed_in_directory and person.is_active
 
 
 def profiles_visible_to(viewer) -> QuerySet[User]:
@@ -50,6 +67,8 @@ def profiles_visible_to(viewer) -> QuerySet[User]:
         return User.objects.none()
     if standing.is_admin:
         return User.objects.all()
+    if not standing.vetted:
+        return User.objects.filter(pk=standing.user_id)
     return listed_members() | User.objects.filter(pk=standing.user_id)
 
 
@@ -80,7 +99,7 @@ def can_see_contact(
     - themselves and administrators: always;
     - "private": nobody else;
     - "communities": viewers with an active membership in a community where `person` has one;
-    - "members": any signed-in member.
+    - "members": any vetted member (guests see no one's details but their own).
 
     The community ids (of active memberships) are read from the database when not given;
     listings pass them, computed once for the page (see selectors.member_directory and
@@ -91,7 +110,7 @@ def can_see_contact(
         return False
     if standing.user_id == person.pk or standing.is_admin:
         return True
-    if not person.is_active:
+    if not standing.vetted or not person.is_active:
         return False
     visibility = person.contact_visibility
     if visibility == User.ContactVisibility.MEMBERS:

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from communities.models import Community, Membership, Organization
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name, person_ordering, sort_key
 
 from .models import ExpertiseArea, User
 
@@ -96,9 +97,10 @@ def member_directory(
     return (
         people.select_related("organization")
         .prefetch_related(
-            Prefetch("expertise_areas", queryset=ExpertiseArea.objects.order_by("name"))
+            Prefetch("expertise_areas", queryset=order_by_name(ExpertiseArea.objects.all(), "name"))
         )
-        .order_by("last_name", "first_name", "pk")
+        # Root ICU collation, the expressions of the members_directory_order_icu index.
+        .order_by(*person_ordering())
     )
 
 
@@ -107,7 +109,7 @@ def directory_organizations() -> QuerySet[Organization]:
     # EXISTS per organization (the index on members' organization finds one quickly), not
     # IN over every listed member.
     listed_here = listed_members().filter(organization=OuterRef("pk"))
-    return Organization.objects.filter(Exists(listed_here)).order_by("name")
+    return order_by_name(Organization.objects.filter(Exists(listed_here)), "name")
 
 
 def directory_expertise_areas() -> QuerySet[ExpertiseArea]:
@@ -115,12 +117,12 @@ def directory_expertise_areas() -> QuerySet[ExpertiseArea]:
     links = User.expertise_areas.through.objects.filter(
         expertisearea=OuterRef("pk"), user__listed_in_directory=True, user__is_active=True
     )
-    return ExpertiseArea.objects.filter(Exists(links)).order_by("name")
+    return order_by_name(ExpertiseArea.objects.filter(Exists(links)), "name")
 
 
 def directory_communities(viewer) -> QuerySet[Community]:
     """The communities the viewer may filter the directory by: those they may see."""
-    return communities_visible_to(viewer).order_by("name")
+    return order_by_name(communities_visible_to(viewer), "name")
 
 
 def profile_memberships(person: User, viewer) -> list[Membership]:
@@ -130,7 +132,7 @@ def profile_memberships(person: User, viewer) -> list[Membership]:
         state=Membership.State.ACTIVE,
         community__in=communities_visible_to(viewer),
     ).select_related("community")
-    return sorted(memberships, key=lambda membership: membership.community.name.casefold())
+    return sorted(memberships, key=lambda membership: sort_key(membership.community.name))
 
 
 def profile_for(pk: int) -> User | None:
@@ -139,7 +141,7 @@ def profile_for(pk: int) -> User | None:
         User.objects.filter(pk=pk)
         .select_related("organization")
         .prefetch_related(
-            Prefetch("expertise_areas", queryset=ExpertiseArea.objects.order_by("name"))
+            Prefetch("expertise_areas", queryset=order_by_name(ExpertiseArea.objects.all(), "name"))
         )
         .first()
     )

@@ -9,5 +9,6 @@ urlpatterns = [
     # Only the signed-in member's own profile can be edited: no id in the address.
     path("me/", views.my_profile, name="me"),
     path("me/edit/", views.profile_edit, name="edit"),
+    path("me/access/", views.my_access, name="access"),
     path("<int:pk>/", views.profile, name="profile"),
 ]

@@ -20,6 +20,14 @@ PAGE_SIZE = 25
 @require_GET
 def directory(request):
     viewer = request.user
+    if not policies.can_browse_directory(request):
+        # A guest: the page says what a guest may do and how to become a vetted member.
+        return render(
+            request,
+            "members/access.html",
+            {**_access_context(request.user), "refused": True},
+            status=403,
+        )
     form = DirectoryFilterForm(
         request.GET or None,
         organizations=selectors.directory_organizations(),
@@ -64,6 +72,21 @@ def profile(request, pk):
         "date_modified": person.updated_at,
     }
     return render(request, "members/profile.html", context)
+
+
+def _access_context(member: User) -> dict:
+    return {"member": member, "is_guest": policies.is_guest(member)}
+
+
+@login_required
+@require_GET
+def my_access(request):
+    """What the signed-in person may do: a guest's page (what is open now, how to become a
+    vetted member) or a vetted member's (since when, through what, which organization)."""
+    member = User.objects.select_related("organization", "vetted_by", "sponsor").get(
+        pk=request.user.pk
+    )
+    return render(request, "members/access.html", _access_context(member))
 
 
 @login_required

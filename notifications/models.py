@@ -164,6 +164,9 @@ class Notification(Delivery):
         blank=True,
         related_name="items",
     )
+    # When the member marked it read in the notification centre (null: unread). Independent of
+    # the email: a notification turned off by email preference still shows there.
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -193,6 +196,14 @@ class Notification(Delivery):
                     state="pending", digest__isnull=True, frequency__in=["daily", "weekly"]
                 ),
                 name="notification_digest_idx",
+            ),
+            # The notification centre: a member's items, newest first, and the header's count
+            # of unread ones (account emails, which carry secrets, are not shown there).
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True) & ~Q(kind="account"),
+                name="notification_unread_idx",
             ),
         ]
 

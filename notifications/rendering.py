@@ -70,11 +70,16 @@ def recipient_language(notification: Notification) -> str:
     return notification.language
 
 
-def _link(notification: Notification) -> str:
+def item_path(notification: Notification) -> str:
+    """The page a notification is about (its object, else its community, else home)."""
     for target in (notification.about, notification.community):
         if target is not None and hasattr(target, "get_absolute_url"):
-            return absolute(target.get_absolute_url())
-    return absolute(reverse("home"))
+            return target.get_absolute_url()
+    return reverse("home")
+
+
+def _link(notification: Notification) -> str:
+    return absolute(item_path(notification))
 
 
 def _headers(*, message_id: str, language: str, unsubscribe_url: str | None) -> dict:

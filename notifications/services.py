@@ -26,6 +26,7 @@ from django.utils import timezone
 from members.models import User
 
 from . import kinds, rendering
+from .centre import unread_changed_after_commit
 from .models import (
     DIGEST_FREQUENCIES,
     DeliveryState,
@@ -127,6 +128,9 @@ def notify(
         Notification,
         [row.pk for row in rows if row.state == PENDING and row.frequency == Frequency.IMMEDIATE],
     )
+    # The notification centre lists every row, whatever the email delivery: its header count
+    # changes for everyone notified.
+    unread_changed_after_commit(unique.values())
     return rows
 
 

@@ -1,14 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.selectors import communities_followed_by
+from cssp_portal.collation import order_by_name
+from cssp_portal.params import id_or_none
 
-from . import kinds, services, tokens
+from . import centre as centre_module
+from . import kinds, policies, services, tokens
 from .forms import PreferencesForm
 from .models import DigestSchedule
 
@@ -19,7 +25,7 @@ def preferences(request):
     schedule = DigestSchedule.objects.filter(user=user).first() or DigestSchedule(user=user)
     form = PreferencesForm(
         request.POST or None,
-        communities=communities_followed_by(user).order_by("name"),
+        communities=order_by_name(communities_followed_by(user), "name"),
         preferences=user.notification_preferences.all(),
         schedule=schedule,
     )
@@ -56,3 +62,72 @@ def unsubscribe(request, token):
         services.preferences_unsubscribe(user=user, kind_code=kind_code)
         return render(request, "notifications/unsubscribe_done.html", context)
     return render(request, "notifications/unsubscribe_confirm.html", context)
+
+
+# --- The notification centre ------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 25
+
+
+@login_required
+def centre(request):
+    """The member's notifications, newest first, in the page's language, read or not."""
+    rows = policies.notifications_visible_to(request).order_by("-created_at", "-pk")
+    page = Paginator(rows.values_list("pk", flat=True), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    # A page is found from the index, then its rows read with what their summaries show:
+    # the object each is about (one query per kind of object) and its community.
+    ids = list(page.object_list)
+    by_pk = (
+        policies.notifications_visible_to(request)
+        .filter(pk__in=ids)
+        .select_related("community")
+        .prefetch_related("about")
+        .in_bulk()
+    )
+    notifications = [by_pk[pk] for pk in ids if pk in by_pk]
+    return render(
+        request,
+        "notifications/centre.html",
+        {
+            "page": page,
+            "items": centre_module.centre_items(notifications),
+            "unread": centre_module.unread_count(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request, pk):
+    notification = policies.notification_for_reading(request, pk=pk)
+    centre_module.notifications_mark_read(user=request.user, ids=[notification.pk])
+    messages.success(request, _("The notification is marked as read."))
+    return redirect(_back_to_centre(request))
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    changed = centre_module.notifications_mark_read(user=request.user)
+    if changed:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s notification is marked as read.",
+                "%(count)s notifications are marked as read.",
+                changed,
+            )
+            % {"count": changed},
+        )
+    else:
+        messages.info(request, _("You have no unread notification."))
+    return redirect(_back_to_centre(request))
+
+
+def _back_to_centre(request) -> str:
+    """The centre's page the form was on (?page= kept when it is a number)."""
+    target = reverse("notifications:centre")
+    page = id_or_none(request.POST.get("page"))
+    return f"{target}?page={page}" if page and page > 1 else target

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, Organization
 from cssp_portal import uploads
+from cssp_portal.collation import order_by_name, ordering
 from cssp_portal.params import limit_dates
 from members.models import User
 
@@ -128,10 +129,10 @@ class CallForm(forms.ModelForm):
         limit_dates(self)
         for name in ("title_en", "title_fr", "description_en", "description_fr"):
             self.fields[name].required = True
-        self.fields["communities"].queryset = Community.objects.active().order_by("name")
-        self.fields["priorities"].queryset = CapabilityGap.objects.select_related(
-            "community"
-        ).order_by("community__name", "rank", "title")
+        self.fields["communities"].queryset = order_by_name(Community.objects.active(), "name")
+        self.fields["priorities"].queryset = order_by_name(
+            CapabilityGap.objects.select_related("community"), "community__name", "rank", "title"
+        )
         self.fields["priorities"].label_from_instance = lambda gap: (
             f"{gap.community.name} – {gap.title}"
         )
@@ -184,19 +185,19 @@ class ProposalForm(forms.ModelForm):
     def __init__(self, *args, user=None, visible_communities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
-        self.fields["lead_department"].queryset = Organization.objects.filter(
-            sector__in=GOVERNMENT
-        ).order_by("name")
+        self.fields["lead_department"].queryset = order_by_name(
+            Organization.objects.filter(sector__in=GOVERNMENT), "name"
+        )
         self.fields["lead_department"].required = False
-        self.fields["partners"].queryset = Organization.objects.order_by("name")
+        self.fields["partners"].queryset = order_by_name(Organization.objects.all(), "name")
         communities = visible_communities if visible_communities is not None else Community.objects
-        self.fields["communities"].queryset = communities.active().order_by("name")
+        self.fields["communities"].queryset = order_by_name(communities.active(), "name")
         self.fields["gaps"].queryset = (
             CapabilityGap.objects.filter(
                 community__in=self.fields["communities"].queryset.values("pk")
             )
             .select_related("community")
-            .order_by("community__name", "rank", "title")
+            .order_by(*ordering(CapabilityGap, "community__name", "rank", "title"))
         )
         self.fields["gaps"].label_from_instance = lambda gap: f"{gap.community.name} – {gap.title}"
 
@@ -319,6 +320,6 @@ class ProjectFilterForm(forms.Form):
             (y, y) for y in years
         ]
         if visible_communities is not None:
-            self.fields["community"].queryset = (
-                visible_communities.filter(projects__isnull=False).distinct().order_by("name")
+            self.fields["community"].queryset = order_by_name(
+                visible_communities.filter(projects__isnull=False).distinct(), "name"
             )

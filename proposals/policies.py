@@ -99,9 +99,11 @@ def acts_for_government(user) -> bool:
 
 
 def can_propose(user, call) -> bool:
-    """A signed-in member whose profile names a government organization drafts proposals for
-    a call that is open now. (The deadline is checked again at submission, with a message.)"""
-    return _active(user) and acts_for_government(user) and call.is_open()
+    """A vetted member whose organization is a government one drafts proposals for a call that
+    is open now (F5: a vetted member's organization comes from their trusted domain or an
+    administrator and cannot be changed on the profile; a guest's own pick never counts). The
+    deadline is checked again at submission, with a message."""
+    return standing_of(user).vetted and acts_for_government(user) and call.is_open()
 
 
 def can_view_proposal(user, proposal: Proposal) -> bool:

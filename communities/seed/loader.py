@@ -29,11 +29,46 @@ from communities.services import (
     membership_add_active,
     portfolio_managers_group,
 )
+from consultations.seed import load_ccrs_consultations
 from events.models import Event, EventOutcome, EventReminder
-from members.models import ExpertiseArea, User
+from members.models import ExpertiseArea, TrustedDomain, User
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
 
 DATA_FILE = Path(__file__).with_name("cssp.json")
+
+# The published e-mail domains of the seed's organizations (organization key -> domains): a
+# confirmed address on one of them makes a vetted member of that organization
+# (members.services.member_email_confirmed). Only domains each organization publishes as its
+# own; a domain shared by many (canada.ca, gov.bc.ca) names no single organization and is left
+# to the administrators, who edit this list in the admin.
+SEED_TRUSTED_DOMAINS: dict[str, list[str]] = {
+    "aafc": ["agr.gc.ca"],
+    "cbsa": ["cbsa-asfc.gc.ca"],
+    "cfia": ["inspection.gc.ca"],
+    "cnsc": ["cnsc-ccsn.gc.ca"],
+    "csc": ["csc-scc.gc.ca"],
+    "dnd": ["forces.gc.ca"],
+    "drdc": ["drdc-rddc.gc.ca"],
+    "doj": ["justice.gc.ca"],
+    "eccc": ["ec.gc.ca"],
+    "dfo": ["dfo-mpo.gc.ca"],
+    "gac": ["international.gc.ca"],
+    "hc": ["hc-sc.gc.ca"],
+    "ised": ["ised-isde.gc.ca"],
+    "nrc": ["nrc-cnrc.gc.ca"],
+    "nrcan": ["nrcan-rncan.gc.ca"],
+    "phac": ["phac-aspc.gc.ca"],
+    "ps": ["ps-sp.gc.ca", "publicsafety.gc.ca"],
+    "rcmp": ["rcmp-grc.gc.ca"],
+    "tc": ["tc.gc.ca"],
+    "opp": ["opp.ca"],
+    "sq": ["surete.qc.ca"],
+    "msp-qc": ["msp.gouv.qc.ca"],
+    "yukon": ["yukon.ca"],
+    "nova-scotia": ["novascotia.ca"],
+    "halifax": ["halifax.ca"],
+    "thunder-bay": ["thunderbay.ca"],
+}
 
 
 @dataclass
@@ -114,6 +149,18 @@ def load_cssp(data: dict | None = None) -> LoadReport:
             child = organizations[org["key"]]
             child.parent = organizations[org["parent"]]
             child.save(update_fields=["parent"])
+
+    for key, domains in SEED_TRUSTED_DOMAINS.items():
+        if key not in organizations:
+            continue
+        for domain in domains:
+            _create(
+                TrustedDomain,
+                report,
+                "trusted domains",
+                {"domain": domain},
+                {"organization": organizations[key]},
+            )
 
     communities: dict[str, Community] = {}
     for item in data["communities"]:
@@ -205,6 +252,9 @@ def load_cssp(data: dict | None = None) -> LoadReport:
 
     for event in data.get("events", []):
         _load_event(event, report, communities, organizations)
+
+    # The CCRS roundtable's 2018 consultations, closed, with what was heard (consultations app).
+    load_ccrs_consultations(report)
 
     return report
 

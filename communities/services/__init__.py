@@ -21,6 +21,7 @@ from .membership import (
     membership_join,
     membership_leave,
     membership_remove,
+    membership_set_core,
     membership_sync_access,
     portfolio_managers_group,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "membership_join",
     "membership_leave",
     "membership_remove",
+    "membership_set_core",
     "membership_sync_access",
     "portfolio_managers_group",
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from communities import policies
 from communities.models import Community, Invitation, Membership
 from members.models import User
+from members.services import member_vet_by_invitation
 from notifications import kinds
 from notifications.services import notify_address
 
@@ -116,6 +117,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         )
         membership.invitation = invitation
         membership.save(update_fields=["invitation", "updated_at"])
+    # A guest invited by a lead is vetted by it, the lead being their sponsor.
+    member_vet_by_invitation(member=user, sponsor=invitation.invited_by)
     invitation.state = Invitation.State.ACCEPTED
     invitation.accepted_by = user
     invitation.responded_at = timezone.now()

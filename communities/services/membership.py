@@ -313,3 +313,25 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
     membership.save(update_fields=["role", "decided_by", "updated_at"])
     membership_sync_access(membership=membership)
     return membership
+
+
+@transaction.atomic
+def membership_set_core(*, membership: Membership, by: User, core: bool) -> int:
+    """A lead adds an active member to the community's core group, or takes them out of it.
+    Returns the size of the core group afterwards: beyond Membership.CORE_GROUP_SOFT_LIMIT the
+    caller warns the lead (a soft limit: never refused). Raises PermissionDenied to whoever
+    does not manage the community, ValidationError for someone who is not an active member."""
+    if not policies.can_manage_community(by, membership.community):
+        raise PermissionDenied
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.state != Membership.State.ACTIVE:
+        raise ValidationError(_("This person is not a member of the community."))
+    if membership.is_core != core:
+        membership.is_core = core
+        membership.decided_by = by
+        membership.save(update_fields=["is_core", "decided_by", "updated_at"])
+        # The person's standing (core groups) is read anew by a later check in this request.
+        forget_standing(membership.user)
+    return Membership.objects.filter(
+        community_id=membership.community_id, state=Membership.State.ACTIVE, is_core=True
+    ).count()

@@ -41,12 +41,17 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "health_check",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cssp_portal",
     "members",
     "communities",
     "events",
     "proposals",
     "knowledge",
+    "consultations",
+    "api",
     "notifications",
 ]
 
@@ -62,9 +67,15 @@ MIDDLEWARE = [
     "communities.access.StandingMiddleware",
     "cssp_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body (the CSRF check does, in process_view): a request larger
+    # than any upload is answered 413 unread.
+    "cssp_portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the standing (who must) and the session: administrators, portfolio managers and
+    # leads without two-factor authentication are sent to set it up once their grace is over.
+    "cssp_portal.two_factor.TwoFactorRequiredMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -84,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cssp_portal.context_processors.site",
                 "cssp_portal.context_processors.standing",
+                "cssp_portal.two_factor.two_factor",
             ],
             "builtins": ["cssp_portal.templatetags.portal"],
         },
@@ -186,6 +198,17 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CSSP Communities of Practice"
+# Administrators, portfolio managers and community leads and co-leads must use two-factor
+# authentication (cssp_portal/two_factor.py): a notice until TWO_FACTOR_GRACE_DAYS after
+# TWO_FACTOR_GRACE_START (the deployment that made it required; or after the account was
+# created, when later), then every page sends them to the set-up page first.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_GRACE_START = env("TWO_FACTOR_GRACE_START", default="2026-12-03")
+TWO_FACTOR_GRACE_DAYS = env.int("TWO_FACTOR_GRACE_DAYS", default=14)
+
+# A request body above this many bytes is refused (413) before it is read; 0: the largest file
+# any form accepts (the library's) plus 1 MB for the form's other fields.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=0)
 
 # guardian: anonymous users never receive object permissions, so no "AnonymousUser" row.
 ANONYMOUS_USER_NAME = None
@@ -326,6 +349,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 5 * 60.0,
         "options": {"expires": 5 * 60.0},
     },
+    # Consultations: the opening notice once one opens and a reminder 48 h before it closes
+    # to those who have not answered; each stamped on its consultation, so sent once.
+    "consultations-notices": {
+        "task": "consultations.tasks.consultations_notify_due_task",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60.0},
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -384,3 +414,44 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # "Date modified" of pages that have no content date of their own: the release's date.
 PORTAL_RELEASE_DATE = env("PORTAL_RELEASE_DATE", default="2026-11-22")
+
+# --- Read-only API (api/): /api/v1/ -----------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # A member's personal token (Authorization: Bearer ...), or their portal session.
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    # Counted in the cache (Redis): while it is down nothing is counted, nothing is refused.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.VisitorThrottle", "api.throttling.MemberThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_visitor": env("API_RATE_VISITOR", default="120/min"),
+        "api_member": env("API_RATE_MEMBER", default="600/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CSSP Communities of Practice API",
+    "DESCRIPTION": (
+        "Read-only open data of the Canadian Safety and Security Program's communities of "
+        "practice: communities, organizations, events, calls for proposals and funded projects. "
+        "Add ?lang=fr (or send Accept-Language) for French."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the drf-spectacular-sidecar package, served from our static
+    # files: never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # instead of one failing with "database is locked" halfway through.
     DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     DATABASES["default"]["OPTIONS"] |= {"transaction_mode": "IMMEDIATE", "timeout": 20}  # noqa: F405
+
+# The demo accounts (an administrator, a portfolio manager, leads) sign in straight away on a
+# developer's machine; TWO_FACTOR_REQUIRED=true shows what production does.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)

@@ -32,3 +32,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = env("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F405
+
+# Tests sign in as leads and administrators without an authenticator; the tests of two-factor
+# enforcement (tests/cssp_portal/test_two_factor.py) turn it on.
+TWO_FACTOR_REQUIRED = False

@@ -6,6 +6,9 @@ import zoneinfo
 from django import template
 from django.utils import dateformat, timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from cssp_portal import languages
 
 register = template.Library()
 
@@ -97,3 +100,33 @@ def versions(objects) -> str:
         for related in getattr(obj, "card_parts", lambda: ())():
             parts.append(related)
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+# --- Language of parts (WCAG 3.1.2): cssp_portal/languages.py ----------------------------------
+
+
+def _lang_attribute(language: str):
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter
+def lang_attr(obj, field: str):
+    """` lang="en"` inside an element showing `field` of `obj` when that text is in the page's
+    other language (a fallback, or a name that exists in one language only), else nothing:
+    <a href="..."{{ organization|lang_attr:"name" }}>{{ organization.name }}</a>."""
+    return _lang_attribute(languages.foreign_language(obj, field))
+
+
+@register.filter
+def lang_attr_code(code):
+    """` lang="fr"` for content recorded in the page's other language ('en' or 'fr'):
+    <a ...{{ document.language|lang_attr_code }}>."""
+    return _lang_attribute(languages.foreign_code(code))
+
+
+@register.filter
+def text_language(obj, spec: str) -> str:
+    """The language of `obj`'s translated field as shown in a given language, for a `lang`
+    attribute that is always written: {{ organization|text_language:"name:fr" }}."""
+    field, _, language = spec.partition(":")
+    return languages.text_language(obj, field, language or None)

@@ -49,8 +49,10 @@ def ended_membership(community, user, state=Membership.State.LEFT):
 def person_as(role: str, community):
     """A person holding `role` towards `community`, as the permission tables name the roles:
     anonymous (None), non_member, observer, member, co_lead, lead, lead_elsewhere (leads another
-    community), portfolio_manager (assigned to this community) and admin. Read back from the
-    database so that no permission cache carries over."""
+    community), portfolio_manager (assigned to this community), admin, guest (registered
+    themselves, not vetted, naming a federal department on their profile) and vetted_elsewhere
+    (vetted through the trusted domain of a federal department that has no part in the
+    community). Read back from the database so that no permission cache carries over."""
     from communities.services import portfolio_managers_group
     from tests.members.factories import UserFactory
 
@@ -66,6 +68,15 @@ def person_as(role: str, community):
         community.portfolio_managers.add(user)
     elif role == "admin":
         user.is_superuser = user.is_staff = True
+        user.save()
+    elif role == "guest":
+        user.vetting = "guest"
+        user.organization = OrganizationFactory(sector=Organization.Sector.FEDERAL)
+        user.save()
+    elif role == "vetted_elsewhere":
+        user.vetting, user.vetted_through = "vetted", "domain"
+        user.vetted_at = timezone.now()
+        user.organization = OrganizationFactory(sector=Organization.Sector.FEDERAL)
         user.save()
     elif role != "non_member":
         raise ValueError(role)

@@ -20,6 +20,20 @@ def extend_world(world) -> None:
         title_fr="Atelier privé",
     )
     world.event_registration = services.event_register(event=world.event, user=world.author)
+    # another community's event that asks the private community to co-host it (not answered):
+    # only the private community's leads answer it
+    from events.models import CoHosting
+    from tests.communities.factories import CommunityFactory
+
+    world.co_hosting = CoHosting.objects.create(
+        event=EventFactory(
+            community=CommunityFactory(name_en="Neighbour CoP", name_fr="CdP voisine"),
+            visibility=Event.Visibility.HOSTS,
+            title_en="Neighbour drill",
+            title_fr="Exercice voisin",
+        ),
+        community=world.private,
+    )
     # an outcome document, its outcomes not published yet: only the event's managers read it
     world.event_document = EventDocument.objects.create(
         event=world.event,
@@ -90,6 +104,13 @@ def event_rules() -> dict:
         ),
         "events:document_upload": Rule(
             MANAGERS, args=event, data=lambda w: {"title_en": "x", "title_fr": "x"}
+        ),
+        "events:co_hosting_list": signed_in("lists only the requests to one's own communities"),
+        "events:co_hosting": Rule(
+            MANAGERS,
+            args=lambda w: {"pk": w.co_hosting.pk},
+            data=lambda w: {"decision": "accept"},
+            why="only the asked community's leads answer; the host's leads never do",
         ),
         "events:document_download": Rule(
             MANAGERS,

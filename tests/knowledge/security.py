@@ -12,11 +12,15 @@ from tests.security.rules import (
     Rule,
 )
 
+# Who gets a Protected A or B item of the private community.
+PROTECTED_READERS = VIEWERS - {"portfolio_manager"}
+
 
 def extend_world(world) -> None:
     """An announcement of the private community, a discussion started by its author with a
     reply reported by a member, and a folder holding the author's members-only document."""
     from knowledge import services
+    from knowledge.models import Sensitivity
     from tests.knowledge.factories import document, folder, thread
 
     lead, author = world.people["lead"], world.author
@@ -35,6 +39,18 @@ def extend_world(world) -> None:
     )
     world.folder = folder(world.private, lead)
     world.resource = document(world.folder, author)
+    # Need to know (issue #16, F4): Protected items of both markings, for members only.
+    world.protected_a = document(
+        world.folder, author, title_en="Contact list", sensitivity=Sensitivity.PROTECTED_A
+    )
+    world.protected_b = document(
+        world.folder, author, title_en="Injects", sensitivity=Sensitivity.PROTECTED_B
+    )
+    world.protected_download = services.protected_download_record(
+        resource=world.protected_b,
+        version=world.protected_b.current_version,
+        by=world.people["member"],
+    )
 
 
 def _slug(world):
@@ -93,9 +109,14 @@ RULES: dict[str, Rule] = {
     "knowledge:folder": Rule(VIEWERS, args=lambda w: {"pk": w.folder.pk}),
     "knowledge:folder_follow": Rule(VIEWERS, args=lambda w: {"pk": w.folder.pk}),
     "knowledge:resource_create": Rule(PARTICIPANTS, args=lambda w: {"pk": w.folder.pk}),
-    "knowledge:resource": Rule(VIEWERS, args=lambda w: {"pk": w.resource.pk}),
+    # Protected A and B: the owning community's members (any role) and administrators only;
+    # not portfolio managers by their program role (need to know).
+    "knowledge:resource": Rule(PROTECTED_READERS, args=lambda w: {"pk": w.protected_a.pk}),
     "knowledge:resource_edit": Rule(MANAGERS, args=lambda w: {"pk": w.resource.pk}),
     "knowledge:version_create": Rule(MANAGERS, args=lambda w: {"pk": w.resource.pk}),
-    "knowledge:download": Rule(VIEWERS, args=lambda w: {"pk": w.resource.pk}),
-    "knowledge:download_version": Rule(VIEWERS, args=lambda w: {"pk": w.resource.pk, "number": 1}),
+    "knowledge:download": Rule(PROTECTED_READERS, args=lambda w: {"pk": w.protected_b.pk}),
+    "knowledge:download_version": Rule(
+        PROTECTED_READERS, args=lambda w: {"pk": w.protected_a.pk, "number": 1}
+    ),
+    "knowledge:download_log": Rule(MANAGERS, args=_slug),
 }

@@ -401,7 +401,9 @@ def test_upload_errors_are_shown_next_to_the_fields(client):
 
     text = page(response)
     assert "This type of file is not accepted." in text
-    assert "Protected information cannot be public" in text
+    assert (
+        "Protected A and Protected B information is for the members of the community only" in text
+    )
     assert not Resource.objects.exists()
 
 

@@ -372,6 +372,10 @@ def _profile_data(**overrides):
 
 
 def test_editing_my_profile_saves_it_and_shows_it(client, viewer):
+    # A guest names their organization themselves (a vetted member's is set by the program:
+    # tests/members/test_vetting.py).
+    viewer.vetting = "guest"
+    viewer.save()
     organization = OrganizationFactory(name_en="Transport Canada", name_fr="Transports Canada")
     area = _area("Rail safety", "Sécurité ferroviaire")
     edit_page = client.get(_url("members:edit"))

@@ -104,10 +104,11 @@ RULES: dict[str, Rule] = {
     ),
     "proposals:call_publish": Rule(PROGRAM_STAFF, args=lambda w: {"slug": w.draft_call.slug}),
     "proposals:proposal_create": Rule(
-        NOBODY,
+        frozenset({"vetted_elsewhere"}),
         args=lambda w: {"slug": w.call.slug},
         data=lambda w: {"title": "Taken"},
-        why="only members acting for a government organization; no role in the world does",
+        why="vetted members acting for a government organization (F5: the guest's profile "
+        "names a federal department too, and is refused)",
     ),
     "proposals:call_document_upload": Rule(
         PROGRAM_STAFF, args=lambda w: {"slug": w.draft_call.slug}, data=_upload

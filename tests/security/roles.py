@@ -10,4 +10,8 @@ ROLES = [
     "lead",
     "portfolio_manager",
     "admin",
+    # issue #16: a self-registered guest (public content only) and a vetted member of another
+    # organization (a trusted domain's), neither of them anything in the private community
+    "guest",
+    "vetted_elsewhere",
 ]

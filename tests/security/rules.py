@@ -15,6 +15,8 @@ from tests.security.roles import ROLES
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
+# "Signed-in members": guests (self-registered, not yet vetted) are never counted among them.
+VETTED = SIGNED_IN - {"guest"}
 VIEWERS = frozenset({"observer", "member", "co_lead", "lead", "portfolio_manager", "admin"})
 PARTICIPANTS = frozenset({"member", "co_lead", "lead", "admin"})
 MANAGERS = frozenset({"co_lead", "lead", "admin"})
@@ -138,11 +140,17 @@ RULES: dict[str, Rule] = {
     "communities:roster_remove": Rule(
         MANAGERS, args=lambda w: {"slug": w.private.slug, "pk": w.author_membership.pk}
     ),
+    "communities:roster_core": Rule(
+        MANAGERS,
+        args=lambda w: {"slug": w.private.slug, "pk": w.author_membership.pk},
+        data=lambda w: {"core": "1"},
+    ),
     "communities:roster_revoke": Rule(
         MANAGERS, args=lambda w: {"slug": w.private.slug, "pk": w.invitation.pk}
     ),
     # --- members ---
-    "members:directory": signed_in(),
+    "members:directory": Rule(VETTED, why="guests get a 403 page saying how to be vetted"),
+    "members:access": signed_in("one's own access"),
     "members:me": signed_in(),
     "members:edit": signed_in("one's own profile only"),
     "members:profile": Rule(ADMINS, args=lambda w: {"pk": w.unlisted.pk}, why="unlisted profile"),

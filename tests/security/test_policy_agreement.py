@@ -17,7 +17,8 @@ from communities.access import standing_of
 from communities.models import Community, Membership
 from communities.services import portfolio_managers_group
 from events import policies as event_policies
-from events.models import Event
+from events.models import CoHosting, Event
+from events.selectors import events_of_member_communities
 from knowledge import policies as knowledge_policies
 from knowledge import services as knowledge_services
 from knowledge.models import Resource, Thread
@@ -125,14 +126,22 @@ def _managed_and_participated_lists_agree_with_their_checks(role, who):
 @pytest.fixture
 def events(world):
     """An event in every visibility and status, hosted by each community; the members-only
-    community's events are also co-hosted by the public one."""
+    community's published events are also co-hosted by the public one (accepted), and every
+    one of them asks lead_elsewhere's community to co-host it (not answered: it counts
+    nowhere until it accepts)."""
+    elsewhere = world["communities"][3]
     made = []
     for host in (world["public"], world["private"]):
         for visibility in Event.Visibility.values:
             for status in Event.Status.values:
                 event = EventFactory(community=host, visibility=visibility, status=status)
                 if host == world["private"] and status == Event.Status.PUBLISHED:
+                    CoHosting.objects.create(
+                        event=event, community=world["public"], state=CoHosting.State.ACCEPTED
+                    )
                     event.co_hosts.add(world["public"])
+                if host == world["private"]:
+                    CoHosting.objects.create(event=event, community=elsewhere)
                 made.append(event)
     past = EventFactory(
         community=world["public"],
@@ -157,6 +166,28 @@ def _events_visible_to_agrees_with_can_view_event(role, who, events):
             # Drafts and cancelled events are listed to nobody (their managers reach drafts
             # from the community's tools).
             assert event not in listed, (role, event.visibility, event.status)
+
+
+def test_a_pending_co_hosts_lead_sees_nothing_of_the_members_only_communitys_events(world, events):
+    """Being asked to co-host is not co-hosting: the asked community's lead sees none of the
+    members-only community's events, on its page, in lists or in calendars, until it accepts."""
+    lead = standing_of(_fresh(world["people"]["lead_elsewhere"]))
+    elsewhere = world["communities"][3]
+    private_events = [event for event in events if event.community == world["private"]]
+
+    assert not any(event_policies.can_view_event(lead, event) for event in private_events)
+    assert not set(event_policies.events_visible_to(lead)) & set(private_events)
+    assert not set(Event.objects.of_community(elsewhere)) & set(private_events)
+    assert not set(events_of_member_communities(lead)) & set(private_events)
+
+
+def test_co_hostings_answerable_by_agrees_with_can_answer_co_hosting(world, events):
+    for role, person in world["people"].items():
+        who = standing_of(_fresh(person))
+        listed = set(event_policies.co_hostings_answerable_by(who))
+        for co_hosting in CoHosting.objects.select_related("community"):
+            allowed = event_policies.can_answer_co_hosting(who, co_hosting)
+            assert (co_hosting in listed) == allowed, (role, co_hosting.community.slug)
 
 
 @pytest.fixture

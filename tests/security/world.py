@@ -57,8 +57,18 @@ def build_world() -> SimpleNamespace:
 
 def _extensions():
     """Each feature app adds its private objects to the world, beside its own tests."""
+    from tests.api.security import extend_world as api_world
+    from tests.consultations.security import extend_world as consultations_world
     from tests.events.security import extend_world as events_world
     from tests.knowledge.security import extend_world as knowledge_world
+    from tests.notifications.security import extend_world as notifications_world
     from tests.proposals.security import extend_world as program_world
 
-    return [events_world, program_world, knowledge_world]
+    return [
+        events_world,
+        program_world,
+        knowledge_world,
+        notifications_world,
+        consultations_world,
+        api_world,
+    ]

@@ -1,0 +1,183 @@
+"""Two-factor authentication is required of administrators, portfolio managers and community
+leads and co-leads (issue #16, F9; cssp_portal/two_factor.py): a notice with the deadline
+during the grace period, then the set-up page before any other signed-in page."""
+
+import datetime as dt
+import html
+import re
+
+import pytest
+import time_machine
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from communities.models import Community
+from tests.communities.factories import CommunityFactory, person_as
+from tests.members.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NOTICE = {
+    "en": "Two-factor authentication is required",
+    "fr": "L’authentification à deux facteurs est obligatoire",
+}
+
+
+def url(lang, name, *args):
+    with translation.override(lang):
+        return reverse(name, args=args)
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def person(role):
+    """Someone in `role` whose account is years old (a new account has its own grace period)."""
+    user = person_as(role, CommunityFactory(visibility=Community.Visibility.PUBLIC))
+    user.date_joined = timezone.now() - dt.timedelta(days=3650)
+    user.save(update_fields=["date_joined"])
+    return user
+
+
+def current_totp_code(secret):
+    # The code an authenticator app shows right now, by allauth's own algorithm.
+    counter = int(timezone.now().timestamp()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+@pytest.mark.parametrize(
+    ("role", "lang"),
+    [("lead", "en"), ("co_lead", "fr"), ("portfolio_manager", "en"), ("admin", "fr")],
+)
+def test_during_the_grace_period_those_who_must_see_the_deadline_on_every_page(
+    client, settings, role, lang
+):
+    settings.TWO_FACTOR_REQUIRED = True
+    settings.TWO_FACTOR_GRACE_START = timezone.localdate().isoformat()
+    settings.TWO_FACTOR_GRACE_DAYS = 14
+    client.force_login(person(role))
+
+    home = client.get(url(lang, "home"))
+    events = client.get(url(lang, "events:list"))
+
+    deadline = timezone.localdate() + dt.timedelta(days=14)
+    with translation.override(lang):
+        from django.utils.formats import date_format
+
+        shown = date_format(deadline, "DATE_FORMAT")
+    assert home.status_code == 200 and events.status_code == 200
+    assert NOTICE[lang] in text(home) and NOTICE[lang] in text(events)
+    assert shown in text(home)
+    assert f'href="{url(lang, "mfa_activate_totp")}"' in text(home)
+
+
+@pytest.mark.parametrize("role", ["member", "non_member"])
+def test_members_without_a_role_that_requires_it_are_never_asked(client, settings, role):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    client.force_login(person(role))
+
+    home = client.get(url("en", "home"))
+
+    assert home.status_code == 200
+    assert NOTICE["en"] not in text(home)
+
+
+def test_a_lead_of_any_community_must_use_it(client, settings):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    client.force_login(person("lead_elsewhere"))
+
+    assert client.get(url("en", "home"))["Location"] == url("en", "mfa_activate_totp")
+
+
+@pytest.mark.parametrize(
+    ("role", "lang"), [("lead", "en"), ("admin", "fr"), ("portfolio_manager", "en")]
+)
+def test_after_the_grace_period_every_page_leads_to_the_set_up_page(client, settings, role, lang):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    client.force_login(person(role))
+
+    home = client.get(url(lang, "home"))
+    posted = client.post(url(lang, "communities:list"), {})
+
+    assert home.status_code == 302 and home["Location"] == url(lang, "mfa_activate_totp")
+    assert posted.status_code == 302 and posted["Location"] == url(lang, "mfa_activate_totp")
+    # the two-factor pages and the account pages stay open, and say why the person is there
+    index = client.get(url(lang, "mfa_index"))
+    assert index.status_code == 200
+    assert NOTICE[lang] in text(index)
+    assert client.get(url(lang, "account_email")).status_code == 200
+    # and signing out still works
+    assert client.post(url(lang, "account_logout")).status_code == 302
+    assert client.get(url(lang, "home")).status_code == 200
+
+
+def test_a_new_account_gets_its_own_grace_period(client, settings):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    lead = person("lead")
+    lead.date_joined = timezone.now() - dt.timedelta(days=3)
+    lead.save()
+    client.force_login(lead)
+
+    home = client.get(url("en", "home"))
+
+    assert home.status_code == 200
+    assert NOTICE["en"] in text(home)
+
+
+def test_turned_off_nobody_is_asked(client, settings):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = False, "2000-01-01"
+    client.force_login(person("admin"))
+
+    home = client.get(url("en", "home"))
+
+    assert home.status_code == 200 and NOTICE["en"] not in text(home)
+
+
+def test_a_lead_who_sets_up_an_authenticator_app_gets_the_portal_back(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # Given a lead past the grace period, signed in with their password
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    lead = person("lead")
+    with time_machine.travel(timezone.now(), tick=False):
+        client.post(url("en", "account_login"), {"login": lead.email, "password": PASSWORD})
+        sent = client.get(url("en", "events:list"))
+        # When they follow the detour, scan the secret and enter their app's code
+        enrol_page = client.get(sent["Location"])
+        if enrol_page.status_code == 302:  # allauth asks for the password again first
+            client.post(enrol_page["Location"], {"password": PASSWORD})
+            enrol_page = client.get(sent["Location"])
+        secret = re.search(
+            r'id="authenticator_secret" value="([A-Z2-7]+)"', enrol_page.content.decode()
+        ).group(1)
+        with django_capture_on_commit_callbacks(execute=True):
+            activated = client.post(sent["Location"], {"code": current_totp_code(secret)})
+        events = client.get(url("en", "events:list"))
+
+    # Then the set-up page was the detour, and afterwards the portal opens with no notice
+    assert sent.status_code == 302 and sent["Location"] == url("en", "mfa_activate_totp")
+    assert activated.status_code == 302
+    assert Authenticator.objects.filter(user=lead, type=Authenticator.Type.TOTP).exists()
+    assert events.status_code == 200
+    assert NOTICE["en"] not in text(events)
+
+
+def test_removing_the_authenticator_brings_the_detour_back(client, settings):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    lead = person("lead")
+    Authenticator.objects.create(user=lead, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(lead)
+    assert client.get(url("en", "home")).status_code == 200
+
+    from allauth.mfa.signals import authenticator_removed
+
+    request = client.get(url("en", "mfa_index")).wsgi_request
+    Authenticator.objects.filter(user=lead).delete()
+    authenticator_removed.send(sender=Authenticator, request=request, user=lead, authenticator=None)
+    request.session.save()
+
+    assert client.get(url("en", "home"))["Location"] == url("en", "mfa_activate_totp")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from consultations.models import Consultation
 from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import ordering, person_ordering
@@ -71,6 +72,9 @@ def community_detail(request, slug):
         .prefetch_related("portfolio_managers")
         .annotate(
             has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
+            has_published_consultations=Exists(
+                Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
+            ),
             organizations_changed_at=Subquery(
                 Organization.objects.filter(community_links__community=OuterRef("pk"))
                 .order_by("-updated_at")
@@ -93,7 +97,9 @@ def community_detail(request, slug):
         "upcoming_events": community_upcoming_events(request.user, community),
         "past_events": community_past_events(request.user, community),
         "can_create_event": can_create_event(request.user, community),
-        "consultations_heard": community_consultations_heard(community),
+        "consultations_heard": community_consultations_heard(community)
+        if community.has_published_consultations
+        else [],
         "can_open_consultation": can_open_consultation(request.user, community),
         "program": community_program(community, request.user),
         "announcements": community_announcements(community).prefetch_related(None)[:3],

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from cssp_portal.collation import order_by_name, ordering, person_ordering
 from members.policies import profiles_visible_to
 from proposals.models import ProjectOrganization
 
@@ -59,7 +60,7 @@ def organization_list(request):
         organizations = organizations.filter(sector=filters["sector"])
     if filters.get("jurisdiction"):
         organizations = organizations.filter(jurisdiction=filters["jurisdiction"])
-    page = Paginator(organizations.order_by("name", "pk"), ORGANIZATIONS_PER_PAGE).get_page(
+    page = Paginator(order_by_name(organizations, "name", "pk"), ORGANIZATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -75,19 +76,19 @@ def organization_detail(request, slug):
     community_links = list(
         CommunityOrganization.objects.filter(organization=organization, community__in=visible)
         .select_related("community")
-        .order_by("community__name")
+        .order_by(*ordering(CommunityOrganization, "community__name"))
     )
     project_links = list(
         ProjectOrganization.objects.filter(organization=organization)
         .select_related("project")
-        .order_by("-project__year", "project__title")
+        .order_by(*ordering(ProjectOrganization, "-project__year", "project__title"))
     )
     members = None
     if standing_of(request).signed_in:
         members = list(
             profiles_visible_to(request)
             .filter(organization=organization, listed_in_directory=True, is_active=True)
-            .order_by("last_name", "first_name", "pk")[:MEMBERS_SHOWN]
+            .order_by(*person_ordering())[:MEMBERS_SHOWN]
         )
     return render(
         request,

@@ -20,6 +20,7 @@ from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import ordering, person_ordering
 from cssp_portal.errors import first_message
+from cssp_portal.ratelimits import rate_limited
 from events.policies import can_create_event
 from events.selectors import community_past_events, community_upcoming_events
 from knowledge.policies import can_post_announcement
@@ -135,6 +136,7 @@ def _shown_membership(membership):
 
 @login_required
 @require_POST
+@rate_limited("join")
 def community_join(request, slug):
     community = policies.community_for_viewing(request, slug=slug)
     if not policies.can_join(request.user, community):
@@ -308,6 +310,7 @@ def roster_export(request, slug):
 
 @login_required
 @require_POST
+@rate_limited("invite")
 def roster_invite(request, slug):
     community = policies.community_for_managing(request, slug=slug)
     form = InviteForm(request.POST)

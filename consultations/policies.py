@@ -21,6 +21,7 @@ from django.utils import timezone
 from communities.access import MANAGE, PARTICIPATE, standing_of
 from communities.models import Community
 from communities.policies import can_view_community, communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
 
 from .models import Consultation
@@ -46,7 +47,7 @@ def can_open_consultation(who, community: Community) -> bool:
 def communities_for_opening(who) -> QuerySet[Community]:
     """The communities `who` may open a consultation in (agrees with `can_open_consultation`)."""
     standing = standing_of(who)
-    communities = Community.objects.active().order_by("name")
+    communities = order_by_name(Community.objects.active(), "name")
     if not standing.signed_in:
         return communities.none()
     if standing.is_program_staff or standing.has_global(MANAGE):

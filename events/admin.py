@@ -10,7 +10,7 @@ from modeltranslation.admin import (
 
 from cssp_portal.csv_export import csv_response
 
-from .models import Event, EventDocument, EventOutcome, EventReminder, Registration
+from .models import CoHosting, Event, EventDocument, EventOutcome, EventReminder, Registration
 
 
 class RegistrationInline(admin.TabularInline):
@@ -22,6 +22,25 @@ class RegistrationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
+
+
+class CoHostingInline(admin.TabularInline):
+    """Read only: a co-host is asked by the host's lead and answered by its own leads
+    (events.services), never set here, so `Event.co_hosts` stays the accepted ones."""
+
+    model = CoHosting
+    extra = 0
+    can_delete = False
+    fields = ("community", "state", "requested_by", "requested_at", "decided_by", "decided_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("community", "requested_by", "decided_by")
+        )
 
 
 class EventReminderInline(admin.TabularInline):
@@ -59,12 +78,18 @@ class EventAdmin(AuditlogHistoryAdminMixin, TabbedTranslationAdmin):
     search_fields = ("title_en", "title_fr", "slug", "city")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ("title_en",)}
-    autocomplete_fields = ("community", "co_hosts", "organizations")
+    autocomplete_fields = ("community", "organizations")
     list_select_related = ("community",)
-    inlines = (EventReminderInline, EventOutcomeInline, EventDocumentInline, RegistrationInline)
+    inlines = (
+        CoHostingInline,
+        EventReminderInline,
+        EventOutcomeInline,
+        EventDocumentInline,
+        RegistrationInline,
+    )
     actions = ("export_attendees",)
     show_auditlog_history_link = True
-    readonly_fields = ("published_at", "cancelled_at", "created_by")
+    readonly_fields = ("co_hosts", "published_at", "cancelled_at", "created_by")
     fieldsets = (
         (
             None,

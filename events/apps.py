@@ -13,5 +13,6 @@ class EventsConfig(AppConfig):
         from . import models
 
         auditlog.register(models.Event, m2m_fields={"co_hosts", "organizations"})
+        auditlog.register(models.CoHosting)
         auditlog.register(models.EventOutcome)
         auditlog.register(models.Registration)

@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from communities.policies import community_for_viewing
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
 
 from . import selectors
@@ -31,7 +32,7 @@ def _page_number(request) -> int:
 def past_event_list(request):
     form = EventFilterForm(
         request.GET or None,
-        communities=communities_visible_to(request.user).order_by("name"),
+        communities=order_by_name(communities_visible_to(request.user), "name"),
         signed_in=request.user.is_authenticated,
     )
     filters = form.cleaned_data if form.is_valid() else {}

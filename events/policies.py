@@ -19,6 +19,7 @@ from communities.policies import (
     can_view_community,
     communities_visible_to,
 )
+from cssp_portal.collation import order_by_name
 
 from .models import CoHosting, Event
 
@@ -148,13 +149,20 @@ def co_host_choices(who, host: Community, event: Event | None = None) -> QuerySe
                 event=event, state__in=[CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED]
             ).values("community_id")
         )
-    return Community.objects.filter(visible).exclude(pk=host.pk).order_by("name")
+    return order_by_name(Community.objects.filter(visible).exclude(pk=host.pk), "name")
 
 
 def can_answer_co_hosting(who, co_hosting: CoHosting) -> bool:
     """Only the leads and co-leads of the community asked to co-host (and administrators)
     accept, decline or withdraw; the host's leads never answer for it."""
     return can_manage_community(who, co_hosting.community)
+
+
+def answers_co_hostings(who) -> bool:
+    """Whether `who` leads a community (or administers the portal), so may be asked to co-host:
+    read from the standing, no query."""
+    standing = standing_of(who)
+    return standing.has_global(MANAGE) or bool(standing.community_ids_with(MANAGE))
 
 
 def co_hostings_answerable_by(who) -> QuerySet[CoHosting]:

@@ -85,6 +85,7 @@ def event_list(request):
             "form": form,
             "filtered": bool(filters),
             "calendar_url": reverse("events:calendar"),
+            "answers_co_hostings": policies.answers_co_hostings(request),
             "query": request.GET.urlencode(),
         },
     )
@@ -210,7 +211,9 @@ def event_detail(request, slug):
             "breakdown": services.attendance_breakdown(event)
             if outcome and outcome.is_published
             else None,
-            "co_hostings": event.co_hostings.select_related("community").order_by("community__name")
+            "co_hostings": order_by_name(
+                event.co_hostings.select_related("community"), "community__name"
+            )
             if can_manage
             else (),
             "login_url": f"{reverse('account_login')}?next={request.path}",

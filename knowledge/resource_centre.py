@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none, validate_portal_date
 
 from . import policies
@@ -110,7 +111,7 @@ def _filtered(resources, filters: dict):
 def resource_centre(request):
     form = ResourceCentreFilterForm(
         request.GET or None,
-        communities=communities_visible_to(request.user).order_by("name"),
+        communities=order_by_name(communities_visible_to(request.user), "name"),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     resources = _filtered(policies.resource_centre_resources(request), filters)

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.access import VIEW, standing_of
 from communities.policies import communities_managed_by, communities_participated_by
-from cssp_portal.collation import order_by_name
+from cssp_portal.collation import order_by_name, ordering
 from members.models import User
 
 from .models import (
@@ -122,7 +122,7 @@ def folder_resources(user, folder) -> QuerySet[Resource]:
         resources_visible_to(user)
         .filter(folder=folder)
         .select_related("current_version", "created_by")
-        .order_by("title")
+        .order_by(*ordering(Resource, "title", "pk"))
     )
 
 

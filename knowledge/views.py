@@ -12,6 +12,7 @@ from communities.policies import can_manage_community, can_view_community, commu
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
+from cssp_portal.ratelimits import rate_limited
 from cssp_portal.uploads import download_response
 
 from . import forms, policies, search, selectors, services
@@ -160,6 +161,7 @@ def thread_list(request, slug):
 
 
 @login_required
+@rate_limited("post")
 def thread_create(request, slug):
     community = community_for_viewing(request, slug=slug)
     if not policies.can_start_thread(request.user, community):
@@ -208,6 +210,7 @@ def thread_detail(request, pk):
 
 @login_required
 @require_POST
+@rate_limited("post")
 def thread_reply(request, pk):
     thread = policies.thread_for_viewing(request, pk=pk)
     if not policies.can_reply(request.user, thread):
@@ -359,6 +362,7 @@ def post_edit(request, pk):
 
 
 @login_required
+@rate_limited("report")
 def post_report(request, pk):
     post = policies.post_for_viewing(request, pk=pk)
     if not policies.can_report_post(request.user, post):

@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, Organization
 from cssp_portal import uploads
-from cssp_portal.collation import order_by_name, ordering
+from cssp_portal.collation import order_by_name, ordering, person_ordering
 from cssp_portal.params import limit_dates
 from members.models import User
 
@@ -271,7 +271,7 @@ class AssignForm(forms.Form):
                 groups__permissions__codename="act_as_portfolio_manager",
             )
             .distinct()
-            .order_by("last_name", "first_name")
+            .order_by(*person_ordering())
         )
 
 
@@ -288,6 +288,11 @@ class DashboardFilterForm(forms.Form):
         queryset=Call.objects.order_by("-opens_at"),
         empty_label=pgettext_lazy("call filter", "All"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the page's language: a queryset ordered at import would keep the English order.
+        self.fields["community"].queryset = order_by_name(Community.objects.all(), "name")
 
 
 class ProposalFilterForm(DashboardFilterForm):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from communities.selectors import communities_visible_to
 from cssp_portal.errors import first_message
+from cssp_portal.ratelimits import rate_limited
 from cssp_portal.uploads import download_response
 
 from . import exports, policies, selectors, services
@@ -390,6 +391,7 @@ def proposal_detail(request, pk, attachment_form=None, status=200):
 
 @login_required
 @require_POST
+@rate_limited("proposal")
 def proposal_submit(request, pk):
     proposal = policies.proposal_for_viewing(request, pk=pk)
     if proposal.proposer_id != request.user.pk:

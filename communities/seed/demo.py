@@ -245,12 +245,18 @@ class _Demo:
             if user is None or user.job_title or user.bio_en or user.bio_fr:
                 continue  # absent, or a profile someone wrote: leave it
             bio_en, bio_fr = _bio(user.first_name, title)
+            if organizations.get(organization) != user.organization:
+                # A vetted member's organization is the program's word, not the member's
+                # (members.services.member_update_profile refuses it): the seed speaks for the
+                # program here, as an administrator would in the admin.
+                user.organization = organizations.get(organization)
+                user.save(update_fields=["organization", "updated_at"])
             member_update_profile(
                 member=user,
                 first_name=user.first_name,
                 last_name=user.last_name,
                 job_title=title[0] if user.preferred_language == "en" else title[1],
-                organization=organizations.get(organization),
+                organization=user.organization,
                 role_type=role,
                 expertise_areas=[areas[s] for s in expertise if s in areas],
                 bio_en=bio_en,

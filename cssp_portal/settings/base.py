@@ -4,6 +4,7 @@ Everything that varies between machines is read from the environment (or a `.env
 project root) with django-environ; `.env.example` lists every variable.
 """
 
+from datetime import date as _date
 from pathlib import Path
 
 import environ
@@ -203,12 +204,26 @@ MFA_TOTP_ISSUER = "CSSP Communities of Practice"
 # TWO_FACTOR_GRACE_START (the deployment that made it required; or after the account was
 # created, when later), then every page sends them to the set-up page first.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
-TWO_FACTOR_GRACE_START = env("TWO_FACTOR_GRACE_START", default="2026-12-03")
+# Read as a date here, so that a malformed value stops the start-up, not a request.
+TWO_FACTOR_GRACE_START = _date.fromisoformat(env("TWO_FACTOR_GRACE_START", default="2026-12-03"))
 TWO_FACTOR_GRACE_DAYS = env.int("TWO_FACTOR_GRACE_DAYS", default=14)
 
 # A request body above this many bytes is refused (413) before it is read; 0: the largest file
 # any form accepts (the library's) plus 1 MB for the form's other fields.
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=0)
+
+# What a person may send at most, per window, before a 429 page (cssp_portal/ratelimits.py;
+# django-ratelimit in the shared cache, per person). "30/10m": 30 per 10 minutes; empty: no limit.
+# Sign-in, sign-up and password resets have allauth's own limits (ACCOUNT_RATE_LIMITS).
+PORTAL_RATE_LIMITS = {
+    "post": env("RATE_LIMIT_POST", default="30/10m"),  # discussion threads and replies
+    "report": env("RATE_LIMIT_REPORT", default="10/h"),  # reports of messages
+    "invite": env("RATE_LIMIT_INVITE", default="20/h"),  # invitation forms sent
+    "proposal": env("RATE_LIMIT_PROPOSAL", default="10/h"),  # proposals submitted
+    "join": env("RATE_LIMIT_JOIN", default="20/h"),  # join requests
+}
+# A count the cache cannot give is no reason to refuse (Redis down): let the request through.
+RATELIMIT_FAIL_OPEN = True
 
 # guardian: anonymous users never receive object permissions, so no "AnonymousUser" row.
 ANONYMOUS_USER_NAME = None

@@ -36,3 +36,7 @@ LOGGING["root"]["level"] = env("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F
 # Tests sign in as leads and administrators without an authenticator; the tests of two-factor
 # enforcement (tests/cssp_portal/test_two_factor.py) turn it on.
 TWO_FACTOR_REQUIRED = False
+
+# Rate-limit counts (cssp_portal/ratelimits.py) start afresh with each test process: user ids
+# repeat from one run to the next, and nothing flushes the test Redis database between runs.
+RATELIMIT_CACHE_PREFIX = f"rl-test-{os.getpid()}-{os.urandom(4).hex()}:"

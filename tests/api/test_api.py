@@ -243,3 +243,30 @@ def test_the_api_changes_nothing(client, program):
 
     assert response.status_code == 405
     assert UserFactory._meta.model.objects.filter(pk=program.member.pk).exists()
+
+
+def test_the_browsable_api_renders_for_browsers_without_private_rows(client, program):
+    response = client.get("/api/v1/communities/", HTTP_ACCEPT="text/html")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Floods CoP" in page
+    assert "Secret CoP" not in page
+    assert "/static/rest_framework/" in page
+
+
+def test_tokens_of_agrees_with_can_revoke_token(program):
+    from django.contrib.auth.models import AnonymousUser
+
+    from api import policies
+    from api.models import ApiToken
+
+    services.api_token_create(by=program.member, name="a")
+    services.api_token_create(by=program.outsider, name="b")
+    revoked, _key = services.api_token_create(by=program.member, name="c")
+    services.api_token_revoke(by=program.member, token=revoked)
+
+    for who in (AnonymousUser(), program.member, program.outsider, admin()):
+        listed = set(policies.tokens_of(who))
+        allowed = {t for t in ApiToken.objects.active() if policies.can_revoke_token(who, t)}
+        assert listed == allowed

@@ -181,3 +181,25 @@ def test_removing_the_authenticator_brings_the_detour_back(client, settings):
     request.session.save()
 
     assert client.get(url("en", "home"))["Location"] == url("en", "mfa_activate_totp")
+
+
+def test_the_set_up_page_is_in_the_portal_layout_and_in_french(client, settings):
+    # Given an administrator past the grace period, signed in on the French pages
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    admin = person("admin")
+    client.post(url("fr", "account_login"), {"login": admin.email, "password": PASSWORD})
+
+    # When they follow the detour and confirm their password as allauth asks
+    sent = client.get(url("fr", "home"))
+    confirm = client.get(sent["Location"])
+    client.post(confirm["Location"], {"password": PASSWORD})
+    page = text(client.get(sent["Location"]))
+
+    # Then the set-up page is the portal's, in Canadian French, saying why they are there
+    assert sent["Location"] == url("fr", "mfa_activate_totp")
+    assert confirm["Location"].startswith(url("fr", "account_reauthenticate"))
+    assert "<gcds-header" in page and 'class="account-nav"' in page
+    assert NOTICE["fr"] in page
+    assert "Activer l’application d’authentification" in page
+    assert "balayez le code QR ci-dessous" in page
+    assert "d'authentification" not in page  # allauth's straight apostrophes are replaced

@@ -24,6 +24,8 @@ ANONYMOUS, MEMBER, LEAD, PORTFOLIO_MANAGER, ADMIN = (
     "portfolio manager",
     "admin",
 )
+# A self-registered guest (issue #16): audited on the pages that are theirs.
+GUEST = "guest"
 SIGNED_IN = (MEMBER, LEAD, ADMIN)
 EVERYONE = (ANONYMOUS, *SIGNED_IN)
 LEADS = (LEAD, ADMIN)
@@ -57,8 +59,10 @@ def portal_world() -> World:
     admin = UserFactory(
         verified=True, first_name="Ada", last_name="Admin", is_staff=True, is_superuser=True
     )
-    people = {MEMBER: member, LEAD: lead, ADMIN: admin}
+    guest = UserFactory(verified=True, first_name="Gaby", last_name="Guest", vetting="guest")
+    people = {MEMBER: member, LEAD: lead, ADMIN: admin, GUEST: guest}
     world = World(community=community, people=people)
+    world.objects["organization"] = federal
 
     start = (timezone.now() + datetime.timedelta(days=10)).replace(
         hour=14, minute=30, second=0, microsecond=0
@@ -75,6 +79,7 @@ def portal_world() -> World:
     )
     _program_world(world, federal)
     _knowledge_world(world)
+    _consultations_world(world)
     return world
 
 
@@ -136,6 +141,42 @@ def _knowledge_world(world):
     )
 
 
+def _consultations_world(world):
+    """An open consultation the member answered (a draft), and a closed one awaiting its
+    "what we heard"."""
+    from consultations import services
+    from tests.consultations.factories import consultation
+
+    lead, member = world.people[LEAD], world.people[MEMBER]
+    item = consultation(world.community, by=lead)
+    services.response_save(
+        consultation=item,
+        by=member,
+        answers={item.questions.first().pk: "More training."},
+        submit=True,
+    )
+    world.objects["consultation"] = item
+    world.objects["closed consultation"] = consultation(world.community, by=lead, state="closed")
+
+
+def _consultations_world(world):
+    """An open consultation the member answered (a draft), and a closed one awaiting its
+    "what we heard"."""
+    from consultations import services
+    from tests.consultations.factories import consultation
+
+    lead, member = world.people[LEAD], world.people[MEMBER]
+    item = consultation(world.community, by=lead)
+    services.response_save(
+        consultation=item,
+        by=member,
+        answers={item.questions.first().pk: "More training."},
+        submit=True,
+    )
+    world.objects["consultation"] = item
+    world.objects["closed consultation"] = consultation(world.community, by=lead, state="closed")
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -152,6 +193,32 @@ def _slug(world, role):
 
 def _obj(name, attribute="pk"):
     return lambda world, role: [getattr(world.objects[name], attribute)]
+
+
+def _co_hosting(world):
+    """A draft event of a members-only neighbour community that asks the world's community to
+    co-host it (made on first use, listed nowhere else): its lead's pages to answer."""
+    if "co_hosting" not in world.objects:
+        from events.models import CoHosting, Event
+        from tests.events.factories import EventFactory
+
+        neighbour = CommunityFactory(
+            name_en="Biological",
+            name_fr="Biologique",
+            slug="biological",
+            visibility=Community.Visibility.MEMBERS,
+        )
+        event = EventFactory(
+            community=neighbour,
+            title_en="Joint sampling drill",
+            title_fr="Exercice conjoint d’échantillonnage",
+            slug="joint-sampling-drill",
+            status=Event.Status.DRAFT,
+        )
+        world.objects["co_hosting"] = CoHosting.objects.create(
+            event=event, community=world.community
+        )
+    return world.objects["co_hosting"]
 
 
 PAGE_TYPES = [
@@ -174,16 +241,45 @@ PAGE_TYPES = [
     # members
     PageType("member directory", "members:directory", roles=SIGNED_IN),
     PageType("profile", "members:profile", lambda w, r: [w.people[LEAD].pk], roles=SIGNED_IN),
-    PageType("profile edit", "members:edit", roles=SIGNED_IN),
+    PageType("profile edit", "members:edit", roles=(*SIGNED_IN, GUEST)),
+    PageType("my access", "members:access", roles=(GUEST, MEMBER)),
+    PageType(
+        "member directory refused to a guest", "members:directory", roles=(GUEST,), status=403
+    ),
     PageType("email preferences", "notifications:preferences", roles=SIGNED_IN),
+    PageType("notification centre", "notifications:centre", roles=SIGNED_IN),
+    # organizations
+    PageType("organization directory", "organizations:list"),
+    PageType(
+        "organization page",
+        "organizations:detail",
+        _obj("organization", "slug"),
+        needs="organization",
+    ),
     # events
     PageType("event list", "events:list", needs="event"),
     PageType("event calendar", "events:calendar", needs="event"),
+    PageType("past events", "past_events:list", needs="event"),
+    PageType("outcomes library", "past_events:community_outcomes", _slug),
     PageType("event page", "events:detail", _obj("event", "slug"), needs="event"),
     PageType("calendar feed", "events:feed_settings", roles=SIGNED_IN, needs="event"),
     PageType("event form", "events:create", _slug, roles=LEADS, needs="event"),
     PageType(
         "event attendees", "events:attendees", _obj("event", "slug"), roles=LEADS, needs="event"
+    ),
+    PageType(
+        "requests to co-host",
+        "events:co_hosting_list",
+        lambda w, r: _co_hosting(w) and [],
+        roles=LEADS,
+        needs="event",
+    ),
+    PageType(
+        "request to co-host",
+        "events:co_hosting",
+        lambda w, r: [_co_hosting(w).pk],
+        roles=LEADS,
+        needs="event",
     ),
     # program: calls, proposals, gaps, projects
     PageType("call list", "proposals:call_list", needs="call"),
@@ -247,4 +343,73 @@ PAGE_TYPES = [
         needs="resource",
     ),
     PageType("search", "knowledge:search", roles=SIGNED_IN, needs="thread"),
+    # the API's pages (api/)
+    PageType("open data", "opendata:open_data"),
+    PageType("API tokens", "opendata:tokens", roles=SIGNED_IN),
+    # consultations
+    PageType("consultations", "consultations:list", roles=SIGNED_IN, needs="consultation"),
+    PageType("open a consultation", "consultations:create", roles=LEADS, needs="consultation"),
+    PageType(
+        "consultation",
+        "consultations:detail",
+        _obj("consultation"),
+        roles=SIGNED_IN,
+        needs="consultation",
+    ),
+    PageType(
+        "edit a consultation",
+        "consultations:edit",
+        _obj("consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType(
+        "consultation responses",
+        "consultations:responses",
+        _obj("consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType(
+        "what we heard form",
+        "consultations:summary",
+        _obj("closed consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    # the API's pages (api/)
+    PageType("open data", "opendata:open_data"),
+    PageType("API tokens", "opendata:tokens", roles=SIGNED_IN),
+    # consultations
+    PageType("consultations", "consultations:list", roles=SIGNED_IN, needs="consultation"),
+    PageType("open a consultation", "consultations:create", roles=LEADS, needs="consultation"),
+    PageType(
+        "consultation",
+        "consultations:detail",
+        _obj("consultation"),
+        roles=SIGNED_IN,
+        needs="consultation",
+    ),
+    PageType(
+        "edit a consultation",
+        "consultations:edit",
+        _obj("consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType(
+        "consultation responses",
+        "consultations:responses",
+        _obj("consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType(
+        "what we heard form",
+        "consultations:summary",
+        _obj("closed consultation"),
+        roles=LEADS,
+        needs="consultation",
+    ),
+    PageType("resource centre", "resource_centre:index"),
 ]

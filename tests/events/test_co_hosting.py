@@ -385,3 +385,23 @@ def test_existing_co_hosts_become_accepted_co_hostings():
     row = CoHosting.objects.get(event=event, community=community)
     assert row.state == CoHosting.State.ACCEPTED
     assert event in Event.objects.of_community(community)
+
+
+def test_leads_find_their_requests_from_the_event_list(client, guest_lead, guest_member):
+    link = url("en", "events:co_hosting_list")
+    client.force_login(guest_lead)
+    assert f'href="{link}"' in page(client.get(url("en", "events:list")))
+    client.force_login(guest_member)
+    assert f'href="{link}"' not in page(client.get(url("en", "events:list")))
+
+
+def test_the_admin_shows_co_hostings_read_only(client, host_lead, guest, hosts_only_event):
+    host_lead = _make_guest_visible_to(host_lead, guest)
+    _ask(hosts_only_event, guest, host_lead)
+    client.force_login(UserFactory(verified=True, is_superuser=True, is_staff=True))
+
+    response = client.get(reverse("admin:events_event_change", args=[hosts_only_event.pk]))
+
+    assert response.status_code == 200
+    assert "Paramedic Services" in page(response) and "Awaiting an answer" in page(response)
+    assert 'name="co_hosts"' not in page(response)

@@ -107,9 +107,21 @@ def test_only_the_owning_communitys_members_and_administrators_get_protected_ite
 
 
 def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_download(client, library):
-    # Given a Protected B document of a public community, and a stranger who signs up
-    _community, _lead, _box, items = library
+    # Given a Protected B document of a public community, which its lead tried to share with
+    # all signed-in members (refused), and a stranger who signs up
+    _community, lead, _box, items = library
     protected_b = items[Sensitivity.PROTECTED_B]
+    client.force_login(lead)
+    client.post(
+        url("en", "knowledge:resource_edit", protected_b.pk),
+        {
+            "title_en": protected_b.title_en,
+            "title_fr": protected_b.title_fr,
+            "sensitivity": "protected_b",
+            "visibility": "members",
+        },
+    )
+    client.logout()
     client.post(
         url("en", "account_signup"),
         {

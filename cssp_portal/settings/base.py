@@ -115,6 +115,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # otherwise gives one server error per worker.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# QuerySet.iterator() (select widgets, exports) reads with a plain cursor: a server-side cursor
+# costs three round trips (DECLARE, FETCH, CLOSE) for lists of a few hundred rows, and does not
+# survive a transaction-pooling proxy such as PgBouncer.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,18 +1,21 @@
+from functools import cache as cache_result
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from consultations.models import Consultation
 from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import ordering, person_ordering
@@ -38,7 +41,7 @@ from .forms import (
     RemoveForm,
     RoleForm,
 )
-from .models import Community, CommunityOrganization, Invitation, Membership
+from .models import Community, CommunityOrganization, Invitation, Membership, Organization
 from .selectors import communities_visible_to, community_directory_search
 
 
@@ -60,32 +63,47 @@ def community_list(request):
 
 
 def community_detail(request, slug):
-    # A members-only community does not exist for outsiders.
+    # A members-only community does not exist for outsiders. Its objectives and organizations
+    # are read only when their fragment is not cached (community_detail.html keys it by the
+    # community's version and its organizations'); working groups only when it has some.
     community = policies.community_for_viewing(
         request,
         slug=slug,
-        queryset=Community.objects.select_related("parent").prefetch_related(
-            "objectives",
-            Prefetch(
-                "organization_links",
-                queryset=CommunityOrganization.objects.select_related("organization"),
+        queryset=Community.objects.select_related("parent")
+        .prefetch_related("portfolio_managers")
+        .annotate(
+            has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
+            has_published_consultations=Exists(
+                Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
             ),
-            "portfolio_managers",
+            organizations_changed_at=Subquery(
+                Organization.objects.filter(community_links__community=OuterRef("pk"))
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            ),
         ),
     )
-    links = community.organization_links.all()
+    links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     context = {
         "community": community,
-        "lead_links": [link for link in links if link.role != CommunityOrganization.Role.MEMBER],
-        "member_links": [link for link in links if link.role == CommunityOrganization.Role.MEMBER],
-        "working_groups": communities_visible_to(request.user).filter(parent=community),
+        "lead_links": SimpleLazyObject(
+            lambda: [link for link in links() if link.role != CommunityOrganization.Role.MEMBER]
+        ),
+        "member_links": SimpleLazyObject(
+            lambda: [link for link in links() if link.role == CommunityOrganization.Role.MEMBER]
+        ),
+        "working_groups": communities_visible_to(request.user).filter(parent=community)
+        if community.has_working_groups
+        else [],
         "upcoming_events": community_upcoming_events(request.user, community),
         "past_events": community_past_events(request.user, community),
         "can_create_event": can_create_event(request.user, community),
-        "consultations_heard": community_consultations_heard(community),
+        "consultations_heard": community_consultations_heard(community)
+        if community.has_published_consultations
+        else [],
         "can_open_consultation": can_open_consultation(request.user, community),
         "program": community_program(community, request.user),
-        "announcements": community_announcements(community)[:3],
+        "announcements": community_announcements(community).prefetch_related(None)[:3],
         "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),

@@ -35,7 +35,34 @@ def site(request):
         "other_language_url": other_language_url(request.get_full_path(), current, other),
         "cssp_contact_email": settings.CSSP_CONTACT_EMAIL,
         "portal_release_date": settings.PORTAL_RELEASE_DATE,
+        "nav_state": _nav_state(request),
     }
+
+
+def _nav_state(request) -> str:
+    """What the header menu depends on besides the language and the portfolio-manager flag
+    (base.html keeps the rendered menu per process under it): the page's place in the menu,
+    whether the person is signed in, staff, vetted or a guest, and on their own profile."""
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    own_profile = bool(
+        signed_in
+        and match
+        and match.view_name == "members:profile"
+        and match.kwargs.get("pk") == user.pk
+    )
+    return "|".join(
+        (
+            match.view_name if match else "",
+            match.app_name if match else "",
+            "in" if signed_in else "out",
+            "staff" if signed_in and user.is_staff else "",
+            "vetted" if signed_in and getattr(user, "is_vetted", False) else "",
+            "guest" if signed_in and getattr(user, "is_guest", False) else "",
+            "own" if own_profile else "",
+        )
+    )
 
 
 def standing(request):

@@ -1,7 +1,9 @@
 import datetime
+import hashlib
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from communities.access import standing_of
 from communities.models import Community
@@ -56,15 +58,64 @@ def with_listing_relations(events) -> list[Event]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+class Listing:
+    """The events of one list page or month, by id in their order, for a page that keeps its
+    rendered entries as a fragment.
+
+    `version` digests what the entries show: each event's own version and its host's and
+    co-hosts' (names), read in one narrow query that builds no event; `events` (the rows with
+    their host and co-hosts) is read only when the page renders the entries, that is when the
+    fragment kept under that version is missing."""
+
+    def __init__(self, ids):
+        self.ids = list(ids)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def version(self) -> str:
+        if not self.ids:
+            return "none"
+        # A co-host's rename or a change of co-hosts moves their count, sum or latest update
+        # (every save stamps updated_at with the current time).
+        rows = {
+            row[0]: row
+            for row in Event.objects.filter(pk__in=self.ids)
+            .values_list("pk", "updated_at", "community_id", "community__updated_at")
+            .annotate(
+                co_hosts_count=Count("co_hosts"),
+                co_hosts_sum=Sum("co_hosts__id"),
+                co_hosts_changed=Max("co_hosts__updated_at"),
+            )
+            .order_by()
+        }
+        parts = [
+            ":".join(
+                str(value.timestamp() if hasattr(value, "timestamp") else value)
+                for value in rows.get(pk, (pk, "gone"))
+            )
+            for pk in self.ids
+        ]
+        return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+    @cached_property
+    def events(self) -> list[Event]:
+        return with_listing_relations(self.ids)
+
+
 def registrations_by_event(user, events) -> dict[int, Registration]:
-    """The user's current registration for each of `events`, in one query."""
+    """The user's current registration for each of `events` (events or ids), in one query."""
     if not user.is_authenticated:
         return {}
     return {
         registration.event_id: registration
         for registration in Registration.objects.filter(
             user=user,
-            event__in=[event.pk for event in events],
+            event__in=[getattr(event, "pk", event) for event in events],
             state__in=Registration.CURRENT_STATES,
         )
     }
@@ -183,7 +234,7 @@ def with_listing_relations_and_outcomes(events) -> list[Event]:
     events = with_listing_relations(events)
     published = set(
         EventOutcome.objects.filter(
-            event__in=[event.pk for event in events], published_at__isnull=False
+            event__in=[getattr(event, "pk", event) for event in events], published_at__isnull=False
         ).values_list("event_id", flat=True)
     )
     for event in events:

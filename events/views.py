@@ -74,14 +74,14 @@ def event_list(request):
     page = Paginator(events.values_list("pk", flat=True), EVENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    events = selectors.with_listing_relations(page.object_list)
+    listing = selectors.Listing(page.object_list)
     return render(
         request,
         "events/event_list.html",
         {
-            "events": events,
+            "listing": listing,
             "page": page,
-            "registrations": selectors.registrations_by_event(request.user, events),
+            "registrations": selectors.registrations_by_event(request.user, listing.ids),
             "form": form,
             "filtered": bool(filters),
             "calendar_url": reverse("events:calendar"),
@@ -107,7 +107,7 @@ def event_calendar(request):
             )
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    events = selectors.with_listing_relations(
+    listing = selectors.Listing(
         selectors.event_listing(
             request.user,
             community=filters.get("community"),
@@ -119,20 +119,25 @@ def event_calendar(request):
             ),
         ).values_list("pk", flat=True)[:500]
     )
-    by_day: dict[datetime.date, list[Event]] = {}
-    for event in events:
-        day = max(timezone.localtime(event.start, zone).date(), first)
-        end_day = min(timezone.localtime(event.end, zone).date(), last)
-        while day <= end_day:
-            by_day.setdefault(day, []).append(event)
-            day += datetime.timedelta(days=1)
-    weeks = [
-        [
-            {"date": day, "in_month": day.month == first.month, "events": by_day.get(day, [])}
-            for day in week
+    grid = pycalendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+
+    def weeks():
+        # Called by the template only when the month's fragment is not kept.
+        by_day: dict[datetime.date, list[Event]] = {}
+        for event in listing.events:
+            day = max(timezone.localtime(event.start, zone).date(), first)
+            end_day = min(timezone.localtime(event.end, zone).date(), last)
+            while day <= end_day:
+                by_day.setdefault(day, []).append(event)
+                day += datetime.timedelta(days=1)
+        return [
+            [
+                {"date": day, "in_month": day.month == first.month, "events": by_day.get(day, [])}
+                for day in week
+            ]
+            for week in grid
         ]
-        for week in pycalendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
-    ]
+
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = last + datetime.timedelta(days=1)
     params = request.GET.copy()
@@ -145,11 +150,11 @@ def event_calendar(request):
             "form": form,
             "month": first,
             "weeks": weeks,
-            "events": events,
+            "listing": listing,
             "today": today,
             "previous_url": f"?month={previous:%Y-%m}{extra}",
             "next_url": f"?month={following:%Y-%m}{extra}",
-            "weekdays": [weeks[0][i]["date"] for i in range(7)],
+            "weekdays": grid[0],
         },
     )
 

@@ -4,6 +4,7 @@ decisions and stay in the administration site."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import policies
@@ -87,12 +88,14 @@ def community_organization_add(
             % {"organization": organization.name}
         )
     last = community.organization_links.order_by("-position").values_list("position", flat=True)
-    return CommunityOrganization.objects.create(
+    link = CommunityOrganization.objects.create(
         community=community,
         organization=organization,
         role=CommunityOrganization.Role.MEMBER,
         position=(last.first() or 0) + 1,
     )
+    _page_changed(community)
+    return link
 
 
 @transaction.atomic
@@ -106,3 +109,10 @@ def community_organization_remove(*, link: CommunityOrganization, by: User) -> N
             _("Lead and co-lead organizations are set by the program's administrators.")
         )
     link.delete()
+    _page_changed(link.community)
+
+
+def _page_changed(community: Community) -> None:
+    """The page's organization list changed: its date modified moves, and so does the version
+    its cached fragment is kept under (communities/community_detail.html)."""
+    Community.objects.filter(pk=community.pk).update(updated_at=timezone.now())

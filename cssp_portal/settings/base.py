@@ -115,6 +115,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # otherwise gives one server error per worker.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# QuerySet.iterator() (select widgets, exports) reads with a plain cursor: a server-side cursor
+# costs three round trips (DECLARE, FETCH, CLOSE) for lists of a few hundred rows, and does not
+# survive a transaction-pooling proxy such as PgBouncer.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,6 +148,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page layout's fragments (header menu, footer) depend on nothing but the code, the language
+# and the viewer's role flags, never on data: each process keeps its own copy (no round trip to
+# Redis, nothing to empty; a deploy starts new processes).
+LAYOUT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "layout",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES["layout"] = LAYOUT_CACHE
 
 # --- Authentication -------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Production: secrets are required, cookies are secure, HTTPS is enforced."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LAYOUT_CACHE, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without it
@@ -28,13 +28,17 @@ if not SITE_URL.startswith(("https://", "http://")):
     )
 if env("DJANGO_CACHE_URL", default=""):
     # An explicit shared cache instead of Redis (e.g. memcached), in django-environ's form.
-    CACHES = {"default": env.cache("DJANGO_CACHE_URL")}
+    CACHES = {"default": env.cache("DJANGO_CACHE_URL"), "layout": LAYOUT_CACHE}
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cssp_portal")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# QuerySet.iterator() (select widgets, exports) reads with a plain cursor: a server-side cursor
+# costs three round trips (DECLARE, FETCH, CLOSE) for lists of a few hundred rows, and does not
+# survive a transaction-pooling proxy such as PgBouncer.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -35,7 +35,7 @@ REDIS_DOWN = {
 @pytest.fixture
 def redis_down(settings):
     # Django's setting_changed handler rebuilds the cache connections from the new setting.
-    settings.CACHES = REDIS_DOWN
+    settings.CACHES = {**REDIS_DOWN, "layout": settings.CACHES["layout"]}
 
 
 def url(name, *args):

@@ -54,3 +54,45 @@ def test_another_person_does_not_see_my_registration(client):
 
     assert event.title_en in page
     assert "You are registered" not in page
+
+
+def calendar_url(month):
+    with translation.override("en"):
+        return reverse("events:calendar") + f"?month={month}"
+
+
+def test_a_renamed_or_added_co_host_shows_at_once_in_the_list_and_the_calendar(client):
+    event = EventFactory(visibility="public", community=CommunityFactory(name_en="Explosives"))
+    co_host = CommunityFactory(name_en="Fire services")
+    month = event.start.strftime("%Y-%m")
+    client.get(url())
+    client.get(calendar_url(month))
+
+    event.co_hosts.add(co_host)
+    added = client.get(url()).content.decode()
+    co_host.name_en = "Fire and rescue services"
+    co_host.save()
+    renamed_list = client.get(url()).content.decode()
+    renamed_calendar = client.get(calendar_url(month)).content.decode()
+
+    assert "with Fire services" in added
+    assert "with Fire and rescue services" in renamed_list
+    assert "with Fire and rescue services" in renamed_calendar
+
+
+def test_a_kept_month_builds_no_event_row(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory(visibility="public", community=CommunityFactory())
+    month = event.start.strftime("%Y-%m")
+    client.get(calendar_url(month))
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(calendar_url(month)).content.decode()
+
+    wide_reads = [
+        q["sql"] for q in captured.captured_queries if '"events_event"."title' in q["sql"]
+    ]
+    assert wide_reads == []
+    assert event.title in page

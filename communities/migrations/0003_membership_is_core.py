@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0002_initial'),
+        ("communities", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='is_core',
-            field=models.BooleanField(default=False, verbose_name='core group'),
+            model_name="membership",
+            name="is_core",
+            field=models.BooleanField(default=False, verbose_name="core group"),
         ),
     ]

@@ -4,7 +4,7 @@ the feeds of the page's community when anyone may read them)."""
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from communities.access import standing_of
@@ -37,4 +37,4 @@ def feed_links(context):
         "\n  ",
         '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
         links,
-    ) + format_html("")
+    )

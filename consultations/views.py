@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -70,7 +71,7 @@ def consultation_create(request):
         raise PermissionDenied
     initial = {}
     slug = request.GET.get("community", "")
-    if slug:
+    if slug_re.fullmatch(slug):
         initial["communities"] = list(
             policies.communities_for_opening(request).filter(slug=slug[:80])
         )

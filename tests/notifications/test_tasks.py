@@ -17,13 +17,14 @@ def test_celery_is_configured_for_safe_delivery():
     assert conf.broker_url.startswith("redis://")
 
 
-def test_the_sweep_the_digests_and_the_event_reminders_are_scheduled_and_registered():
+def test_the_periodic_work_is_scheduled_and_registered():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled == {
         "notifications.tasks.outbox_requeue_due_task",
         "notifications.tasks.digests_collect_due_task",
         "events.tasks.event_reminders_send_due_task",
+        "consultations.tasks.consultations_notify_due_task",
     }
     assert scheduled <= set(app.tasks)
 

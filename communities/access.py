@@ -254,12 +254,12 @@ def _load(user) -> Standing:
 
 
 def standing_of(who) -> Standing:
-    """The standing of a user (or of a request's user): read once per request or scope, then
+    """The standing of a user (or of a request's user, REST framework's included): read once per request or scope, then
     kept; a Standing is returned as it is."""
     if isinstance(who, Standing):
         return who
-    if isinstance(who, HttpRequest):
-        who = who.user
+    if isinstance(who, HttpRequest) or isinstance(getattr(who, "_request", None), HttpRequest):
+        who = who.user  # a Django request, or a REST framework one wrapping it
     if not (who.is_authenticated and who.is_active):
         return Standing(user=who)
     kept = _scope.get()

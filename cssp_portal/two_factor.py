@@ -21,9 +21,10 @@ import datetime
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.conf import settings
 from django.dispatch import receiver
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 _SESSION_KEY = "_portal_two_factor"
 # The roles of a community that must use two-factor authentication.
@@ -76,14 +77,21 @@ def _forget(sender, request=None, **kwargs):
         request.session.pop(_SESSION_KEY, None)
 
 
-def _is_open(request) -> bool:
+def _match(request):
+    """The URL match of the request, or None for static files and unknown paths (a 404 page
+    reveals nothing, and a file is no page)."""
     path = request.path_info
     if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
-        return True
+        return None
     try:
-        match = resolve(path)
+        return resolve(path)
     except Resolver404:
-        return True  # a 404 page reveals nothing
+        return None
+
+
+def _is_open(match) -> bool:
+    if match is None:
+        return True
     name = match.url_name or ""
     return name.startswith(_OPEN_PREFIXES) or name in _OPEN_NAMES
 
@@ -113,8 +121,21 @@ class TwoFactorRequiredMiddleware:
         deadline = deadline_for(user)
         request.two_factor_deadline = deadline
         request.two_factor_overdue = timezone.localdate() > deadline
-        if not request.two_factor_overdue or _is_open(request):
+        match = _match(request)
+        if not request.two_factor_overdue or _is_open(match):
             return None
+        if "api" in match.namespaces:
+            # A program calling the API with the browser's session gets an answer it can read,
+            # not the set-up page's HTML (token calls carry no session and never come here).
+            return JsonResponse(
+                {
+                    "detail": gettext(
+                        "Set up two-factor authentication in the portal before using the API "
+                        "with your session."
+                    )
+                },
+                status=403,
+            )
         # The set-up page shows the notice (base.html) saying why the person is there.
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
 

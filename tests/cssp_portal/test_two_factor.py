@@ -227,3 +227,21 @@ def test_the_check_costs_no_query_once_the_session_knows(client, settings):
     # Then it answers as before, with the same queries (who must comes from the standing)
     assert page.status_code == 200
     assert len(enforced) == len(without)
+
+
+@pytest.mark.parametrize(
+    ("lang", "detail"),
+    [
+        ("en", "Set up two-factor authentication in the portal before using the API"),
+        ("fr", "Configurez l’authentification à deux facteurs dans le portail avant"),
+    ],
+)
+def test_an_overdue_session_calling_the_api_gets_json_it_can_read(client, settings, lang, detail):
+    settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
+    client.force_login(person("lead"))
+
+    response = client.get("/api/v1/communities/", HTTP_ACCEPT_LANGUAGE=lang)
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"].startswith(detail)

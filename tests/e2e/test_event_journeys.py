@@ -103,7 +103,9 @@ def test_register_fill_the_event_wait_and_be_promoted(
     goto(page, event_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(t["title"])
     page.locator(main).get_by_role("button", name=t["register"], exact=True).click()
-    expect(page.locator(main)).to_contain_text(t["registered"])
+    # The confirmation is a message the person can see (a GC notice renders nothing without
+    # its notice-role), not only text somewhere in the page.
+    expect(page.locator(".portal-messages").get_by_text(t["registered"])).to_be_visible()
     expect(page.locator(main)).to_contain_text(t["seats_full"])
     assert [m.subject for m in mails_to(first.email)] == [t["confirm_subject"]]
 

@@ -179,9 +179,14 @@ def dashboard(user, *, community=None, call=None) -> dict:
         "call", "lead_department", "proposer", "portfolio_manager"
     ).order_by("submitted_at", "pk")
     lists = {"new": new, "waiting": waiting, "ending": ending, "unassigned": unassigned}
+    shown = {name: list(rows[:DASHBOARD_LIST_LIMIT]) for name, rows in lists.items()}
     return {
-        **{name: list(rows[:DASHBOARD_LIST_LIMIT]) for name, rows in lists.items()},
-        "counts": {name: rows.count() for name, rows in lists.items()},
+        **shown,
+        # A list shorter than the limit is its own count: COUNT only runs for a full one.
+        "counts": {
+            name: rows.count() if len(shown[name]) == DASHBOARD_LIST_LIMIT else len(shown[name])
+            for name, rows in lists.items()
+        },
         "limit": DASHBOARD_LIST_LIMIT,
     }
 

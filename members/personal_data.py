@@ -439,7 +439,6 @@ def _notifications(user: User, seen: dict) -> list[dict]:
     for n in (
         Notification.objects.filter(recipient=user)
         .select_related("community")
-        .only("kind", "email", "community__name", "state", "created_at", "sent_at", "read_at")
         .order_by("created_at")
     ):
         kind = kinds.KINDS.get(n.kind)

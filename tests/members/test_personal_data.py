@@ -320,6 +320,8 @@ def test_deleting_erases_the_profile_and_keeps_contributions_as_former_member(
     assert "Former member" in thread_page and "Martin" not in thread_page
     roster = client.get(url("en", "communities:roster", "chemical")).content.decode()
     assert "Former member" in roster and "alice.martin" not in roster
+    export = client.get(url("en", "communities:roster_export", "chemical")).content.decode()
+    assert "Former member" in export and "deleted.invalid" not in export
 
 
 def test_a_deleted_person_shows_as_ex_membre_in_french(client, world):
@@ -500,3 +502,12 @@ def test_an_upcoming_event_long_past_keeps_its_attendance(world):
 
     attended.refresh_from_db()
     assert attended.state == Registration.State.ATTENDED
+
+
+def test_attempts_to_delete_an_account_are_rate_limited(client, world, settings):
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "account_delete": "2/h"}
+
+    statuses = [_delete(client, world["alice"], password="wrong").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert _fresh(world["alice"]).is_active

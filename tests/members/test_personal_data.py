@@ -511,3 +511,16 @@ def test_attempts_to_delete_an_account_are_rate_limited(client, world, settings)
 
     assert statuses == [200, 200, 429]
     assert _fresh(world["alice"]).is_active
+
+
+def test_deleting_ends_the_persons_other_sessions(client, world):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(world["alice"])
+    assert elsewhere.get(url("en", "members:personal_data")).status_code == 200
+
+    _delete(client, world["alice"])
+
+    response = elsewhere.get(url("en", "members:personal_data"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

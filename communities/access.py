@@ -254,8 +254,8 @@ def _load(user) -> Standing:
 
 
 def standing_of(who) -> Standing:
-    """The standing of a user (or of a request's user, REST framework's included): read once per request or scope, then
-    kept; a Standing is returned as it is."""
+    """The standing of a user (or of a request's user, REST framework's included): read once
+    per request or scope, then kept; a Standing is returned as it is."""
     if isinstance(who, Standing):
         return who
     if isinstance(who, HttpRequest) or isinstance(getattr(who, "_request", None), HttpRequest):

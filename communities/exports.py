@@ -23,7 +23,8 @@ def roster_csv(memberships, filename: str):
             [
                 m.community.name,
                 m.user.get_full_name(),
-                m.user.email,
+                # A deleted account's placeholder address is no one's: the history shows no address.
+                "" if m.user.is_deleted else m.user.email,
                 m.user.organization.name if m.user.organization else "",
                 m.get_role_display(),
                 m.get_state_display(),

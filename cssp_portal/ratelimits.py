@@ -29,6 +29,8 @@ ACTIONS = {
     "invite": _("invitations sent"),
     "proposal": _("proposals submitted"),
     "join": _("requests to join communities"),
+    "personal_data": _("downloads of your personal data"),
+    "account_delete": _("attempts to delete your account"),
 }
 
 

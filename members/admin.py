@@ -2,6 +2,7 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
@@ -57,6 +58,7 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         "vetting",
         "is_staff",
         "is_active",
+        "account_state",
         "date_joined",
     )
     list_filter = (
@@ -78,7 +80,7 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         "job_title",
     )
     list_select_related = ("organization",)
-    actions = ("approve_guests",)
+    actions = ("approve_guests", "delete_accounts")
     # Vetting changes only through members.services (the approval action below, a trusted
     # domain, an invitation), so that the person is told and the record says who and when.
     readonly_fields = ("vetting", "vetted_through", "vetted_at", "vetted_by", "sponsor")
@@ -134,6 +136,48 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
             % {"count": approved},
             messages.SUCCESS,
         )
+
+    @admin.display(description=_("account"))
+    def account_state(self, obj):
+        # A deleted account keeps its row (rosters, history): marked so nobody mistakes it.
+        if obj.is_deleted:
+            return format_html('<strong class="deleted-account">{}</strong>', _("Deleted"))
+        return _("Open")
+
+    def has_delete_account_permission(self, request) -> bool:
+        return policies.can_delete_accounts(request)
+
+    @admin.action(
+        description=_(
+            "Delete the selected accounts as their owners would (profile erased, "
+            "contributions kept as “Former member”; they are told by email)"
+        ),
+        permissions=["delete_account"],
+    )
+    def delete_accounts(self, request, queryset):
+        deleted, refused = 0, []
+        for member in queryset:
+            if member.is_deleted:
+                continue
+            try:
+                services.account_delete(user=member, remove_contributions=False)
+            except services.LeadMustHandOver:
+                refused.append(member.email)
+            else:
+                deleted += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d account deleted.", "%(count)d accounts deleted.", deleted)
+            % {"count": deleted},
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                _("Not deleted, because they lead a community (hand over first): %(people)s")
+                % {"people": ", ".join(refused)},
+                messages.WARNING,
+            )
 
     add_fieldsets = (
         (

@@ -216,3 +216,56 @@ class ProfileForm(forms.Form):
 
     def clean_phone(self):
         return self.cleaned_data["phone"].strip()
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm the deletion of one's own account: the password when the account has one (a
+    stolen, unlocked session alone cannot delete it), else the word typed in full."""
+
+    KEEP, REMOVE = "keep", "remove"
+
+    contributions = forms.ChoiceField(
+        label=_("What you wrote in the communities"),
+        choices=[
+            (KEEP, _("Keep it, shown as written by “Former member”")),
+            (REMOVE, _("Remove it as well (messages, replies, consultation answers, comments)")),
+        ],
+        initial=KEEP,
+        widget=forms.RadioSelect,
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirmation = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, member: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        # One or the other: the password if there is one to check.
+        if member.has_usable_password():
+            del self.fields["confirmation"]
+        else:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.member.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+    def clean_confirmation(self):
+        typed = self.cleaned_data["confirmation"].strip()
+        # The word of the page's language, or the English one.
+        if typed.casefold() not in {str(_("DELETE")).casefold(), "delete"}:
+            raise forms.ValidationError(_("Type DELETE, in capital letters, to confirm."))
+        return typed
+
+    @property
+    def remove_contributions(self) -> bool:
+        return self.cleaned_data.get("contributions") == self.REMOVE

@@ -27,3 +27,17 @@ register(
         locked=True,
     ),
 )
+
+MEMBER_ACCOUNT_DELETED = "members.account_deleted"
+
+register(
+    Kind(
+        code=MEMBER_ACCOUNT_DELETED,
+        label=_("Account deletion"),
+        description=_("Confirms that your account was deleted, as you asked."),
+        template="members/email/account_deleted",
+        locked=True,
+        # Sent to an address the portal no longer holds: the name in its context goes once sent.
+        secret_context=True,
+    ),
+)

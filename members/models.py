@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Collate, Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# A deleted account's address is replaced with one on this reserved, never-routable domain
+# (RFC 2606 ".invalid"): the row stays (rosters keep their history) but no mail can reach it,
+# and the domain itself marks the account as deleted (members.services.account_delete).
+DELETED_EMAIL_DOMAIN = "deleted.invalid"
 
 
 class Language(models.TextChoices):
@@ -187,7 +193,18 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def get_full_name(self):
+        # The one place a deleted account gets its name: every page, export and email that
+        # names a person goes through here (or __str__), so rosters, posts and authors show
+        # "Former member" without a test per template.
+        if self.is_deleted:
+            return gettext("Former member")
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_deleted(self) -> bool:
+        """The person deleted their account (members.services.account_delete): the profile is
+        erased and the address replaced; the row remains for the history it is part of."""
+        return (self.email or "").endswith("@" + DELETED_EMAIL_DOMAIN)
 
     @property
     def is_vetted(self) -> bool:

@@ -19,7 +19,12 @@ from communities.access import standing_of
 from cssp_portal.params import id_or_none
 
 from .models import User
-from .selectors import active_community_ids_by_person, listed_members, profile_for
+from .selectors import (
+    active_community_ids_by_person,
+    communities_led_by,
+    listed_members,
+    profile_for,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -153,3 +158,29 @@ def contact_visible_ids(viewer: User | AnonymousUser, people: Iterable[User]) ->
             person_community_ids=people_ids.get(person.pk, set()),
         )
     }
+
+
+# --- Personal data (Privacy Act: access and deletion) ------------------------------------------
+
+
+def can_manage_own_personal_data(viewer) -> bool:
+    """Every signed-in person (guests included) reads, downloads and may delete what the portal
+    holds about them; the pages have no id in their address, so nobody reaches another's."""
+    return _signed_in(viewer)
+
+
+def can_delete_accounts(who) -> bool:
+    """Deleting someone else's account (the admin action, through the same service) is an
+    administrator's decision."""
+    return _is_admin(who)
+
+
+def account_deletion_blockers(viewer) -> list:
+    """What stands in the way of `viewer` deleting their account: the communities they lead or
+    co-lead (read from the request's standing, no query when they lead none)."""
+    from communities.models import Membership
+
+    standing = standing_of(viewer)
+    if not any(role in Membership.LEAD_ROLES for role in standing.roles.values()):
+        return []
+    return communities_led_by(standing.user)

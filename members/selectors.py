@@ -145,3 +145,19 @@ def profile_for(pk: int) -> User | None:
         )
         .first()
     )
+
+
+def communities_led_by(user) -> list:
+    """The communities `user` leads or co-leads now (an active lead role), by name: what they
+    hand over before deleting their account. One query."""
+    from communities.models import Community, Membership
+
+    return list(
+        Community.objects.filter(
+            memberships__user=user,
+            memberships__state=Membership.State.ACTIVE,
+            memberships__role__in=Membership.LEAD_ROLES,
+        )
+        .distinct()
+        .order_by("name")
+    )

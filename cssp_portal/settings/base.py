@@ -225,6 +225,10 @@ PORTAL_RATE_LIMITS = {
     "invite": env("RATE_LIMIT_INVITE", default="20/h"),  # invitation forms sent
     "proposal": env("RATE_LIMIT_PROPOSAL", default="10/h"),  # proposals submitted
     "join": env("RATE_LIMIT_JOIN", default="20/h"),  # join requests
+    # personal-data downloads (each reads everything about the person) and attempts to delete
+    # one's account (a password check: a guessing aid if unlimited)
+    "personal_data": env("RATE_LIMIT_PERSONAL_DATA", default="10/h"),
+    "account_delete": env("RATE_LIMIT_ACCOUNT_DELETE", default="5/h"),
 }
 # A count the cache cannot give is no reason to refuse (Redis down): let the request through.
 RATELIMIT_FAIL_OPEN = True

@@ -226,6 +226,9 @@ PAGE_TYPES = [
     PageType("profile", "members:profile", lambda w, r: [w.people[LEAD].pk], roles=SIGNED_IN),
     PageType("profile edit", "members:edit", roles=(*SIGNED_IN, GUEST)),
     PageType("my access", "members:access", roles=(GUEST, MEMBER)),
+    PageType("my personal data", "members:personal_data", roles=(MEMBER, LEAD, GUEST)),
+    # A member sees the confirmation form; a lead, the communities to hand over first.
+    PageType("delete my account", "members:delete", roles=(MEMBER, LEAD)),
     PageType(
         "member directory refused to a guest", "members:directory", roles=(GUEST,), status=403
     ),

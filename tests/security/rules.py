@@ -153,6 +153,12 @@ RULES: dict[str, Rule] = {
     "members:access": signed_in("one's own access"),
     "members:me": signed_in(),
     "members:edit": signed_in("one's own profile only"),
+    # Personal data (Privacy Act): no id in these addresses, each person reaches only their own.
+    "members:personal_data": signed_in("one's own personal data"),
+    "members:personal_data_download": Rule(
+        SIGNED_IN, args=lambda w: {"fmt": "json"}, why="one's own data, POST only"
+    ),
+    "members:delete": signed_in("one's own account; refused to leads until they hand over"),
     "members:profile": Rule(ADMINS, args=lambda w: {"pk": w.unlisted.pk}, why="unlisted profile"),
     # --- notifications ---
     "notifications:preferences": signed_in("one's own preferences"),

@@ -1,0 +1,581 @@
+"""Everything the portal holds about one person, for them to download (Privacy Act, right of
+access; issue #18, item 9).
+
+`personal_data_of(user)` reads each category with one query (two for the account: the row and
+its expertise areas), whatever the number of rows, and returns plain values only: never
+another person's name or address (a thread the person started lists their own messages, an
+invitation they sent names the community, not the invitee), never a secret (passwords, API
+token keys, calendar-feed tokens, two-factor keys and codes).
+
+The same rows are written as one JSON document or as a .zip holding one CSV per category: each
+category has its own columns, so one table per category reads in a spreadsheet as the person
+expects; a single CSV of category/field/value triples would be complete but unreadable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cssp_portal.csv_export import _safe_cell
+
+from .models import User
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: object  # lazy text, shown on the page and in the JSON
+    read: Callable[[User, dict], Iterable[dict]]
+
+
+def _account(user: User, seen: dict) -> list[dict]:
+    person = (
+        User.objects.select_related("organization")
+        .prefetch_related("expertise_areas")
+        .get(pk=user.pk)
+    )
+    return [
+        {
+            "email": person.email,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "preferred_language": person.get_preferred_language_display(),
+            "organization": person.organization.name if person.organization else "",
+            "job_title": person.job_title,
+            "role_type": person.get_role_type_display() if person.role_type else "",
+            "expertise_areas": "; ".join(area.name for area in person.expertise_areas.all()),
+            "bio_en": person.bio_en,
+            "bio_fr": person.bio_fr,
+            "phone": person.phone,
+            "contact_visibility": person.get_contact_visibility_display(),
+            "listed_in_directory": person.listed_in_directory,
+            "vetting": person.get_vetting_display(),
+            "vetted_through": person.get_vetted_through_display() if person.vetted_through else "",
+            "vetted_at": person.vetted_at,
+            "administrator": person.is_superuser,
+            "staff": person.is_staff,
+            "date_joined": person.date_joined,
+            "last_login": person.last_login,
+            "profile_updated_at": person.updated_at,
+        }
+    ]
+
+
+def _email_addresses(user: User, seen: dict) -> list[dict]:
+    from allauth.account.models import EmailAddress
+
+    rows = [
+        {"email": a.email, "verified": a.verified, "primary": a.primary}
+        for a in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    ]
+    seen["addresses"] = {row["email"] for row in rows} | {user.email}
+    return rows
+
+
+def _two_factor(user: User, seen: dict) -> list[dict]:
+    from allauth.mfa.models import Authenticator
+
+    # That it is enabled, and when: never the secret, the codes or the key's data.
+    return [
+        {"method": a.get_type_display(), "enabled_on": a.created_at, "last_used": a.last_used_at}
+        for a in Authenticator.objects.filter(user=user).only("type", "created_at", "last_used_at")
+    ]
+
+
+def _memberships(user: User, seen: dict) -> list[dict]:
+    from communities.models import Membership
+
+    return [
+        {
+            "community": m.community.name,
+            "role": m.get_role_display(),
+            "state": m.get_state_display(),
+            "core_group": m.is_core,
+            "message_sent_with_request": m.message,
+            "decision_note": m.decision_note,
+            "created": m.created_at,
+            "joined": m.joined_at,
+            "ended": m.ended_at,
+        }
+        for m in Membership.objects.filter(user=user)
+        .select_related("community")
+        .order_by("created_at", "pk")
+    ]
+
+
+def _invitations_received(user: User, seen: dict) -> list[dict]:
+    from communities.models import Invitation
+
+    to_them = Q(accepted_by=user)
+    for address in seen.get("addresses", {user.email}):
+        to_them |= Q(email__iexact=address)
+    return [
+        {
+            "community": i.community.name,
+            "address": i.email,
+            "role": i.get_role_display(),
+            "state": i.get_state_display(),
+            "personal_message": i.message,
+            "sent": i.created_at,
+            "expires": i.expires_at,
+            "answered": i.responded_at,
+        }
+        for i in Invitation.objects.filter(to_them).select_related("community").order_by("pk")
+    ]
+
+
+def _invitations_sent(user: User, seen: dict) -> list[dict]:
+    from communities.models import Invitation
+
+    # The invitee's address is their personal information, not the sender's.
+    return [
+        {
+            "community": i.community.name,
+            "role": i.get_role_display(),
+            "state": i.get_state_display(),
+            "sent": i.created_at,
+        }
+        for i in Invitation.objects.filter(invited_by=user)
+        .select_related("community")
+        .order_by("pk")
+    ]
+
+
+def _registrations(user: User, seen: dict) -> list[dict]:
+    from events.models import Registration
+
+    return [
+        {
+            "event": r.event.title,
+            "event_start": r.event.start,
+            "state": r.get_state_display(),
+            "attending": r.get_mode_display(),
+            "registered": r.created_at,
+            "promoted_from_waitlist": r.promoted_at,
+            "cancelled": r.cancelled_at,
+        }
+        for r in Registration.objects.filter(user=user).select_related("event").order_by("pk")
+    ]
+
+
+def _events_created(user: User, seen: dict) -> list[dict]:
+    from events.models import Event
+
+    return [
+        {"event": e.title, "start": e.start, "status": e.get_status_display()}
+        for e in Event.objects.filter(created_by=user).order_by("pk")
+    ]
+
+
+def _event_documents(user: User, seen: dict) -> list[dict]:
+    from events.models import EventDocument
+
+    return [
+        {"event": d.event.title, "title": d.title, "file_name": d.original_name}
+        | {"uploaded": d.created_at}
+        for d in EventDocument.objects.filter(uploaded_by=user).select_related("event")
+    ]
+
+
+def _calendar_feed(user: User, seen: dict) -> list[dict]:
+    from events.models import CalendarFeed
+
+    # The feed's token is a credential: only that the feed exists, and when it was used.
+    return [
+        {"created": f.created_at, "last_used": f.last_used_at}
+        for f in CalendarFeed.objects.filter(user=user)
+    ]
+
+
+def _consultation_answers(user: User, seen: dict) -> list[dict]:
+    from consultations.models import Answer
+
+    return [
+        {
+            "consultation": a.response.consultation.title,
+            "question": a.question.text,
+            "answer": a.text,
+            "language": a.response.language,
+            "submitted": a.response.submitted_at,
+            "last_changed": a.response.updated_at,
+        }
+        for a in Answer.objects.filter(response__respondent=user)
+        .select_related("response__consultation", "question")
+        .order_by("response_id", "question__position", "pk")
+    ]
+
+
+def _consultations_opened(user: User, seen: dict) -> list[dict]:
+    from consultations.models import Consultation
+
+    return [
+        {"consultation": c.title, "created": c.created_at}
+        for c in Consultation.objects.filter(created_by=user).order_by("pk")
+    ]
+
+
+def _announcements(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import Announcement
+
+    return [
+        {"title": a.title, "text": a.body, "published": a.published_at}
+        for a in Announcement.objects.filter(author=user).order_by("pk")
+    ]
+
+
+def _discussions(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import Thread
+
+    return [
+        {"subject": t.title, "community": t.community.name, "started": t.created_at}
+        for t in Thread.objects.filter(author=user).select_related("community").order_by("pk")
+    ]
+
+
+def _messages(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import Post
+
+    # Their own messages only: the other messages of the thread belong to their authors.
+    return [
+        {
+            "discussion": p.thread.title,
+            "opening_message": p.is_opening,
+            "message": p.body,
+            "posted": p.created_at,
+            "edited": p.edited_at,
+            "hidden_by_moderators": p.hidden_at,
+        }
+        for p in Post.objects.filter(author=user).select_related("thread").order_by("pk")
+    ]
+
+
+def _reports(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import PostReport
+
+    return [
+        {"discussion": r.post.thread.title, "reason": r.reason, "reported": r.created_at}
+        | {"resolved": r.resolved_at}
+        for r in PostReport.objects.filter(reporter=user).select_related("post__thread")
+    ]
+
+
+def _follows(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import Follow
+
+    return [
+        {
+            "discussion": f.thread.title if f.thread else "",
+            "folder": f.folder.name if f.folder else "",
+            "since": f.created_at,
+        }
+        for f in Follow.objects.filter(user=user).select_related("thread", "folder")
+    ]
+
+
+def _resources(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import Resource
+
+    return [
+        {
+            "title": r.title,
+            "description": r.description,
+            "kind": r.get_kind_display(),
+            "link": r.url,
+            "sensitivity": r.get_sensitivity_display(),
+            "added": r.created_at,
+        }
+        for r in Resource.objects.filter(created_by=user).order_by("created_at")
+    ]
+
+
+def _uploads(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import ResourceVersion
+
+    return [
+        {
+            "resource": v.resource.title,
+            "version": v.number,
+            "file_name": v.original_name,
+            "size_bytes": v.size,
+            "what_changed": v.note,
+            "uploaded": v.created_at,
+        }
+        for v in ResourceVersion.objects.filter(uploaded_by=user).select_related("resource")
+    ]
+
+
+def _folders(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import Folder
+
+    return [
+        {"folder": f.name, "community": f.community.name, "created": f.created_at}
+        for f in Folder.objects.filter(created_by=user).select_related("community")
+    ]
+
+
+def _protected_downloads(user: User, seen: dict) -> list[dict]:
+    from knowledge.models import ProtectedDownload
+
+    return [
+        {
+            "community": d.community.name,
+            "resource": d.resource_title,
+            "sensitivity": d.get_sensitivity_display(),
+            "version": d.version_number,
+            "file_name": d.file_name,
+            "address_recorded": d.user_email,
+            "downloaded": d.downloaded_at,
+        }
+        for d in ProtectedDownload.objects.filter(user=user).select_related("community")
+    ]
+
+
+def _gaps(user: User, seen: dict) -> list[dict]:
+    from proposals.models import CapabilityGap
+
+    return [
+        {"gap": g.title, "community": g.community.name, "description": g.description}
+        | {"created": g.created_at}
+        for g in CapabilityGap.objects.filter(created_by=user).select_related("community")
+    ]
+
+
+def _gap_votes(user: User, seen: dict) -> list[dict]:
+    from proposals.models import GapVote
+
+    return [
+        {"gap": v.gap.title, "community": v.gap.community.name, "voted": v.created_at}
+        for v in GapVote.objects.filter(voter=user).select_related("gap__community")
+    ]
+
+
+def _gap_comments(user: User, seen: dict) -> list[dict]:
+    from proposals.models import GapComment
+
+    return [
+        {"gap": c.gap.title, "comment": c.text, "posted": c.created_at}
+        for c in GapComment.objects.filter(author=user).select_related("gap")
+    ]
+
+
+def _proposals(user: User, seen: dict) -> list[dict]:
+    from proposals.models import Proposal
+
+    rows = []
+    for p in (
+        Proposal.objects.filter(Q(proposer=user) | Q(portfolio_manager=user))
+        .select_related("call")
+        .order_by("pk")
+    ):
+        rows.append(
+            {
+                "title": p.title,
+                "call": p.call.title,
+                "your_role": _("Proposer") if p.proposer_id == user.pk else _("Portfolio manager"),
+                "status": p.get_status_display(),
+                "summary": p.summary,
+                "objectives": p.objectives,
+                "requested_funding_cad": p.requested_funding,
+                "duration_months": p.duration_months,
+                "submitted": p.submitted_at,
+                "created": p.created_at,
+            }
+        )
+    return rows
+
+
+def _proposal_changes(user: User, seen: dict) -> list[dict]:
+    from proposals.models import ProposalTransition
+
+    return [
+        {
+            "proposal": t.proposal.title,
+            "from": t.get_from_status_display(),
+            "to": t.get_to_status_display(),
+            "comment": t.comment,
+            "changed": t.created_at,
+        }
+        for t in ProposalTransition.objects.filter(by=user).select_related("proposal")
+    ]
+
+
+def _proposal_attachments(user: User, seen: dict) -> list[dict]:
+    from proposals.models import ProposalAttachment
+
+    return [
+        {"proposal": a.proposal.title, "file_name": a.original_name, "size_bytes": a.size}
+        | {"uploaded": a.created_at}
+        for a in ProposalAttachment.objects.filter(uploaded_by=user).select_related("proposal")
+    ]
+
+
+def _notifications(user: User, seen: dict) -> list[dict]:
+    from notifications import kinds
+    from notifications.models import Notification
+
+    # What was sent and when; the stored context names other people (who joined, who asked).
+    rows = []
+    for n in (
+        Notification.objects.filter(recipient=user)
+        .select_related("community")
+        .order_by("created_at")
+    ):
+        kind = kinds.KINDS.get(n.kind)
+        rows.append(
+            {
+                "kind": kind.label if kind else n.kind,
+                "address": n.email,
+                "community": n.community.name if n.community else "",
+                "email_state": n.get_state_display(),
+                "created": n.created_at,
+                "sent": n.sent_at,
+                "read": n.read_at,
+            }
+        )
+    return rows
+
+
+def _preferences(user: User, seen: dict) -> list[dict]:
+    from notifications import kinds
+    from notifications.models import NotificationPreference
+
+    rows = []
+    for p in NotificationPreference.objects.filter(user=user).select_related("community"):
+        kind = kinds.KINDS.get(p.kind)
+        rows.append(
+            {
+                "kind": kind.label if kind else p.kind,
+                "community": p.community.name if p.community else "",
+                "delivery": p.get_frequency_display(),
+            }
+        )
+    return rows
+
+
+def _digest_schedule(user: User, seen: dict) -> list[dict]:
+    from notifications.models import DigestSchedule
+
+    return [
+        {"hour": d.hour, "weekly_on": d.get_weekday_display(), "time_zone": d.time_zone}
+        for d in DigestSchedule.objects.filter(user=user)
+    ]
+
+
+def _api_tokens(user: User, seen: dict) -> list[dict]:
+    from api.models import ApiToken
+
+    # Names and dates: the key is never stored, and not even its first characters leave here.
+    return [
+        {"name": t.name, "created": t.created_at, "last_used": t.last_used_at}
+        | {"revoked": t.revoked_at}
+        for t in ApiToken.objects.filter(user=user).only(
+            "name", "created_at", "last_used_at", "revoked_at"
+        )
+    ]
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("account", _("Account and profile"), _account),
+    Category("email_addresses", _("Email addresses"), _email_addresses),
+    Category("two_factor_authentication", _("Two-factor authentication"), _two_factor),
+    Category("memberships", _("Memberships, roles and core groups"), _memberships),
+    Category("invitations_received", _("Invitations received"), _invitations_received),
+    Category("invitations_sent", _("Invitations sent"), _invitations_sent),
+    Category("event_registrations", _("Event registrations"), _registrations),
+    Category("events_created", _("Events created"), _events_created),
+    Category("event_documents", _("Event documents uploaded"), _event_documents),
+    Category("calendar_feed", _("Calendar feed"), _calendar_feed),
+    Category("consultation_answers", _("Consultation answers"), _consultation_answers),
+    Category("consultations_opened", _("Consultations opened"), _consultations_opened),
+    Category("announcements", _("Announcements"), _announcements),
+    Category("discussions_started", _("Discussions started"), _discussions),
+    Category("discussion_messages", _("Messages and replies"), _messages),
+    Category("message_reports", _("Reports of messages"), _reports),
+    Category("follows", _("Discussions and folders followed"), _follows),
+    Category("library_resources", _("Library resources added"), _resources),
+    Category("library_uploads", _("Library files uploaded"), _uploads),
+    Category("library_folders", _("Library folders created"), _folders),
+    Category("protected_downloads", _("Downloads of Protected files"), _protected_downloads),
+    Category("gaps_identified", _("Gaps and priorities identified"), _gaps),
+    Category("gap_votes", _("Votes for gaps"), _gap_votes),
+    Category("gap_comments", _("Comments on gaps"), _gap_comments),
+    Category("proposals", _("Proposals"), _proposals),
+    Category("proposal_status_changes", _("Proposal status changes"), _proposal_changes),
+    Category("proposal_attachments", _("Proposal attachments"), _proposal_attachments),
+    Category("notifications", _("Notifications"), _notifications),
+    Category("email_preferences", _("Email preferences"), _preferences),
+    Category("digest_schedule", _("Digest schedule"), _digest_schedule),
+    Category("api_tokens", _("API tokens"), _api_tokens),
+)
+
+
+def personal_data_of(user: User) -> dict[str, list[dict]]:
+    """Every category of `user`'s data, as lists of plain rows (JSON-ready), in CATEGORIES
+    order. A bounded number of queries: one per category (two for the account)."""
+    seen: dict = {}
+    return {
+        category.key: [
+            {key: _plain(value) for key, value in row.items()} for row in category.read(user, seen)
+        ]
+        for category in CATEGORIES
+    }
+
+
+def as_json(user: User, data: dict[str, list[dict]]) -> bytes:
+    document = {
+        "portal": "CSSP Communities of Practice",
+        "generated": timezone.localtime().isoformat(),
+        "categories": {
+            category.key: {"title": str(category.label), "rows": data[category.key]}
+            for category in CATEGORIES
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def as_csv_zip(user: User, data: dict[str, list[dict]]) -> bytes:
+    """One CSV per category (UTF-8 with BOM so spreadsheets read the accents), in one .zip;
+    an empty category is a file with its title only, so the person sees it was looked at."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, category in enumerate(CATEGORIES, start=1):
+            rows = data[category.key]
+            text = io.StringIO()
+            text.write("\ufeff")
+            writer = csv.writer(text)
+            if rows:
+                header = list(rows[0])
+                writer.writerow(header)
+                for row in rows:
+                    writer.writerow([_safe_cell(_cell(row.get(key))) for key in header])
+            else:
+                writer.writerow([str(category.label)])
+            archive.writestr(f"{number:02d}-{category.key}.csv", text.getvalue())
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value

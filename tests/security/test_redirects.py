@@ -1,5 +1,7 @@
 """Open redirects: a `next=` pointing off the portal is never followed."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -60,3 +62,18 @@ def test_the_language_toggle_keeps_a_hostile_next_as_plain_text(client, target):
     assert 'href="https://evil.example' not in page
     assert 'href="//evil.example' not in page
     assert 'href="javascript:' not in page
+
+
+@pytest.mark.parametrize(
+    "path", ["//evil.example/en/", "//evil.example/fr/", "/\\evil.example/en/", "///evil.example/"]
+)
+def test_the_language_toggle_of_a_404_page_stays_on_the_portal(client, path):
+    # F6: the toggle of a page not found rebuilt its address from the path, so a path that
+    # begins with two slashes made a link to another site. (The test client would read such a
+    # path as a host, hence PATH_INFO given as the server passes it.)
+    response = client.get("/", PATH_INFO=path)
+
+    assert response.status_code == 404
+    toggle = re.search(r'<gcds-header[^>]*\slang-href="([^"]*)"', response.content.decode())
+    assert toggle, "the 404 page has the GC header and its language toggle"
+    assert _stays_on_the_portal(toggle.group(1)), toggle.group(1)

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0003_membership_is_core'),
-        ('events', '0006_co_hosting_consent'),
+        ("communities", "0003_membership_is_core"),
+        ("events", "0006_co_hosting_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('status__in', ['published', 'completed'])), fields=['end', 'start', 'id'], include=('community', 'visibility'), name='events_published_by_end'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("status__in", ["published", "completed"])),
+                fields=["end", "start", "id"],
+                include=("community", "visibility"),
+                name="events_published_by_end",
+            ),
         ),
     ]

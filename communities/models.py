@@ -195,14 +195,6 @@ class Community(models.Model):
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
 
-    def card_parts(self) -> list[str]:
-        """What a directory card shows besides the community's own fields: its lead
-        organizations (prefetched as `lead_links`), as versions for the card's cache key."""
-        return [
-            f"o{link.organization_id}:{link.role}:{link.organization.updated_at.timestamp()}"
-            for link in getattr(self, "lead_links", ())
-        ]
-
 
 class CommunityObjective(models.Model):
     """One item of the ordered "contributes to Canada's ability to ..." list."""

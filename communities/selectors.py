@@ -1,4 +1,7 @@
-from django.db.models import Prefetch, Q, QuerySet
+import hashlib
+from functools import cached_property
+
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from cssp_portal.collation import order_by_name
 
@@ -9,19 +12,77 @@ from .policies import communities_of_member, communities_visible_to
 __all__ = ["communities_of_member", "communities_visible_to"]
 
 
+_LEAD_ROLES = [CommunityOrganization.Role.LEAD, CommunityOrganization.Role.CO_LEAD]
+
+
+def _with_lead_links(communities: QuerySet[Community]) -> QuerySet[Community]:
+    leads = CommunityOrganization.objects.filter(role__in=_LEAD_ROLES).select_related(
+        "organization"
+    )
+    return communities.prefetch_related(
+        Prefetch("organization_links", queryset=leads, to_attr="lead_links")
+    )
+
+
 def community_directory(user) -> QuerySet[Community]:
     """The directory: active top-level communities the user may see, with their lead
     organizations, in one query each."""
-    leads = CommunityOrganization.objects.filter(
-        role__in=[CommunityOrganization.Role.LEAD, CommunityOrganization.Role.CO_LEAD]
-    ).select_related("organization")
-    communities = (
-        communities_visible_to(user)
-        .active()
-        .top_level()
-        .prefetch_related(Prefetch("organization_links", queryset=leads, to_attr="lead_links"))
-    )
+    communities = _with_lead_links(communities_visible_to(user).active().top_level())
     return order_by_name(communities, "name")
+
+
+class CardListing:
+    """Communities for a page that keeps their cards as one fragment
+    (communities/_community_cards.html), in the order of `queryset`.
+
+    `version` digests what the cards show: each community's own version and its lead
+    organizations' (how many, which, their latest change), read in one narrow query that
+    builds no community; `communities` (the rows with their lead organizations) is read only
+    when the cards render, that is when the fragment kept under that version is missing. A
+    lead organization added, removed or renamed moves its count, sum or latest change (every
+    save stamps updated_at with the current time)."""
+
+    def __init__(self, queryset: QuerySet[Community]):
+        self._queryset = queryset
+
+    @cached_property
+    def _rows(self) -> list[tuple]:
+        leads = (
+            CommunityOrganization.objects.filter(community=OuterRef("pk"), role__in=_LEAD_ROLES)
+            .order_by()
+            .values("community")
+        )
+        return list(
+            self._queryset.prefetch_related(None).values_list(
+                "pk",
+                "updated_at",
+                Subquery(leads.annotate(n=Count("pk")).values("n")),
+                Subquery(leads.annotate(s=Sum("organization_id")).values("s")),
+                Subquery(leads.annotate(m=Max("organization__updated_at")).values("m")),
+            )
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @cached_property
+    def version(self) -> str:
+        parts = [
+            ":".join(
+                str(value.timestamp() if hasattr(value, "timestamp") else value) for value in row
+            )
+            for row in self._rows
+        ]
+        return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+    @cached_property
+    def communities(self) -> list[Community]:
+        ids = [row[0] for row in self._rows]
+        found = _with_lead_links(Community.objects.filter(pk__in=ids)).in_bulk()
+        return [found[pk] for pk in ids if pk in found]
 
 
 def community_directory_search(

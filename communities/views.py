@@ -42,7 +42,7 @@ from .forms import (
     RoleForm,
 )
 from .models import Community, CommunityOrganization, Invitation, Membership, Organization
-from .selectors import communities_visible_to, community_directory_search
+from .selectors import CardListing, communities_visible_to, community_directory_search
 
 
 def community_list(request):
@@ -58,7 +58,7 @@ def community_list(request):
     return render(
         request,
         "communities/community_list.html",
-        {"communities": communities, "form": form, "filtered": bool(filters)},
+        {"communities": CardListing(communities), "form": form, "filtered": bool(filters)},
     )
 
 

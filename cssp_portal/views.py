@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from communities.selectors import community_directory
+from communities.selectors import CardListing, community_directory
 from events.selectors import upcoming_events_for_home
 from knowledge.selectors import home_announcements
 
@@ -12,7 +12,7 @@ def home(request):
         request,
         "home.html",
         {
-            "communities": community_directory(request.user),
+            "communities": CardListing(community_directory(request.user)),
             "announcements": home_announcements(request.user),
             "home_events": upcoming_events_for_home(request.user),
         },

@@ -86,22 +86,6 @@ def fragment_seconds() -> int:
     return settings.FRAGMENT_CACHE_SECONDS
 
 
-@register.filter
-def versions(objects) -> str:
-    """A short digest of the objects' own versions, for a fragment cache key: the primary key
-    and `updated_at` of each, and of what each card shows from related rows (`card_parts`).
-    Any change to one of them, or a different set of objects, gives another key; nothing else
-    (no global counter) empties the fragment."""
-    import hashlib
-
-    parts = []
-    for obj in objects:
-        parts.append(f"{obj.pk}:{obj.updated_at.timestamp()}")
-        for related in getattr(obj, "card_parts", lambda: ())():
-            parts.append(related)
-    return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
-
-
 # --- Language of parts (WCAG 3.1.2): cssp_portal/languages.py ----------------------------------
 
 

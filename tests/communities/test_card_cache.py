@@ -76,3 +76,42 @@ def test_each_language_and_each_audience_has_its_own_fragment(client, led_commun
     assert "Secret working group" not in outsider_page
     assert "Explosifs" in french_page
     assert "Secret working group" in member_page
+
+
+def test_a_second_lead_organization_shows_at_once_as_co_led(client, led_community):
+    community, _organization = led_community
+    assert "Led by" in client.get(url()).content.decode()
+
+    CommunityOrganization.objects.create(
+        community=community,
+        organization=OrganizationFactory(name_en="Public Safety Canada"),
+        role=CommunityOrganization.Role.CO_LEAD,
+    )
+    page = client.get(url()).content.decode()
+
+    assert "Co-led by" in page
+    assert "Public Safety Canada" in page
+
+
+def test_a_kept_directory_and_home_page_build_no_community_row(client, led_community):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for address in (url(), home_url()):
+        client.get(address)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(address).content.decode()
+
+        # the versions are read (ids, update times, lead organizations' digest), no card row
+        wide_reads = [
+            q["sql"]
+            for q in captured.captured_queries
+            if '"communities_community"."summary' in q["sql"]
+        ]
+        assert wide_reads == [], address
+        assert "Explosives" in page and "Defence Research" in page
+
+
+def home_url(lang="en"):
+    with translation.override(lang):
+        return reverse("home")

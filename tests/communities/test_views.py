@@ -150,7 +150,9 @@ def test_the_directory_searches_and_filters_communities_in_both_languages(
     def names(query, lang="en"):
         with django_assert_max_num_queries(12):
             response = client.get(f"/{lang}/communities/{query}")
-        return {c.name for c in response.context["communities"]}, response.content.decode()
+        return {
+            c.name for c in response.context["communities"].communities
+        }, response.content.decode()
 
     assert names("?q=chimique")[0] == {"Chemical"}
     assert names("?q=mounted")[0] == {"Fire Services"}

@@ -209,9 +209,11 @@ def fill_sign_up(page, *, email, first_name="Geneviève", last_name="Côté", pa
 
 
 @pytest.fixture(scope="session")
-def axe_report(artifacts):
-    """Rows (page type, role, language, violations) gathered by the accessibility audit, written
-    to test-artifacts/axe-report.md at the end of the session."""
+def axe_report(artifacts, worker_id):
+    """Rows (page type, role, language, violations) gathered by the accessibility audits, written
+    to test-artifacts/axe-report.md at the end of the session (axe-report-gw0.md, -gw1.md... when
+    the audits run in several processes: each writes its own)."""
+    name = "axe-report.md" if worker_id == "master" else f"axe-report-{worker_id}.md"
     rows = []
     yield rows
     if not rows:
@@ -227,7 +229,7 @@ def axe_report(artifacts):
         lines.append(f"| {page_type} | {role} | {lang.upper()} | {len(violations)} | {rules} |")
     total = sum(1 for row in rows if row[3])
     lines += ["", f"{len(rows)} pages audited, {total} with at least one violation.", ""]
-    (artifacts / "axe-report.md").write_text("\n".join(lines), encoding="utf-8")
+    (artifacts / name).write_text("\n".join(lines), encoding="utf-8")
 
 
 class SharedPortal:

@@ -1,9 +1,9 @@
-import hashlib
 from functools import cached_property
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from cssp_portal.collation import order_by_name
+from cssp_portal.fragments import rows_digest
 
 from .access import standing_of
 from .models import Community, CommunityOrganization
@@ -70,13 +70,7 @@ class CardListing:
 
     @cached_property
     def version(self) -> str:
-        parts = [
-            ":".join(
-                str(value.timestamp() if hasattr(value, "timestamp") else value) for value in row
-            )
-            for row in self._rows
-        ]
-        return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+        return rows_digest(self._rows)
 
     @cached_property
     def communities(self) -> list[Community]:

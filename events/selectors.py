@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.functional import cached_property
 from communities.access import standing_of
 from communities.models import Community
 from cssp_portal.collation import order_by_name
+from cssp_portal.fragments import rows_digest
 
 from .models import Event, Registration
 from .policies import events_visible_to, visible_events_q
@@ -93,14 +93,7 @@ class Listing:
             )
             .order_by()
         }
-        parts = [
-            ":".join(
-                str(value.timestamp() if hasattr(value, "timestamp") else value)
-                for value in rows.get(pk, (pk, "gone"))
-            )
-            for pk in self.ids
-        ]
-        return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+        return rows_digest(rows.get(pk, (pk, "gone")) for pk in self.ids)
 
     @cached_property
     def events(self) -> list[Event]:

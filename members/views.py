@@ -136,7 +136,10 @@ def personal_data_page(request):
     return render(
         request,
         "members/personal_data.html",
-        {"categories": personal_data.CATEGORIES, "blockers": _blockers(request)},
+        {
+            "categories": personal_data.CATEGORIES,
+            "blockers": policies.account_deletion_blockers(request),
+        },
     )
 
 
@@ -166,10 +169,6 @@ def personal_data_download(request, fmt):
     return response
 
 
-def _blockers(request) -> list:
-    return policies.account_deletion_blockers(request)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("account_delete")
@@ -178,12 +177,13 @@ def account_delete(request):
     what they wrote. Refused, with the communities named, while they lead one."""
     if not policies.can_manage_own_personal_data(request):
         raise Http404
-    member = User.objects.get(pk=request.user.pk)
-    blockers = _blockers(request)
-    form = AccountDeleteForm(request.POST or None, member=member)
+    blockers = policies.account_deletion_blockers(request)
+    form = AccountDeleteForm(request.POST or None, member=request.user)
     if request.method == "POST" and not blockers and form.is_valid():
         try:
-            services.account_delete(user=member, remove_contributions=form.remove_contributions)
+            services.account_delete(
+                user=request.user, remove_contributions=form.remove_contributions
+            )
         except services.LeadMustHandOver as refusal:
             blockers = refusal.communities
         else:
@@ -196,7 +196,9 @@ def account_delete(request):
                 ),
             )
             return redirect("home")
-    status = 409 if request.method == "POST" and blockers else 200
+    # 409 while a lead role stands in the way, 400 for a wrong password or word (as every
+    # form of the portal answers an invalid post).
+    status = 409 if form.is_bound and blockers else 400 if form.is_bound else 200
     return render(
         request,
         "members/account_delete.html",

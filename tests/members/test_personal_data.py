@@ -422,7 +422,7 @@ def test_the_delete_page_names_the_communities_a_lead_must_hand_over_in_french(c
 def test_a_wrong_password_deletes_nothing(client, world):
     response = _delete(client, world["alice"], password="not the password")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The password is not correct." in response.content.decode()
     assert _fresh(world["alice"]).is_active
 
@@ -509,7 +509,7 @@ def test_attempts_to_delete_an_account_are_rate_limited(client, world, settings)
 
     statuses = [_delete(client, world["alice"], password="wrong").status_code for _ in range(3)]
 
-    assert statuses == [200, 200, 429]
+    assert statuses == [400, 400, 429]
     assert _fresh(world["alice"]).is_active
 
 

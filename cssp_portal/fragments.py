@@ -1,0 +1,17 @@
+"""Version keys for kept fragments ({% cache %}) of lists: a digest of rows read in one narrow
+query (ids, update times, counts and sums of what the entries show from related rows), so a
+page whose fragment is kept builds no model instance (events.selectors.Listing,
+communities.selectors.CardListing)."""
+
+import hashlib
+from collections.abc import Iterable
+
+
+def rows_digest(rows: Iterable[Iterable]) -> str:
+    """A short digest of `rows` (tuples of ids, datetimes, numbers or None), in their order:
+    any value changing, or another set or order of rows, gives another digest."""
+    parts = [
+        ":".join(str(value.timestamp() if hasattr(value, "timestamp") else value) for value in row)
+        for row in rows
+    ]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()

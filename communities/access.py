@@ -33,11 +33,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.http import HttpRequest
 from django.utils import timezone
+
+from cssp_portal.people import signed_in, user_of
 
 VIEW = "communities.view_community"
 PARTICIPATE = "communities.participate_in_community"
@@ -70,7 +72,7 @@ class Standing:
 
     @property
     def signed_in(self) -> bool:
-        return bool(self.user.is_authenticated and self.user.is_active)
+        return signed_in(self.user)
 
     @property
     def vetted(self) -> bool:
@@ -158,7 +160,7 @@ def _standing_sql() -> str:
     every signed-in request than the query itself (tests/bench)."""
     from django.contrib.auth.models import Group
 
-    from members.models import User
+    User = get_user_model()
 
     from .models import (
         Community,
@@ -258,9 +260,8 @@ def standing_of(who) -> Standing:
     per request or scope, then kept; a Standing is returned as it is."""
     if isinstance(who, Standing):
         return who
-    if isinstance(who, HttpRequest) or isinstance(getattr(who, "_request", None), HttpRequest):
-        who = who.user  # a Django request, or a REST framework one wrapping it
-    if not (who.is_authenticated and who.is_active):
+    who = user_of(who)  # a Django request, or a REST framework one wrapping it
+    if not signed_in(who):
         return Standing(user=who)
     kept = _scope.get()
     if kept is None:
@@ -272,13 +273,6 @@ def standing_of(who) -> Standing:
         # Another object for the same person: same grants, its own flags.
         standing = dataclasses.replace(standing, user=who)
     return standing
-
-
-def user_of(who):
-    """The user behind a user, a request or a standing."""
-    if isinstance(who, Standing | HttpRequest):
-        return who.user
-    return who
 
 
 def forget_standing(user) -> None:

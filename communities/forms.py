@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from cssp_portal.collation import order_by_name
-from members.models import Language
+from cssp_portal.languages import Language
 
 from .models import Community, Membership, Organization
 

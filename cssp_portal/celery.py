@@ -97,6 +97,6 @@ def recover_outbox_on_start(sender=None, **kwargs):
     """Queue a sweep when a worker starts, so that attempts left "sending" by a killed worker
     are sent again within seconds instead of at the next beat tick."""
     try:
-        sender.app.send_task("notifications.tasks.outbox_requeue_due_task")
+        sender.app.send_task("notifications.periodic.outbox_requeue_due_task")
     except Exception as exc:
         logger.warning("celery.startup_sweep_not_queued", extra={"error": repr(exc)})

@@ -99,9 +99,9 @@ class Outbox(HealthCheck):
 
     @closing_connection
     def run(self):
-        from notifications import services
+        from notifications import outbox
 
-        self.report = status = services.outbox_status()
+        self.report = status = outbox.outbox_status()
         conf = settings.NOTIFICATIONS
         limit = conf["DRAIN_SECONDS"] + conf["LOST_TASK_SECONDS"]
         if status["overdue_seconds"] > limit:

@@ -19,9 +19,19 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = ("en", "fr")
+
+
+class Language(models.TextChoices):
+    """The portal's two languages: a member's preferred one, an email's."""
+
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
 
 _FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôûùüÿœæ]", re.IGNORECASE)
 _FRENCH_WORDS = {"de", "du", "des", "la", "le", "les", "et", "aux", "au", "pour", "sur", "d", "l"}

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.urls import translate_url
 from django.utils import translation
 
-from .models import Language, Vetting
+from cssp_portal.languages import Language
+
+from .models import Vetting
 
 
 class AccountAdapter(DefaultAccountAdapter):

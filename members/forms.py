@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Organization
 from cssp_portal.collation import order_by_name
+from cssp_portal.languages import Language
 
-from .models import ExpertiseArea, Language, User
+from .models import ExpertiseArea, User
 
 
 class SignupForm(forms.Form):

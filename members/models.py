@@ -12,15 +12,12 @@ from django.db.models.functions import Collate, Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cssp_portal.languages import Language
+
 # A deleted account's address is replaced with one on this reserved, never-routable domain
 # (RFC 2606 ".invalid"): the row stays (rosters keep their history) but no mail can reach it,
 # and the domain itself marks the account as deleted (members.services.account_delete).
 DELETED_EMAIL_DOMAIN = "deleted.invalid"
-
-
-class Language(models.TextChoices):
-    ENGLISH = "en", _("English")
-    FRENCH = "fr", _("French")
 
 
 class UserManager(DjangoUserManager):

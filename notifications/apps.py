@@ -10,3 +10,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Every app's kinds.py registers its notification kinds (see notifications/kinds.py).
         autodiscover_modules("kinds")
+        # The sweeps' Celery tasks live beside the services they call (periodic.py), not in
+        # tasks.py, which Celery's autodiscovery imports: import them so workers know them.
+        from . import periodic  # noqa: F401

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cssp_portal.params import pk_or_none
+from cssp_portal.people import signed_in, user_of
 
 from . import kinds, rendering
 from .models import Notification
@@ -41,12 +42,10 @@ def _unread_key(user) -> str:
 def unread_count(who) -> int:
     """The number of unread notifications `who` sees in the centre, counted up to
     UNREAD_CAP + 1 (0 for visitors). The centre's own page counts exactly."""
-    from communities.access import standing_of
-
-    standing = standing_of(who)
-    if not standing.signed_in:
+    user = user_of(who)
+    if not signed_in(user):
         return 0
-    key = _unread_key(standing.user)
+    key = _unread_key(user)
     try:
         cached = cache.get(key)
     except Exception:  # a cache outage never fails a page: count from the database
@@ -54,9 +53,7 @@ def unread_count(who) -> int:
         cached = None
     if cached is not None:
         return cached
-    count = (
-        notifications_visible_to(standing).filter(read_at__isnull=True)[: UNREAD_CAP + 1].count()
-    )
+    count = notifications_visible_to(user).filter(read_at__isnull=True)[: UNREAD_CAP + 1].count()
     try:
         cache.set(key, count, UNREAD_CACHE_SECONDS)
     except Exception:

@@ -4,8 +4,12 @@ A kind names its templates, its default delivery and whether members may turn it
 preferences page, the unsubscribe link and the digests are all driven by this registry, so a
 feature that wants to email someone declares a kind in its own `<app>/kinds.py` with
 `register(Kind(...))`, adds a set of templates under templates/<app>/email/, then calls
-`notifications.services.notify`. The account and community kinds are declared here because
-the notification layer was built around them.
+`notifications.services.notify`. Only the account kind is declared here: the outbox itself
+treats it apart (never delayed, never in the notification centre, its secrets erased once sent).
+
+The preferences page also lets a member tune each kind per community, for the communities whose
+news concerns them: which those are is the communities app's rule, which it hands over with
+`set_followed_communities` (this app sits below it and imports nothing of it).
 """
 
 from dataclasses import dataclass
@@ -32,10 +36,6 @@ class Kind:
 
 
 ACCOUNT = "account"
-COMMUNITY_NEW_MEMBER = "community.new_member"
-COMMUNITY_JOIN_REQUEST = "community.join_request"
-COMMUNITY_JOIN_DECISION = "community.join_decision"
-COMMUNITY_INVITATION = "community.invitation"
 
 KINDS: dict[str, Kind] = {
     kind.code: kind
@@ -51,31 +51,6 @@ KINDS: dict[str, Kind] = {
             locked=True,
             secret_context=True,
         ),
-        Kind(
-            code=COMMUNITY_NEW_MEMBER,
-            label=_("New members"),
-            description=_("Someone joined a community you lead or follow as a portfolio manager."),
-            template="communities/email/new_member",
-            default=Frequency.DAILY,
-        ),
-        Kind(
-            code=COMMUNITY_JOIN_REQUEST,
-            label=_("Requests to join"),
-            description=_("Someone asked to join a community you lead."),
-            template="communities/email/join_request",
-        ),
-        Kind(
-            code=COMMUNITY_JOIN_DECISION,
-            label=_("Answers to my requests"),
-            description=_("A lead approved or declined your request to join a community."),
-            template="communities/email/join_decision",
-        ),
-        Kind(
-            code=COMMUNITY_INVITATION,
-            label=_("Invitations"),
-            description=_("A lead invited you to join a community."),
-            template="communities/email/invitation",
-        ),
     ]
 }
 
@@ -87,6 +62,25 @@ def register(*new_kinds: Kind) -> None:
         if kind.code in KINDS:
             raise ValueError(f"Notification kind {kind.code!r} is declared twice.")
         KINDS[kind.code] = kind
+
+
+def _no_communities(user):
+    return []
+
+
+_followed_communities = _no_communities
+
+
+def set_followed_communities(selector) -> None:
+    """Say which communities a member may tune notifications for (a function of the user that
+    returns a queryset of communities): set by the communities app's kinds.py."""
+    global _followed_communities
+    _followed_communities = selector
+
+
+def followed_communities(user):
+    """The communities whose notifications `user` may tune one by one (preferences page)."""
+    return _followed_communities(user)
 
 
 def get_kind(code: str) -> Kind:

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Language
+from cssp_portal.languages import Language
 
 
 class Frequency(models.TextChoices):

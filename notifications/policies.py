@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from communities.access import standing_of
 from cssp_portal.params import pk_or_none
+from cssp_portal.people import signed_in, user_of
 
 from . import kinds
 from .models import Notification
@@ -20,20 +20,20 @@ from .models import Notification
 
 def can_view_notification(who, notification: Notification) -> bool:
     """Only the recipient, signed in, and never an account email. Callers answer 404."""
-    standing = standing_of(who)
+    user = user_of(who)
     return (
-        standing.signed_in
-        and notification.recipient_id == standing.user_id
+        signed_in(user)
+        and notification.recipient_id == user.pk
         and notification.kind != kinds.ACCOUNT
     )
 
 
 def notifications_visible_to(who) -> QuerySet[Notification]:
     """The notifications `who` sees in the centre (agrees with `can_view_notification`)."""
-    standing = standing_of(who)
-    if not standing.signed_in:
+    user = user_of(who)
+    if not signed_in(user):
         return Notification.objects.none()
-    return Notification.objects.filter(recipient_id=standing.user_id).exclude(kind=kinds.ACCOUNT)
+    return Notification.objects.filter(recipient_id=user.pk).exclude(kind=kinds.ACCOUNT)
 
 
 def notification_for_reading(who, *, pk) -> Notification:

@@ -3,12 +3,15 @@
 A delivery that meets a database error (PostgreSQL restarting, a connection cut) is retried in
 a few seconds rather than acknowledged and left to the sweep: the rows it claimed are taken
 again by the retry, since the claim's lock died with the old connection.
+
+The periodic sweeps, which queue these tasks, are in `periodic.py` (services -> tasks -> outbox,
+and periodic -> services: no module imports one that imports it back).
 """
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import outbox
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # 1, 2, 4, then every 5 seconds (no jitter: a retry at 0 s would spin), for about an hour; a
@@ -24,22 +27,10 @@ RETRY_ON_DATABASE_ERROR = {
 
 @shared_task(acks_late=True, ignore_result=True, **RETRY_ON_DATABASE_ERROR)
 def notifications_deliver_task(notification_ids: list[str]) -> None:
-    services.notifications_deliver(ids=notification_ids)
+    outbox.notifications_deliver(ids=notification_ids)
 
 
 @shared_task(acks_late=True, ignore_result=True, **RETRY_ON_DATABASE_ERROR)
 def digest_deliver_task(digest_ids: list[str]) -> None:
     for digest_id in digest_ids:
-        services.digest_deliver(digest_id=digest_id)
-
-
-# The sweeps are acknowledged on receipt: beat sends the next one anyway, and the sweep counts
-# the broker's queue, which must not include the sweep itself.
-@shared_task(acks_late=False, ignore_result=True)
-def outbox_requeue_due_task() -> int:
-    return services.outbox_requeue_due()
-
-
-@shared_task(acks_late=False, ignore_result=True)
-def digests_collect_due_task() -> int:
-    return services.digests_collect_due()
+        outbox.digest_deliver(digest_id=digest_id)

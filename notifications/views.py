@@ -9,7 +9,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communities.selectors import communities_followed_by
 from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
 
@@ -25,7 +24,7 @@ def preferences(request):
     schedule = DigestSchedule.objects.filter(user=user).first() or DigestSchedule(user=user)
     form = PreferencesForm(
         request.POST or None,
-        communities=order_by_name(communities_followed_by(user), "name"),
+        communities=order_by_name(kinds.followed_communities(user), "name"),
         preferences=user.notification_preferences.all(),
         schedule=schedule,
     )

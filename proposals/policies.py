@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from communities.access import standing_of, user_of
+from communities.access import standing_of
 from communities.models import Community
 from communities.policies import (
     can_manage_community,
@@ -24,6 +24,7 @@ from communities.policies import (
     is_portfolio_manager,
 )
 from cssp_portal.params import id_or_none
+from cssp_portal.people import user_of
 
 from .models import Call, CapabilityGap, Proposal, ProposalAttachment
 

@@ -7,11 +7,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities import policies
+from communities import kinds, policies
 from communities.models import Community, Invitation, Membership
 from members.models import User
 from members.services import member_vet_by_invitation
-from notifications import kinds
 from notifications.services import notify_address
 
 from .membership import _display_name, _locked_current, membership_add_active

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from communities import policies
+from communities import kinds, policies
 from communities.access import forget_standing
 from communities.models import Community, CommunityGroup, Membership
 from communities.policies import MANAGE, PARTICIPATE, VIEW
 from members.models import User
-from notifications import kinds
 from notifications.services import notify
 
 ROLE_PERMISSIONS = {

@@ -355,13 +355,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # A sweep still waiting in the queue when the next is due is dropped (expires): behind
     # a backlog of deliveries, sweeps must not pile up and then all run at once.
     "notifications-requeue-due": {
-        "task": "notifications.tasks.outbox_requeue_due_task",
+        "task": "notifications.periodic.outbox_requeue_due_task",
         "schedule": NOTIFICATIONS["SWEEP_SECONDS"],
         "options": {"expires": NOTIFICATIONS["SWEEP_SECONDS"]},
     },
     # Members choose the hour of their digests; a quarter-hourly pass sends each within minutes.
     "notifications-digests": {
-        "task": "notifications.tasks.digests_collect_due_task",
+        "task": "notifications.periodic.digests_collect_due_task",
         "schedule": 15 * 60.0,
         "options": {"expires": 15 * 60.0},
     },

@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from notifications import kinds, services
+from communities import kinds as community_kinds
+from notifications import services
 from notifications.models import DeliveryState, Notification
 from tests.communities.factories import CommunityFactory
 from tests.notifications.processes import immediate_recipients, wait_until
@@ -64,7 +65,7 @@ def test_fan_out_of_10000_notifications_is_delivered_exactly_once(workers, smtp_
     # when one event notifies all of them
     started = time.monotonic()
     rows = services.notify(
-        kind=kinds.COMMUNITY_NEW_MEMBER,
+        kind=community_kinds.COMMUNITY_NEW_MEMBER,
         recipients=recipients,
         community=community,
         context={"member_name": "Sam Singh"},

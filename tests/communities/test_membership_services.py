@@ -5,9 +5,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from communities import kinds as community_kinds
 from communities import policies, services
 from communities.models import Community, Invitation, Membership
-from notifications import kinds
 from notifications.models import Frequency, Notification, NotificationPreference
 from tests.communities.factories import CommunityFactory, make_member
 from tests.members.factories import UserFactory
@@ -224,8 +224,8 @@ def test_an_invitation_cannot_be_used_by_someone_else_expired_or_revoked(communi
 def test_join_requests_respect_the_leads_preferences(community_with_lead):
     community, lead = community_with_lead
     NotificationPreference.objects.create(
-        user=lead, kind=kinds.COMMUNITY_JOIN_REQUEST, frequency=Frequency.DAILY
+        user=lead, kind=community_kinds.COMMUNITY_JOIN_REQUEST, frequency=Frequency.DAILY
     )
     services.membership_join(community=community, user=UserFactory())
-    notification = Notification.objects.get(kind=kinds.COMMUNITY_JOIN_REQUEST)
+    notification = Notification.objects.get(kind=community_kinds.COMMUNITY_JOIN_REQUEST)
     assert notification.frequency == Frequency.DAILY

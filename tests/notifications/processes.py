@@ -683,8 +683,8 @@ def postgres_cluster(transactional_db) -> Iterator[PostgresCluster]:
 
 def immediate_recipients(count: int, *, languages=("en", "fr"), prefix: str = "lead"):
     """`count` members who want to hear about new members at once (languages in turn)."""
+    from communities.kinds import COMMUNITY_NEW_MEMBER
     from members.models import User
-    from notifications.kinds import COMMUNITY_NEW_MEMBER
     from notifications.models import Frequency, NotificationPreference
 
     run = uuid.uuid4().hex[:8]

@@ -7,10 +7,11 @@ from __future__ import annotations
 def extend_world(world) -> None:
     """A notification for the world's author (who holds none of the roles): nobody else may
     mark it read."""
-    from notifications import kinds, services
+    from communities import kinds as community_kinds
+    from notifications import services
 
     world.notification = services.notify(
-        kind=kinds.COMMUNITY_JOIN_DECISION,
+        kind=community_kinds.COMMUNITY_JOIN_DECISION,
         recipients=[world.author],
         community=world.private,
         context={"approved": True},

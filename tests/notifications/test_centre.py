@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from notifications import kinds, services
+from communities import kinds as community_kinds
+from notifications import services
 from notifications.models import Frequency, Notification, NotificationPreference
 from tests.communities.factories import CommunityFactory
 from tests.members.factories import UserFactory
@@ -22,7 +23,7 @@ def url(name, lang="en", *args):
         return reverse(f"notifications:{name}", args=args)
 
 
-def notify(user, kind=kinds.COMMUNITY_JOIN_REQUEST, community=None, **context):
+def notify(user, kind=community_kinds.COMMUNITY_JOIN_REQUEST, community=None, **context):
     return services.notify(
         kind=kind,
         recipients=[user],
@@ -49,9 +50,9 @@ def test_centre_lists_the_members_own_notifications_in_the_pages_language(client
     # account email (with its one-time link) for the member
     notify(member)
     NotificationPreference.objects.create(
-        user=member, kind=kinds.COMMUNITY_INVITATION, frequency=Frequency.OFF
+        user=member, kind=community_kinds.COMMUNITY_INVITATION, frequency=Frequency.OFF
     )
-    off = notify(member, kind=kinds.COMMUNITY_INVITATION, inviter_name="Dana Diaz")
+    off = notify(member, kind=community_kinds.COMMUNITY_INVITATION, inviter_name="Dana Diaz")
     notify(UserFactory(), member_name="Other Person")
     services.notify_account_email(
         template_prefix="account/email/password_reset_key",
@@ -140,7 +141,9 @@ def test_centre_page_takes_a_fixed_number_of_queries(client, member, django_asse
     community = CommunityFactory()
     rows = Notification.objects.bulk_create(
         Notification(
-            kind=[kinds.COMMUNITY_JOIN_REQUEST, kinds.COMMUNITY_NEW_MEMBER][n % 2],
+            kind=[community_kinds.COMMUNITY_JOIN_REQUEST, community_kinds.COMMUNITY_NEW_MEMBER][
+                n % 2
+            ],
             recipient=member,
             email=member.email,
             community=community,
@@ -167,7 +170,7 @@ def test_centre_page_takes_a_fixed_number_of_queries(client, member, django_asse
 def test_header_shows_99_plus_beyond_the_cap_and_the_centre_the_exact_count(client, member):
     community = CommunityFactory()
     services.notify(
-        kind=kinds.COMMUNITY_JOIN_REQUEST,
+        kind=community_kinds.COMMUNITY_JOIN_REQUEST,
         recipients=[member],
         community=community,
         context={"member_name": "Sam Singh"},
@@ -194,7 +197,7 @@ def test_an_invitation_to_a_member_by_address_shows_in_their_header_at_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.notify_address(
-            kind=kinds.COMMUNITY_INVITATION,
+            kind=community_kinds.COMMUNITY_INVITATION,
             email=member.email,
             language="en",
             user=member,

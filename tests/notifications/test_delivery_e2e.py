@@ -3,7 +3,8 @@ a real SMTP server."""
 
 import pytest
 
-from notifications import kinds, services
+from communities import kinds as community_kinds
+from notifications import services
 from notifications.models import DeliveryState, Notification
 from tests.communities.factories import CommunityFactory
 from tests.notifications.processes import immediate_recipients, wait_until
@@ -19,7 +20,7 @@ def test_new_member_email_reaches_each_lead_once_in_their_language(workers, smtp
     english, french = immediate_recipients(2, languages=("en", "fr"))
     # when someone joins
     rows = services.notify(
-        kind=kinds.COMMUNITY_NEW_MEMBER,
+        kind=community_kinds.COMMUNITY_NEW_MEMBER,
         recipients=[english, french],
         community=community,
         context={"member_name": "Sam Singh"},

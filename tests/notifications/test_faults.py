@@ -13,9 +13,10 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
+from communities import kinds as community_kinds
 from communities.models import Community, Membership
 from communities.services.membership import membership_join
-from notifications import kinds, services
+from notifications import services
 from notifications.models import DeliveryState, Notification
 from tests.communities.factories import CommunityFactory, make_member
 from tests.members.factories import UserFactory
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def announce_new_member(recipients) -> list[str]:
     rows = services.notify(
-        kind=kinds.COMMUNITY_NEW_MEMBER,
+        kind=community_kinds.COMMUNITY_NEW_MEMBER,
         recipients=recipients,
         community=CommunityFactory(),
         context={"member_name": "Sam Singh"},
@@ -171,9 +172,9 @@ def test_redis_killed_while_people_join_refuses_no_write_and_loses_no_email(
     # and each lead receives one email per new member once Redis is back
     ids = [
         str(pk)
-        for pk in Notification.objects.filter(kind=kinds.COMMUNITY_NEW_MEMBER).values_list(
-            "pk", flat=True
-        )
+        for pk in Notification.objects.filter(
+            kind=community_kinds.COMMUNITY_NEW_MEMBER
+        ).values_list("pk", flat=True)
     ]
     assert len(ids) == len(people), f"{len(ids)} notifications for {len(people)} joins"
     wait_until_all_delivered(ids, smtp_sink, workers, timeout=90)

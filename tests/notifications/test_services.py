@@ -8,8 +8,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from communities import kinds as community_kinds
 from communities.models import Membership
-from notifications import kinds, services
+from notifications import kinds, outbox, services
 from notifications.models import (
     DeliveryState,
     Digest,
@@ -26,7 +27,7 @@ from .backends import ScriptedBackend
 
 pytestmark = pytest.mark.django_db
 
-NEW_MEMBER = kinds.COMMUNITY_NEW_MEMBER
+NEW_MEMBER = community_kinds.COMMUNITY_NEW_MEMBER
 
 
 def prefer(user, frequency, community=None, kind=NEW_MEMBER):
@@ -253,7 +254,7 @@ def test_a_task_delivered_twice_sends_once(django_capture_on_commit_callbacks):
     prefer(lead, Frequency.IMMEDIATE)
     with django_capture_on_commit_callbacks(execute=True):
         [notification] = send([lead], community)
-    services.notifications_deliver(ids=[str(notification.pk)])
+    outbox.notifications_deliver(ids=[str(notification.pk)])
     assert len(mail.outbox) == 1
 
 
@@ -354,7 +355,7 @@ def at(*args):
 )
 def test_digest_slot_is_the_members_last_chosen_hour(now, frequency, expected):
     schedule = DigestSchedule(hour=8, weekday=Weekday.MONDAY, time_zone="America/Toronto")
-    assert services.digest_slot(now=now, schedule=schedule, frequency=frequency) == expected
+    assert outbox.digest_slot(now=now, schedule=schedule, frequency=frequency) == expected
 
 
 def test_daily_digest_groups_by_community_at_the_members_hour_and_never_repeats(

@@ -2,8 +2,9 @@ import pytest
 from celery.exceptions import Retry
 from django.db import transaction
 
+from communities import kinds as community_kinds
 from cssp_portal.celery import app
-from notifications import kinds, services
+from notifications import outbox, services
 from notifications.models import DigestSchedule
 from tests.communities.factories import CommunityFactory
 from tests.members.factories import UserFactory
@@ -21,8 +22,8 @@ def test_the_periodic_work_is_scheduled_and_registered():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled == {
-        "notifications.tasks.outbox_requeue_due_task",
-        "notifications.tasks.digests_collect_due_task",
+        "notifications.periodic.outbox_requeue_due_task",
+        "notifications.periodic.digests_collect_due_task",
         "events.tasks.event_reminders_send_due_task",
         "consultations.tasks.consultations_notify_due_task",
     }
@@ -35,12 +36,14 @@ def test_delivery_is_queued_only_after_commit(mailoutbox):
     community = CommunityFactory()
     services.preferences_save(
         user=lead,
-        general={kinds.COMMUNITY_NEW_MEMBER: "immediate"},
+        general={community_kinds.COMMUNITY_NEW_MEMBER: "immediate"},
         per_community={},
         schedule=DigestSchedule(),
     )
     with transaction.atomic():
-        services.notify(kind=kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community)
+        services.notify(
+            kind=community_kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community
+        )
         assert mailoutbox == []
     assert [m.to for m in mailoutbox] == [[lead.email]]
 
@@ -53,6 +56,6 @@ def test_a_delivery_that_meets_a_database_error_is_retried_not_dropped(monkeypat
     def database_down(*, ids):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr(services, "notifications_deliver", database_down)
+    monkeypatch.setattr(outbox, "notifications_deliver", database_down)
     with pytest.raises(Retry, match="Retry in 1s"):
         notifications_deliver_task.apply(args=[["some-id"]], throw=True)

@@ -7,7 +7,8 @@ import pytest
 from django.core.mail import EmailMessage
 from django.db import OperationalError
 
-from notifications import kinds, services
+from communities import kinds as community_kinds
+from notifications import outbox, services
 from notifications.models import DeliveryState, Frequency, Notification, NotificationPreference
 from notifications.transport import open_transport
 from tests.communities.factories import CommunityFactory
@@ -47,10 +48,10 @@ def test_messages_share_one_connection_and_arrive_intact(smtp_settings, smtp_sin
 def new_member_notification() -> Notification:
     lead, community = UserFactory(), CommunityFactory()
     NotificationPreference.objects.create(
-        user=lead, kind=kinds.COMMUNITY_NEW_MEMBER, frequency=Frequency.IMMEDIATE
+        user=lead, kind=community_kinds.COMMUNITY_NEW_MEMBER, frequency=Frequency.IMMEDIATE
     )
     [notification] = services.notify(
-        kind=kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community
+        kind=community_kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community
     )
     return notification
 
@@ -66,11 +67,11 @@ def test_an_attempt_whose_process_died_is_taken_again_and_flagged_uncertain(
     # given a notification claimed by a process that died before the server accepted it (its
     # claim is written on the row, but nobody holds the claim's lock any more)
     notification = new_member_notification()
-    services._claim(Notification.objects.filter(pk=notification.pk), key=12345)
+    outbox._claim(Notification.objects.filter(pk=notification.pk), key=12345)
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENDING
     # when its task runs again
-    services.notifications_deliver(ids=[str(notification.pk)])
+    outbox.notifications_deliver(ids=[str(notification.pk)])
     # then it is sent, and the admin sees that an attempt was interrupted
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENT
@@ -84,17 +85,17 @@ def test_an_attempt_whose_process_died_is_taken_again_and_flagged_uncertain(
 def test_an_attempt_held_by_a_living_process_is_left_alone(smtp_settings, smtp_sink):
     # given a notification being sent right now by another process (its claim's lock is held)
     notification = new_member_notification()
-    with services._claim_held() as key:
-        services._claim(Notification.objects.filter(pk=notification.pk), key=key)
+    with outbox._claim_held() as key:
+        outbox._claim(Notification.objects.filter(pk=notification.pk), key=key)
         # when a duplicate task and the sweep run meanwhile
-        services.notifications_deliver(ids=[str(notification.pk)])
-        assert services.outbox_recover_abandoned() == 0
+        outbox.notifications_deliver(ids=[str(notification.pk)])
+        assert outbox.outbox_recover_abandoned() == 0
         # then neither sends it nor takes it
         notification.refresh_from_db()
         assert notification.state == DeliveryState.SENDING and notification.claim == key
         assert smtp_sink.count() == 0
     # once that process is gone, the sweep takes it back
-    assert services.outbox_recover_abandoned() == 1
+    assert outbox.outbox_recover_abandoned() == 1
     notification.refresh_from_db()
     assert notification.state == DeliveryState.PENDING and notification.interrupted == 1
 
@@ -105,20 +106,20 @@ def test_when_sent_cannot_be_recorded_the_task_fails_and_a_retry_resends_the_sam
 ):
     # given a notification, and a database that goes away just after the server accepted it
     notification = new_member_notification()
-    original = services._mark_sent
+    original = outbox._mark_sent
 
     def database_gone_once(*args, **kwargs):
-        monkeypatch.setattr(services, "_mark_sent", original)
+        monkeypatch.setattr(outbox, "_mark_sent", original)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "_mark_sent", database_gone_once)
+    monkeypatch.setattr(outbox, "_mark_sent", database_gone_once)
     # when it is delivered, the database error reaches the task (which Celery retries)
     with pytest.raises(OperationalError):
-        services.notifications_deliver(ids=[str(notification.pk)])
+        outbox.notifications_deliver(ids=[str(notification.pk)])
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENDING
     # and the retry sends it again: the one case of a duplicate, with the same Message-ID
-    services.notifications_deliver(ids=[str(notification.pk)])
+    outbox.notifications_deliver(ids=[str(notification.pk)])
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENT and notification.interrupted == 1
     ids = message_ids(smtp_sink)
@@ -132,16 +133,18 @@ def test_of_an_abandoned_batch_only_the_row_that_may_have_reached_the_server_is_
     # given a batch of three claimed by a process that died while sending the first
     leads = UserFactory.create_batch(3)
     NotificationPreference.objects.bulk_create(
-        NotificationPreference(user=u, kind=kinds.COMMUNITY_NEW_MEMBER, frequency="immediate")
+        NotificationPreference(
+            user=u, kind=community_kinds.COMMUNITY_NEW_MEMBER, frequency="immediate"
+        )
         for u in leads
     )
     rows = services.notify(
-        kind=kinds.COMMUNITY_NEW_MEMBER, recipients=leads, community=CommunityFactory()
+        kind=community_kinds.COMMUNITY_NEW_MEMBER, recipients=leads, community=CommunityFactory()
     )
     batch = Notification.objects.filter(pk__in=[row.pk for row in rows])
-    claimed = services._claim(batch, key=424242)
+    claimed = outbox._claim(batch, key=424242)
     # when the sweep recovers them
-    assert services.outbox_recover_abandoned() == 3
+    assert outbox.outbox_recover_abandoned() == 3
     # then only the first in delivery order is flagged, and all three are pending again
     flagged = dict(batch.values_list("pk", "interrupted"))
     assert flagged == {claimed[0].pk: 1, claimed[1].pk: 0, claimed[2].pk: 0}

@@ -3,6 +3,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from communities import kinds as community_kinds
 from communities.models import Membership
 from notifications import kinds, services, tokens
 from notifications.models import (
@@ -17,7 +18,7 @@ from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NEW_MEMBER = kinds.COMMUNITY_NEW_MEMBER
+NEW_MEMBER = community_kinds.COMMUNITY_NEW_MEMBER
 
 
 def url(name, lang="en", *args):

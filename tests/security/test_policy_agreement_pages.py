@@ -3,6 +3,7 @@ resource centre (the same method as test_policy_agreement.py, on its world)."""
 
 import pytest
 
+from communities import kinds as community_kinds
 from communities import policies as community_policies
 from communities.access import standing_of
 from communities.models import Organization
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_notifications_visible_to_agrees_with_can_view_notification(world):  # noqa: F811
     people = [person for person in world["people"].values() if person.is_authenticated]
     services.notify(
-        kind=kinds.COMMUNITY_JOIN_DECISION,
+        kind=community_kinds.COMMUNITY_JOIN_DECISION,
         recipients=people,
         community=world["private"],
         context={"approved": True},
@@ -41,7 +42,7 @@ def test_notifications_visible_to_agrees_with_can_view_notification(world):  # n
         # one's own notifications only, never an account email (its one-time links)
         assert all(n.recipient_id == person.pk and n.kind != kinds.ACCOUNT for n in listed), role
         if role not in ("anonymous", "deactivated"):
-            assert any(n.kind == kinds.COMMUNITY_JOIN_DECISION for n in listed), role
+            assert any(n.kind == community_kinds.COMMUNITY_JOIN_DECISION for n in listed), role
 
 
 def test_organizations_visible_to_agrees_with_can_view_organization(world):  # noqa: F811

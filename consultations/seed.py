@@ -1,10 +1,10 @@
 """The CCRS roundtable's consultations (Montreal, February 2018), from the meeting report in
-communities/seed/sources/ccrs-roundtable-meeting-2018.txt: members were consulted on a draft
+portal/seed/sources/ccrs-roundtable-meeting-2018.txt: members were consulted on a draft
 national strategy to combat human trafficking and on the draft questionnaire of the public
 consultation on countering radicalization to violence (CRV). Loaded as closed consultations
 with their published "what we heard", in English and French.
 
-Called by communities.seed.loader.load_cssp; idempotent like it: a consultation is created only
+Called by portal.seed.loader.load_cssp; idempotent like it: a consultation is created only
 when none with its English title exists in its community, and an existing one is never changed.
 """
 

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import health, views
+from portal import views
+
+from . import health
 from .admin_guard import guard_changelists
 
 # The admin login goes through allauth so that rate limits and two-factor authentication apply.
@@ -27,7 +29,7 @@ urlpatterns += i18n_patterns(
     # Before communities/ and events/ (whose "<slug>/" patterns would take "past/").
     path("", include("events.past_urls")),
     path("communities/", include("communities.urls")),
-    path("organizations/", include("communities.organization_urls")),
+    path("organizations/", include("portal.organization_urls")),
     path("members/", include("members.urls")),
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),

@@ -4,10 +4,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
+from portal.search import TYPES
 
 from . import services
 from .models import PROTECTED_VISIBILITY_ERROR, Resource, Sensitivity
-from .search import TYPES
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italics*, lists with -, links as [text](https://…). "

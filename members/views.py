@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cssp_portal.paging import CappedPaginator
 from cssp_portal.ratelimits import rate_limited
+from portal import personal_data
 
-from . import personal_data, policies, selectors, services
+from . import policies, selectors, services
 from .forms import AccountDeleteForm, DirectoryFilterForm, ProfileForm
 from .models import User
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "consultations",
     "api",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [

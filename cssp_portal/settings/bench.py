@@ -9,13 +9,13 @@ Only what the measurement needs differs from production:
 - A middleware (outermost, so sessions and authentication count too) puts the number of SQL
   queries, the time spent in them, the statements over 5 ms and the server time in response
   headers, and a trivial view at /bench/trivial gives the baseline the crowd is compared with
-  (cssp_portal/bench_urls.py).
+  (tests/bench/urls.py).
 - Static files are collected to their own folder (BENCH_STATIC_ROOT) so the benchmark never
   overwrites another checkout's collected files.
 """
 
 from .production import *  # noqa: F403
-from .production import MIDDLEWARE, env
+from .production import INSTALLED_APPS, MIDDLEWARE, env
 
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
@@ -25,7 +25,9 @@ CSRF_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_NAME = "csrftoken"
 
-ROOT_URLCONF = "cssp_portal.bench_urls"
-MIDDLEWARE = ["cssp_portal.bench_urls.QueryCountMiddleware", *MIDDLEWARE]
+# The benchmark's own code (its data generator, `manage.py bench_generate`) lives with it.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.bench"]
+ROOT_URLCONF = "tests.bench.urls"
+MIDDLEWARE = ["tests.bench.urls.QueryCountMiddleware", *MIDDLEWARE]
 
 STATIC_ROOT = env.path("BENCH_STATIC_ROOT", default="/tmp/cssp-bench-staticfiles")  # noqa: S108

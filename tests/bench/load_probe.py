@@ -107,12 +107,12 @@ def spread(items: list, count: int) -> list:
 
 def plan(args) -> dict:
     from communities.models import Community, Membership
-    from cssp_portal.management.commands.bench_generate import MANAGER_DOMAIN, MEMBER_DOMAIN
     from events.models import Event, Registration
     from events.services import modes_of, registration_closed_reason
     from knowledge.models import Post, Thread
     from members.models import User
     from proposals.models import Proposal
+    from tests.bench.management.commands.bench_generate import MANAGER_DOMAIN, MEMBER_DOMAIN
 
     # Which people and pages, reproducible from the seed: not a secret.
     rng = random.Random(args.seed)
@@ -381,8 +381,8 @@ def sign_in() -> dict:
     import secrets
 
     from communities.models import Membership
-    from cssp_portal.management.commands.bench_generate import MEMBER_DOMAIN
     from members.models import User
+    from tests.bench.management.commands.bench_generate import MEMBER_DOMAIN
 
     # The writers are every second member from the second one on: the first never writes.
     user = (

@@ -1,13 +1,13 @@
-"""The fictional demo content of the embedded default (communities/seed/demo.py)."""
+"""The fictional demo content of the embedded default (portal/seed/demo.py)."""
 
 import pytest
 from django.core.management import call_command
 
-from communities.seed.demo import create_demo_content
-from communities.seed.loader import create_demo_accounts, load_cssp
 from events.models import Event, Registration
 from knowledge.models import Announcement, Post, Resource, Sensitivity, Thread
 from members.models import User
+from portal.seed.demo import create_demo_content
+from portal.seed.loader import create_demo_accounts, load_cssp
 from proposals.models import CapabilityGap, Proposal
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from communities.models import Community, Membership
-from communities.seed.loader import DEMO_DOMAIN, create_demo_accounts, load_cssp
 from members.models import User
+from portal.seed.loader import DEMO_DOMAIN, create_demo_accounts, load_cssp
 
 pytestmark = pytest.mark.django_db
 

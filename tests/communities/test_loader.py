@@ -6,13 +6,13 @@ from django.core.management import call_command
 from django.utils import translation
 
 from communities.models import Community, CommunityOrganization, Membership, Organization
-from communities.seed.loader import create_demo_accounts, load_cssp, read_data
 from events.models import Event
+from portal.seed.loader import create_demo_accounts, load_cssp, read_data
 from proposals.models import Call, Project, ProjectOrganization
 
 pytestmark = pytest.mark.django_db
 # The public CSSP texts the data file was built from (copied from shared/seeds).
-SEEDS = Path(__file__).resolve().parents[2] / "communities" / "seed" / "sources"
+SEEDS = Path(__file__).resolve().parents[2] / "portal" / "seed" / "sources"
 DATA = read_data()
 
 
@@ -167,7 +167,7 @@ def test_the_command_skips_demo_accounts_outside_the_embedded_default(capsys):
 
 def test_the_data_file_is_valid_json_with_every_section():
     with open(
-        Path(__file__).resolve().parents[2] / "communities" / "seed" / "cssp.json", encoding="utf-8"
+        Path(__file__).resolve().parents[2] / "portal" / "seed" / "cssp.json", encoding="utf-8"
     ) as handle:
         data = json.load(handle)
     assert {"organizations", "communities", "projects", "events", "calls", "gaps"} <= set(data)

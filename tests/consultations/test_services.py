@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from communities.models import Membership
-from communities.seed import loader
-from communities.seed.loader import LoadReport
 from consultations import seed, services, tasks
 from consultations.models import Consultation, Response
+from portal.seed import loader
+from portal.seed.loader import LoadReport
 from tests.communities.factories import CommunityFactory, make_member
 from tests.consultations.factories import consultation
 from tests.members.factories import UserFactory

@@ -1,10 +1,10 @@
-"""Accent-insensitive matching of the embedded default's search (knowledge/search.py, SQLite).
+"""Accent-insensitive matching of the embedded default's search (portal/search.py, SQLite).
 
 The whole path on SQLite is exercised by test_make_run.py ("evenement" finds "Événement");
 these pin the folding and the highlight it drives.
 """
 
-from knowledge.search import _highlight, _words, fold
+from portal.search import _highlight, _words, fold
 
 
 def test_fold_drops_case_and_accents_character_for_character():

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from events.models import Event
 from knowledge import services
 from knowledge.models import Resource
-from knowledge.search import search
+from portal.search import search
 from proposals.models import Project
 from tests.knowledge.factories import community_with_lead, document, folder, member_of, thread
 from tests.members.factories import UserFactory
@@ -199,7 +199,7 @@ def test_search_page_with_type_filter_and_nothing_found(client):
 
 def test_the_embedded_default_falls_back_to_simpler_matching(library, monkeypatch):
     """SQLite has no full-text search: every word must appear, a plural s or x ignored."""
-    from knowledge import search as search_module
+    from portal import search as search_module
 
     monkeypatch.setattr(search_module.connection, "vendor", "sqlite")
     community, lead, _box, _resource = library

@@ -26,9 +26,9 @@ from knowledge import services as knowledge
 from knowledge.models import Post, ProtectedDownload, Thread
 from members import services
 from members.models import User
-from members.personal_data import CATEGORIES, as_csv_zip, personal_data_of
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
+from portal.personal_data import CATEGORIES, as_csv_zip, personal_data_of
 from proposals.models import GapComment, GapVote, Proposal
 from tests.communities.factories import CommunityFactory, make_member
 from tests.consultations.factories import consultation

@@ -19,7 +19,6 @@ from django.utils.translation import gettext
 from communities import policies as community_policies
 from communities.access import standing_of
 from communities.models import Community, Invitation, Organization
-from communities.seed.loader import load_cssp
 from communities.services import invitation_accept, invitations_send
 from events import policies as event_policies
 from events.models import Event
@@ -27,6 +26,7 @@ from members import policies as member_policies
 from members import services
 from members.models import TrustedDomain, User
 from notifications.models import Notification
+from portal.seed.loader import load_cssp
 from proposals import policies as proposal_policies
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.events.factories import EventFactory
@@ -398,7 +398,7 @@ def test_a_guest_invited_by_a_lead_is_vetted_with_the_lead_as_sponsor(
 
 
 def test_the_demo_accounts_stay_vetted():
-    from communities.seed.loader import create_demo_accounts
+    from portal.seed.loader import create_demo_accounts
 
     accounts = create_demo_accounts()
 

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from communities.seed.demo import create_demo_content
-from communities.seed.loader import create_demo_accounts, load_cssp
+from portal.seed.demo import create_demo_content
+from portal.seed.loader import create_demo_accounts, load_cssp
 
 
 class Command(BaseCommand):

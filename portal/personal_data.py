@@ -28,8 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cssp_portal.csv_export import _safe_cell
-
-from .models import User
+from members.models import User
 
 
 def _plain(value):

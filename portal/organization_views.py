@@ -12,13 +12,12 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from communities import policies
+from communities.access import standing_of
+from communities.models import CommunityOrganization, Organization
 from cssp_portal.collation import order_by_name, ordering, person_ordering
 from members.policies import profiles_visible_to
 from proposals.models import ProjectOrganization
-
-from . import policies
-from .access import standing_of
-from .models import CommunityOrganization, Organization
 
 ORGANIZATIONS_PER_PAGE = 50
 MEMBERS_SHOWN = 100

@@ -34,10 +34,9 @@ from communities.models import Community
 from communities.selectors import communities_visible_to
 from events.models import Event
 from events.selectors import events_visible_to
+from knowledge.models import Post
+from knowledge.selectors import announcements_visible_to, resources_visible_to, threads_visible_to
 from proposals.models import Project
-
-from .models import Post
-from .selectors import announcements_visible_to, resources_visible_to, threads_visible_to
 
 TYPES = {
     "community": _("Communities"),

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.community_list, name="list"),
     path("mine/", views.my_communities, name="mine"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
-    path("<slug:slug>/", views.community_detail, name="detail"),
+    # "<slug:slug>/", the community page: portal/urls.py (community_patterns)
     path("<slug:slug>/join/", views.community_join, name="join"),
     path("<slug:slug>/leave/", views.community_leave, name="leave"),
     path("<slug:slug>/edit/", views.community_edit, name="edit"),

@@ -1,35 +1,26 @@
-from functools import cache as cache_result
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from consultations.models import Consultation
-from consultations.policies import can_open_consultation
-from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import ordering, person_ordering
 from cssp_portal.errors import first_message
 from cssp_portal.ratelimits import rate_limited
-from events.policies import can_create_event
-from events.selectors import community_past_events, community_upcoming_events
-from knowledge.policies import can_post_announcement
-from knowledge.selectors import community_announcements
-from members.models import User
-from proposals.selectors import community_program
 
 from . import policies, services
-from .access import standing_of
 from .exports import roster_csv
 from .forms import (
     CommunityPageForm,
@@ -41,8 +32,11 @@ from .forms import (
     RemoveForm,
     RoleForm,
 )
-from .models import Community, CommunityOrganization, Invitation, Membership, Organization
-from .selectors import CardListing, communities_visible_to, community_directory_search
+from .models import Community, CommunityOrganization, Invitation, Membership
+from .selectors import CardListing, community_directory_search
+
+if TYPE_CHECKING:
+    pass
 
 
 def community_list(request):
@@ -60,78 +54,6 @@ def community_list(request):
         "communities/community_list.html",
         {"communities": CardListing(communities), "form": form, "filtered": bool(filters)},
     )
-
-
-def community_detail(request, slug):
-    # A members-only community does not exist for outsiders. Its objectives and organizations
-    # are read only when their fragment is not cached (community_detail.html keys it by the
-    # community's version and its organizations'); working groups only when it has some.
-    community = policies.community_for_viewing(
-        request,
-        slug=slug,
-        queryset=Community.objects.select_related("parent")
-        .prefetch_related("portfolio_managers")
-        .annotate(
-            has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
-            has_published_consultations=Exists(
-                Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
-            ),
-            organizations_changed_at=Subquery(
-                Organization.objects.filter(community_links__community=OuterRef("pk"))
-                .order_by("-updated_at")
-                .values("updated_at")[:1]
-            ),
-        ),
-    )
-    links = cache_result(lambda: list(community.organization_links.select_related("organization")))
-    context = {
-        "community": community,
-        "lead_links": SimpleLazyObject(
-            lambda: [link for link in links() if link.role != CommunityOrganization.Role.MEMBER]
-        ),
-        "member_links": SimpleLazyObject(
-            lambda: [link for link in links() if link.role == CommunityOrganization.Role.MEMBER]
-        ),
-        "working_groups": communities_visible_to(request.user).filter(parent=community)
-        if community.has_working_groups
-        else [],
-        "upcoming_events": community_upcoming_events(request.user, community),
-        "past_events": community_past_events(request.user, community),
-        "can_create_event": can_create_event(request.user, community),
-        "consultations_heard": community_consultations_heard(community)
-        if community.has_published_consultations
-        else [],
-        "can_open_consultation": can_open_consultation(request.user, community),
-        "program": community_program(community, request.user),
-        "announcements": community_announcements(community).prefetch_related(None)[:3],
-        "can_post_announcement": can_post_announcement(request.user, community),
-        "can_manage": policies.can_manage_community(request.user, community),
-        "can_edit_page": policies.can_edit_community_page(request.user, community),
-        # The people who lead it, as far as they chose to be listed in the member directory.
-        "leaders": Membership.objects.filter(
-            community=community,
-            state=Membership.State.ACTIVE,
-            role__in=Membership.LEAD_ROLES,
-            user__is_active=True,
-            user__listed_in_directory=True,
-        )
-        .select_related("user__organization")
-        .order_by("role", *person_ordering("user__")),
-        "can_join": policies.can_join(request.user, community),
-        # Active or requested, from the standing (no query); an invitation is answered from
-        # its own page.
-        "membership": _shown_membership(standing_of(request).membership_in(community)),
-        "join_form": JoinRequestForm(),
-        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
-        "date_modified": community.updated_at,
-    }
-    return render(request, "communities/community_detail.html", context)
-
-
-def _shown_membership(membership):
-    if membership is None or membership.state == Membership.State.INVITED:
-        return None
-    return membership
 
 
 @login_required
@@ -241,7 +163,9 @@ def invitation_detail(request, token):
             f"{reverse('account_signup')}?{urlencode({'email': invitation.email, 'next': here})}"
         )
         context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': here})}"
-        context["has_account"] = User.objects.filter(email__iexact=invitation.email).exists()
+        context["has_account"] = (
+            get_user_model().objects.filter(email__iexact=invitation.email).exists()
+        )
         return render(request, "communities/invitation_anonymous.html", context)
     if not policies.can_answer_invitation(request.user, invitation):
         return render(request, "communities/invitation_other_account.html", context, status=403)

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import views
+from communities import urls as community_urls
+from members import urls as member_urls
+from portal import urls as portal_urls
 
 from . import health
 from .admin_guard import guard_changelists
@@ -23,14 +25,18 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include(portal_urls.urlpatterns)),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # Before communities/ and events/ (whose "<slug>/" patterns would take "past/").
     path("", include("events.past_urls")),
-    path("communities/", include("communities.urls")),
+    # The top layer's pages join the namespace of the app they belong to (portal/urls.py).
+    path(
+        "communities/",
+        include((community_urls.urlpatterns + portal_urls.community_patterns, "communities")),
+    ),
     path("organizations/", include("portal.organization_urls")),
-    path("members/", include("members.urls")),
+    path("members/", include((member_urls.urlpatterns + portal_urls.member_patterns, "members"))),
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),
     path("knowledge/", include("knowledge.urls")),

@@ -80,7 +80,7 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         "job_title",
     )
     list_select_related = ("organization",)
-    actions = ("approve_guests", "delete_accounts")
+    actions = ("approve_guests",)  # and delete_accounts: portal/admin.py
     # Vetting changes only through members.services (the approval action below, a trusted
     # domain, an invitation), so that the person is told and the record says who and when.
     readonly_fields = ("vetting", "vetted_through", "vetted_at", "vetted_by", "sponsor")
@@ -143,41 +143,6 @@ class UserAdmin(AuditlogHistoryAdminMixin, TranslationAdmin, DjangoUserAdmin):
         if obj.is_deleted:
             return format_html('<strong class="deleted-account">{}</strong>', _("Deleted"))
         return _("Open")
-
-    def has_delete_account_permission(self, request) -> bool:
-        return policies.can_delete_accounts(request)
-
-    @admin.action(
-        description=_(
-            "Delete the selected accounts as their owners would (profile erased, "
-            "contributions kept as “Former member”; they are told by email)"
-        ),
-        permissions=["delete_account"],
-    )
-    def delete_accounts(self, request, queryset):
-        deleted, refused = 0, []
-        for member in queryset:
-            if member.is_deleted:
-                continue
-            try:
-                services.account_delete(user=member, remove_contributions=False)
-            except services.LeadMustHandOver:
-                refused.append(member.email)
-            else:
-                deleted += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d account deleted.", "%(count)d accounts deleted.", deleted)
-            % {"count": deleted},
-            messages.SUCCESS,
-        )
-        if refused:
-            self.message_user(
-                request,
-                _("Not deleted, because they lead a community (hand over first): %(people)s")
-                % {"people": ", ".join(refused)},
-                messages.WARNING,
-            )
 
     add_fieldsets = (
         (

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Collate, Lower
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from cssp_portal.languages import Language
 
 # A deleted account's address is replaced with one on this reserved, never-routable domain
 # (RFC 2606 ".invalid"): the row stays (rosters keep their history) but no mail can reach it,
-# and the domain itself marks the account as deleted (members.services.account_delete).
+# and the domain itself marks the account as deleted (portal.accounts.account_delete).
 DELETED_EMAIL_DOMAIN = "deleted.invalid"
 
 
@@ -199,7 +200,7 @@ class User(AbstractUser):
 
     @property
     def is_deleted(self) -> bool:
-        """The person deleted their account (members.services.account_delete): the profile is
+        """The person deleted their account (portal.accounts.account_delete): the profile is
         erased and the address replaced; the row remains for the history it is part of."""
         return (self.email or "").endswith("@" + DELETED_EMAIL_DOMAIN)
 
@@ -212,6 +213,23 @@ class User(AbstractUser):
     @property
     def is_guest(self) -> bool:
         return not self.is_vetted
+
+    def vet(self, *, through: str, by: User | None = None, sponsor: User | None = None) -> list:
+        """Mark the person vetted (members.services decide when: a trusted domain, an
+        administrator's approval); returns the fields to save."""
+        self.vetting = Vetting.VETTED
+        self.vetted_through = through
+        self.vetted_at = timezone.now()
+        self.vetted_by = by
+        self.sponsor = sponsor
+        return ["vetting", "vetted_through", "vetted_at", "vetted_by", "sponsor", "updated_at"]
+
+    def vet_by_invitation(self, *, sponsor: User | None) -> None:
+        """A guest accepted a lead's invitation into a community (communities.services
+        .invitation_accept, inside its transaction): the lead who invited them is their
+        sponsor. A vetted member is left as they are."""
+        if not self.is_vetted:
+            self.save(update_fields=self.vet(through=VettedThrough.INVITATION, sponsor=sponsor))
 
     @property
     def language(self) -> str:

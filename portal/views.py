@@ -1,8 +1,32 @@
-from django.shortcuts import render
+"""The pages that compose several apps: the home page and a community's page (its events,
+consultations, program and announcements beside the community's own information)."""
 
-from communities.selectors import CardListing, community_directory
-from events.selectors import upcoming_events_for_home
-from knowledge.selectors import home_announcements
+from functools import cache as cache_result
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from communities import policies
+from communities.access import standing_of
+from communities.forms import JoinRequestForm
+from communities.models import Community, CommunityOrganization, Membership, Organization
+from communities.selectors import CardListing, communities_visible_to, community_directory
+from consultations.models import Consultation
+from consultations.policies import can_open_consultation
+from consultations.selectors import community_consultations_heard
+from cssp_portal.collation import person_ordering
+from events.policies import can_create_event
+from events.selectors import (
+    community_past_events,
+    community_upcoming_events,
+    upcoming_events_for_home,
+)
+from knowledge.policies import can_post_announcement
+from knowledge.selectors import community_announcements, home_announcements
+from proposals.selectors import community_program
 
 
 def home(request):
@@ -17,3 +41,75 @@ def home(request):
             "home_events": upcoming_events_for_home(request.user),
         },
     )
+
+
+def community_detail(request, slug):
+    # A members-only community does not exist for outsiders. Its objectives and organizations
+    # are read only when their fragment is not cached (community_detail.html keys it by the
+    # community's version and its organizations'); working groups only when it has some.
+    community = policies.community_for_viewing(
+        request,
+        slug=slug,
+        queryset=Community.objects.select_related("parent")
+        .prefetch_related("portfolio_managers")
+        .annotate(
+            has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
+            has_published_consultations=Exists(
+                Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
+            ),
+            organizations_changed_at=Subquery(
+                Organization.objects.filter(community_links__community=OuterRef("pk"))
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            ),
+        ),
+    )
+    links = cache_result(lambda: list(community.organization_links.select_related("organization")))
+    context = {
+        "community": community,
+        "lead_links": SimpleLazyObject(
+            lambda: [link for link in links() if link.role != CommunityOrganization.Role.MEMBER]
+        ),
+        "member_links": SimpleLazyObject(
+            lambda: [link for link in links() if link.role == CommunityOrganization.Role.MEMBER]
+        ),
+        "working_groups": communities_visible_to(request.user).filter(parent=community)
+        if community.has_working_groups
+        else [],
+        "upcoming_events": community_upcoming_events(request.user, community),
+        "past_events": community_past_events(request.user, community),
+        "can_create_event": can_create_event(request.user, community),
+        "consultations_heard": community_consultations_heard(community)
+        if community.has_published_consultations
+        else [],
+        "can_open_consultation": can_open_consultation(request.user, community),
+        "program": community_program(community, request.user),
+        "announcements": community_announcements(community).prefetch_related(None)[:3],
+        "can_post_announcement": can_post_announcement(request.user, community),
+        "can_manage": policies.can_manage_community(request.user, community),
+        "can_edit_page": policies.can_edit_community_page(request.user, community),
+        # The people who lead it, as far as they chose to be listed in the member directory.
+        "leaders": Membership.objects.filter(
+            community=community,
+            state=Membership.State.ACTIVE,
+            role__in=Membership.LEAD_ROLES,
+            user__is_active=True,
+            user__listed_in_directory=True,
+        )
+        .select_related("user__organization")
+        .order_by("role", *person_ordering("user__")),
+        "can_join": policies.can_join(request.user, community),
+        # Active or requested, from the standing (no query); an invitation is answered from
+        # its own page.
+        "membership": _shown_membership(standing_of(request).membership_in(community)),
+        "join_form": JoinRequestForm(),
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        "date_modified": community.updated_at,
+    }
+    return render(request, "communities/community_detail.html", context)
+
+
+def _shown_membership(membership):
+    if membership is None or membership.state == Membership.State.INVITED:
+        return None
+    return membership

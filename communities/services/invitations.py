@@ -1,6 +1,11 @@
 """Invitations: sending them (one address or a pasted list), answering and withdrawing them."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -9,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from communities import kinds, policies
 from communities.models import Community, Invitation, Membership
-from members.models import User
-from members.services import member_vet_by_invitation
 from notifications.services import notify_address
 
 from .membership import _display_name, _locked_current, membership_add_active
+
+if TYPE_CHECKING:
+    from members.models import User
 
 
 @transaction.atomic
@@ -43,7 +49,9 @@ def invitations_send(
         .select_related("user")
     } | {
         user.email.lower(): user
-        for user in User.objects.annotate(lowered=Lower("email")).filter(lowered__in=addresses)
+        for user in get_user_model()
+        .objects.annotate(lowered=Lower("email"))
+        .filter(lowered__in=addresses)
     }
     members = set(
         Membership.objects.filter(
@@ -117,7 +125,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         membership.invitation = invitation
         membership.save(update_fields=["invitation", "updated_at"])
     # A guest invited by a lead is vetted by it, the lead being their sponsor.
-    member_vet_by_invitation(member=user, sponsor=invitation.invited_by)
+    user.vet_by_invitation(sponsor=invitation.invited_by)
     invitation.state = Invitation.State.ACCEPTED
     invitation.accepted_by = user
     invitation.responded_at = timezone.now()

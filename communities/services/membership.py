@@ -5,6 +5,10 @@ group per membership role holding that role's permissions on it, and a person's 
 memberships always follow their Membership rows (`membership_sync_access`).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,8 +20,10 @@ from communities import kinds, policies
 from communities.access import forget_standing
 from communities.models import Community, CommunityGroup, Membership
 from communities.policies import MANAGE, PARTICIPATE, VIEW
-from members.models import User
 from notifications.services import notify
+
+if TYPE_CHECKING:
+    from members.models import User
 
 ROLE_PERMISSIONS = {
     Membership.Role.OBSERVER: (VIEW,),

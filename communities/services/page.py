@@ -2,6 +2,10 @@
 organizations. Names, visibility and the lead and co-lead organizations are the program's
 decisions and stay in the administration site."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from communities import policies
 from communities.models import Community, CommunityObjective, CommunityOrganization, Organization
-from members.models import User
+
+if TYPE_CHECKING:
+    from members.models import User
 
 # What a lead may change on the page (modeltranslation's per-language columns included).
 PAGE_FIELDS = (

@@ -24,10 +24,10 @@ from events.models import Registration
 from events.services import calendar_feed_get_or_create, event_register
 from knowledge import services as knowledge
 from knowledge.models import Post, ProtectedDownload, Thread
-from members import services
 from members.models import User
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
+from portal import accounts
 from portal.personal_data import CATEGORIES, as_csv_zip, personal_data_of
 from proposals.models import GapComment, GapVote, Proposal
 from tests.communities.factories import CommunityFactory, make_member
@@ -325,7 +325,7 @@ def test_deleting_erases_the_profile_and_keeps_contributions_as_former_member(
 
 
 def test_a_deleted_person_shows_as_ex_membre_in_french(client, world):
-    services.account_delete(user=world["alice"], remove_contributions=False)
+    accounts.account_delete(user=world["alice"], remove_contributions=False)
     client.force_login(world["bob"])
 
     thread_page = client.get(
@@ -336,7 +336,7 @@ def test_a_deleted_person_shows_as_ex_membre_in_french(client, world):
 
 
 def test_deleting_with_removal_blanks_replies_and_deletes_answers_but_keeps_proposals(world):
-    services.account_delete(user=world["alice"], remove_contributions=True)
+    accounts.account_delete(user=world["alice"], remove_contributions=True)
 
     reply = Post.objects.get(pk=world["alices_reply"].pk)
     assert (reply.body, reply.body_html) == ("", "")
@@ -351,7 +351,7 @@ def test_deleting_with_removal_blanks_replies_and_deletes_answers_but_keeps_prop
 
 
 def test_a_removed_reply_reads_as_removed_at_its_authors_request(client, world):
-    services.account_delete(user=world["alice"], remove_contributions=True)
+    accounts.account_delete(user=world["alice"], remove_contributions=True)
     client.force_login(world["bob"])
 
     page = client.get(world["bobs_thread"].get_absolute_url()).content.decode()
@@ -366,7 +366,7 @@ def test_deleting_frees_the_seat_of_an_upcoming_event_for_the_waitlist(world):
     waitlisted = event_register(event=world["event"], user=_fresh(waiting))
     assert waitlisted.state == Registration.State.WAITLISTED
 
-    services.account_delete(user=world["alice"], remove_contributions=False)
+    accounts.account_delete(user=world["alice"], remove_contributions=False)
 
     world["registration"].refresh_from_db()
     waitlisted.refresh_from_db()
@@ -382,7 +382,7 @@ def test_deleting_removes_groups_and_object_permissions(world):
     )
     assert alice.groups.exists()
 
-    services.account_delete(user=alice, remove_contributions=False)
+    accounts.account_delete(user=alice, remove_contributions=False)
 
     assert not alice.groups.exists()
     assert not CommunityUserObjectPermission.objects.filter(user=alice).exists()
@@ -398,8 +398,8 @@ def test_a_lead_is_refused_until_they_hand_over(client, world):
     assert "hand over before you delete your account" in page
     assert "Chemical" in page
     assert _fresh(bob).is_active and _fresh(bob).email == COLLEAGUE_EMAIL
-    with pytest.raises(services.LeadMustHandOver):
-        services.account_delete(user=bob, remove_contributions=False)
+    with pytest.raises(accounts.LeadMustHandOver):
+        accounts.account_delete(user=bob, remove_contributions=False)
 
     # Once another member leads, Bob may go
     Membership.objects.filter(user=world["alice"]).update(role=Membership.Role.LEAD)
@@ -441,7 +441,7 @@ def test_an_account_without_a_password_confirms_with_the_typed_word(client, worl
 
 
 def test_the_deleted_person_cannot_sign_in_again(client, world):
-    services.account_delete(user=world["alice"], remove_contributions=False)
+    accounts.account_delete(user=world["alice"], remove_contributions=False)
 
     assert not client.login(email="alice.martin@example.gc.ca", password=PASSWORD)
     assert not client.login(email=_fresh(world["alice"]).email, password=PASSWORD)
@@ -458,7 +458,7 @@ def test_the_confirmation_email_goes_to_the_old_address_in_the_persons_language(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.account_delete(user=_fresh(alice), remove_contributions=False)
+        accounts.account_delete(user=_fresh(alice), remove_contributions=False)
 
     (message,) = [m for m in mailoutbox if m.to == ["alice.martin@example.gc.ca"]]
     assert message.subject == subject
@@ -482,8 +482,8 @@ def test_the_administrator_deletes_an_account_through_the_same_service(client, w
 
 
 def test_deleting_twice_changes_nothing_more(world):
-    first = services.account_delete(user=world["alice"], remove_contributions=False)
-    again = services.account_delete(user=first, remove_contributions=False)
+    first = accounts.account_delete(user=world["alice"], remove_contributions=False)
+    again = accounts.account_delete(user=first, remove_contributions=False)
 
     assert again.email == first.email
 
@@ -498,7 +498,7 @@ def test_an_upcoming_event_long_past_keeps_its_attendance(world):
         event=past, user=world["alice"], state=Registration.State.ATTENDED
     )
 
-    services.account_delete(user=world["alice"], remove_contributions=False)
+    accounts.account_delete(user=world["alice"], remove_contributions=False)
 
     attended.refresh_from_db()
     assert attended.state == Registration.State.ATTENDED

@@ -160,7 +160,7 @@ ALLAUTH_FR_CANADIAN_USAGE = [
 ]
 
 # allauth's two-factor pages (TOTP and recovery codes), which administrators, portfolio managers
-# and leads must use (cssp_portal/two_factor.py): allauth's French has straight apostrophes,
+# and leads must use (members/two_factor.py): allauth's French has straight apostrophes,
 # « Saisissez » and « scannez »; the portal writes ’, « Entrez » and « balayez ».
 ALLAUTH_MFA_FR = [
     gettext_noop("You cannot deactivate two-factor authentication."),

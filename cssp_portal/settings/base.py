@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After the standing (who must) and the session: administrators, portfolio managers and
     # leads without two-factor authentication are sent to set it up once their grace is over.
-    "cssp_portal.two_factor.TwoFactorRequiredMiddleware",
+    "members.two_factor.TwoFactorRequiredMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cssp_portal.context_processors.site",
                 "cssp_portal.context_processors.standing",
-                "cssp_portal.two_factor.two_factor",
+                "members.two_factor.two_factor",
             ],
             "builtins": ["cssp_portal.templatetags.portal"],
         },
@@ -205,7 +205,7 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CSSP Communities of Practice"
 # Administrators, portfolio managers and community leads and co-leads must use two-factor
-# authentication (cssp_portal/two_factor.py): a notice until TWO_FACTOR_GRACE_DAYS after
+# authentication (members/two_factor.py): a notice until TWO_FACTOR_GRACE_DAYS after
 # TWO_FACTOR_GRACE_START (the deployment that made it required; or after the account was
 # created, when later), then every page sends them to the set-up page first.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)

@@ -1,5 +1,5 @@
 """Two-factor authentication is required of administrators, portfolio managers and community
-leads and co-leads (issue #16, F9; cssp_portal/two_factor.py): a notice with the deadline
+leads and co-leads (issue #16, F9; members/two_factor.py): a notice with the deadline
 during the grace period, then the set-up page before any other signed-in page."""
 
 import datetime as dt

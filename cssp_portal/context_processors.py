@@ -63,13 +63,3 @@ def _nav_state(request) -> str:
             "own" if own_profile else "",
         )
     )
-
-
-def standing(request):
-    """The person's standing (communities/access.py), for the header's role-dependent links.
-    Lazy: a page that never asks costs no query."""
-    from django.utils.functional import SimpleLazyObject
-
-    from communities.access import standing_of
-
-    return {"standing": SimpleLazyObject(lambda: standing_of(request))}

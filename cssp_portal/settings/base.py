@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cssp_portal.context_processors.site",
-                "cssp_portal.context_processors.standing",
+                "communities.context_processors.standing",
                 "members.two_factor.two_factor",
             ],
             "builtins": ["cssp_portal.templatetags.portal"],

@@ -16,13 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cssp_portal.collation import ordering, person_ordering
-from cssp_portal.errors import first_message
-from cssp_portal.ratelimits import rate_limited
-
-from . import policies, services
-from .exports import roster_csv
-from .forms import (
+from communities import policies, services
+from communities.exports import roster_csv
+from communities.forms import (
     CommunityPageForm,
     DecisionForm,
     DirectoryFilterForm,
@@ -32,8 +28,11 @@ from .forms import (
     RemoveForm,
     RoleForm,
 )
-from .models import Community, CommunityOrganization, Invitation, Membership
-from .selectors import CardListing, community_directory_search
+from communities.models import Community, CommunityOrganization, Invitation, Membership
+from communities.selectors import CardListing, community_directory_search
+from cssp_portal.collation import ordering, person_ordering
+from cssp_portal.errors import first_message
+from cssp_portal.ratelimits import rate_limited
 
 if TYPE_CHECKING:
     pass

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 I18N_IGNORE := -i .venv -i node_modules -i staticfiles -i media
 
-.PHONY: install run test check lint format migrations-check messages messages-check compilemessages worker beat bench bench-load clean
+.PHONY: install run test check lint imports format migrations-check messages messages-check compilemessages worker beat bench bench-load clean
 
 # (Re)install whenever the dependency list changes.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -36,8 +36,9 @@ TEST_WORKERS ?= 2
 test: compilemessages
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-## What CI checks besides the tests: lint, migrations in step with models, French catalogue.
-check: lint migrations-check messages-check
+## What CI checks besides the tests: lint, the import contracts, migrations in step with
+## models, French catalogue.
+check: lint imports migrations-check messages-check
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -46,6 +47,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## Each app imports only the apps below it, and no modules import each other around a circle
+## (import-linter; the contracts are in pyproject.toml, the layers in README "Where things are").
+imports: install
+	$(VENV)/bin/lint-imports --no-cache
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

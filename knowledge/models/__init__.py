@@ -1,0 +1,33 @@
+from .library import (
+    PROTECTED_VISIBILITY_ERROR,
+    Announcement,
+    AnnouncementQuerySet,
+    Folder,
+    Follow,
+    Post,
+    PostReport,
+    ProtectedDownload,
+    Resource,
+    ResourceVersion,
+    Sensitivity,
+    Thread,
+    ThreadQuerySet,
+    version_upload_to,
+)
+
+__all__ = [
+    "PROTECTED_VISIBILITY_ERROR",
+    "Announcement",
+    "AnnouncementQuerySet",
+    "Folder",
+    "Follow",
+    "Post",
+    "PostReport",
+    "ProtectedDownload",
+    "Resource",
+    "ResourceVersion",
+    "Sensitivity",
+    "Thread",
+    "ThreadQuerySet",
+    "version_upload_to",
+]

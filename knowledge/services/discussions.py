@@ -18,11 +18,8 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
 from cssp_portal import uploads
-from members.models import User
-from notifications.services import notify
-
-from . import kinds, markdown, policies, selectors
-from .models import (
+from knowledge import kinds, markdown, policies, selectors
+from knowledge.models import (
     Announcement,
     Folder,
     Follow,
@@ -33,6 +30,8 @@ from .models import (
     ResourceVersion,
     Thread,
 )
+from members.models import User
+from notifications.services import notify
 
 EXCERPT = 300
 

@@ -14,10 +14,9 @@ from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
 from cssp_portal.ratelimits import rate_limited
 from cssp_portal.uploads import download_response
+from knowledge import forms, policies, selectors, services
+from knowledge.models import Folder, Resource, ResourceVersion
 from portal import search
-
-from . import forms, policies, selectors, services
-from .models import Folder, Resource, ResourceVersion
 
 
 def _apply_errors(form, error: ValidationError) -> None:

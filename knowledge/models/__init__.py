@@ -9,7 +9,7 @@ version_upload_to, which migration 0001 names as knowledge.models.version_upload
 """
 
 from .announcements import Announcement, AnnouncementQuerySet
-from .discussions import Post, PostReport, Thread, ThreadQuerySet
+from .discussions import Post, PostReport, PostReportQuerySet, Thread, ThreadQuerySet
 from .follows import Follow
 from .library import (
     PROTECTED_VISIBILITY_ERROR,
@@ -17,6 +17,7 @@ from .library import (
     ProtectedDownload,
     Resource,
     ResourceVersion,
+    ResourceVersionQuerySet,
     Sensitivity,
     version_upload_to,
 )
@@ -29,9 +30,11 @@ __all__ = [
     "Follow",
     "Post",
     "PostReport",
+    "PostReportQuerySet",
     "ProtectedDownload",
     "Resource",
     "ResourceVersion",
+    "ResourceVersionQuerySet",
     "Sensitivity",
     "Thread",
     "ThreadQuerySet",

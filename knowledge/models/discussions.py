@@ -111,6 +111,12 @@ class Post(models.Model):
         return self.hidden_at is not None
 
 
+class PostReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports the leads have not resolved yet."""
+        return self.filter(resolved_at__isnull=True)
+
+
 class PostReport(models.Model):
     """A member's report that a message breaks the rules, for the community's leads."""
 
@@ -134,6 +140,8 @@ class PostReport(models.Model):
         related_name="+",
         verbose_name=_("resolved by"),
     )
+
+    objects = PostReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

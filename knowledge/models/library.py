@@ -182,6 +182,13 @@ def version_upload_to(instance, filename):
     return f"knowledge/{instance.resource_id}/{uuid.uuid4().hex}"
 
 
+class ResourceVersionQuerySet(models.QuerySet):
+    def next_number(self) -> int:
+        """The number the next upload takes among these versions (of one resource): 1 first."""
+        last = self.order_by("-number").values_list("number", flat=True).first()
+        return (last or 0) + 1
+
+
 class ResourceVersion(models.Model):
     """One uploaded file of a document. Versions are never replaced: a new upload adds one."""
 
@@ -204,6 +211,8 @@ class ResourceVersion(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = ResourceVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["resource", "-number"]

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community, Membership
-from knowledge import kinds, markdown, policies
+from communities.models import Community
+from knowledge import kinds, markdown, policies, selectors
 from knowledge.kinds import EXCERPT
 from knowledge.models import Announcement
 from members.models import User
@@ -56,12 +56,10 @@ def announcement_create(
     announcement.full_clean()
     announcement.save()
     announcement.communities.set(communities)
-    members = User.objects.filter(
-        memberships__community__in=communities, memberships__state=Membership.State.ACTIVE
-    ).exclude(pk=by.pk)
+    members = selectors.active_members_of(communities).exclude(pk=by.pk)
     notify(
         kind=kinds.ANNOUNCEMENT,
-        recipients=members.distinct(),
+        recipients=members,
         about=announcement,
         community=communities[0],
         context={

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from communities.models import Community, Membership
+from communities.models import Community
 from knowledge import kinds, markdown, policies, selectors
 from knowledge.kinds import EXCERPT
 from knowledge.models import Post, PostReport, Thread
@@ -212,7 +212,7 @@ def post_set_hidden(*, post: Post, by: User, hidden: bool) -> Post:
     post.hidden_at, post.hidden_by = (now, by) if hidden else (None, None)
     post.save(update_fields=["hidden_at", "hidden_by"])
     if hidden:
-        post.reports.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
+        post.reports.open().update(resolved_at=now, resolved_by=by)
     return post
 
 
@@ -222,20 +222,15 @@ def post_report(*, post: Post, by: User, reason: str) -> PostReport:
     message twice while the first report is open is refused."""
     if not policies.can_report_post(by, post):
         raise PermissionDenied
-    if PostReport.objects.filter(post=post, reporter=by, resolved_at__isnull=True).exists():
+    if post.reports.open().filter(reporter=by).exists():
         raise ValidationError(_("You already reported this message. The leads will look at it."))
     report = PostReport(post=post, reporter=by, reason=reason)
     report.full_clean()
     report.save()
     community = post.thread.community
-    leads = User.objects.filter(
-        memberships__community=community,
-        memberships__state=Membership.State.ACTIVE,
-        memberships__role__in=Membership.LEAD_ROLES,
-    )
     notify(
         kind=kinds.REPORT,
-        recipients=leads,
+        recipients=selectors.community_leads(community),
         about=post.thread,
         community=community,
         context={"thread_title": post.thread.title, "reason": reason[:EXCERPT]},

@@ -79,10 +79,9 @@ def _notify_folder_followers(resource: Resource, by: User, *, version=None) -> N
 
 def _add_version(resource: Resource, by: User, upload, note: str) -> ResourceVersion:
     name, content_type = upload_check(upload)
-    last = resource.versions.order_by("-number").values_list("number", flat=True).first()
     version = ResourceVersion(
         resource=resource,
-        number=(last or 0) + 1,
+        number=resource.versions.next_number(),
         original_name=name,
         size=upload.size,
         content_type=content_type,

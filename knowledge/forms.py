@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community
 from portal.search import TYPES
 
-from . import services
 from .models import PROTECTED_VISIBILITY_ERROR, Resource, Sensitivity
+from .services import library as library_services
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italics*, lists with -, links as [text](https://…). "
@@ -108,8 +108,8 @@ class FolderForm(forms.Form):
 
 def _upload_help():
     return _("At most %(size)s. Accepted types: %(types)s.") % {
-        "size": filesizeformat(services.MAX_UPLOAD_BYTES),
-        "types": services.allowed_extensions(),
+        "size": filesizeformat(library_services.MAX_UPLOAD_BYTES),
+        "types": library_services.allowed_extensions(),
     }
 
 
@@ -117,7 +117,7 @@ class UploadField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if upload:
-            services.upload_check(upload)
+            library_services.upload_check(upload)
         return upload
 
 

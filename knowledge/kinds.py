@@ -11,6 +11,9 @@ RESOURCE = "knowledge.resource"
 ANNOUNCEMENT = "knowledge.announcement"
 REPORT = "knowledge.report"
 
+# How many characters of a message or an announcement a notification quotes.
+EXCERPT = 300
+
 register(
     Kind(
         code=ANNOUNCEMENT,

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.access import VIEW, standing_of
+from communities.models import Membership
 from communities.policies import communities_managed_by, communities_participated_by
 from cssp_portal.collation import order_by_name, ordering
 from members.models import User
@@ -92,7 +93,8 @@ def thread_posts(thread, *, include_hidden: bool) -> QuerySet[Post]:
 
 def open_reports(community) -> QuerySet[PostReport]:
     return (
-        PostReport.objects.filter(post__thread__community=community, resolved_at__isnull=True)
+        PostReport.objects.open()
+        .filter(post__thread__community=community)
         .select_related("post__thread", "post__author", "reporter")
         .order_by("created_at")
     )
@@ -136,6 +138,23 @@ def resource_versions(resource):
 
 
 # --- Following and notifications -----------------------------------------------------------
+
+
+def active_members_of(communities) -> QuerySet[User]:
+    """The active members (any role) of any of `communities`, each once: who hears of an
+    announcement."""
+    return User.objects.filter(
+        memberships__community__in=communities, memberships__state=Membership.State.ACTIVE
+    ).distinct()
+
+
+def community_leads(community) -> QuerySet[User]:
+    """The community's active leads and co-leads: who hears of a reported message."""
+    return User.objects.filter(
+        memberships__community=community,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role__in=Membership.LEAD_ROLES,
+    )
 
 
 def is_following(user, *, thread=None, folder=None) -> bool:

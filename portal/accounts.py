@@ -30,7 +30,7 @@ from consultations.models import Response
 from events.models import CalendarFeed, Registration
 from events.services import registration_cancel
 from knowledge.models import Follow, Post, Thread
-from knowledge.services import _render_post
+from knowledge.services.discussions import _render_post
 from members.kinds import MEMBER_ACCOUNT_DELETED
 from members.models import DELETED_EMAIL_DOMAIN, User
 from members.selectors import communities_led_by

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from communities.models import Community, Membership
 from communities.services import portfolio_managers_group
@@ -188,7 +189,7 @@ def test_a_lead_cannot_share_into_a_community_they_have_no_part_in():
     discussion = thread(home, lead)
 
     assert not policies.can_share_thread_with(lead, discussion, stranger)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.thread_share(thread=discussion, by=lead, communities=[stranger])
 
 
@@ -208,7 +209,7 @@ def test_announcement_to_two_communities_is_edited_only_by_someone_leading_both(
 def test_protected_resources_cannot_be_public():
     community, lead = community_with_lead()
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         document(
             folder(community, lead),
             lead,

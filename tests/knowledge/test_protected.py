@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -211,7 +212,7 @@ def test_the_database_refuses_a_protected_item_beyond_the_community(library, mar
 def test_the_service_refuses_to_widen_a_protected_item(library, visibility):
     _community, lead, _box, items = library
 
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.resource_update(
             resource=items[Sensitivity.PROTECTED_B], by=lead, visibility=visibility
         )
@@ -349,7 +350,7 @@ def test_the_service_records_nothing_for_someone_who_may_not_download(library):
     resource = items[Sensitivity.PROTECTED_B]
     outsider = _person("portfolio_manager", community)
 
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.protected_download_record(
             resource=resource, version=resource.current_version, by=outsider
         )

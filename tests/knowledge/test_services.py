@@ -7,6 +7,7 @@ from communities.models import Membership
 from communities.services import membership_leave
 from knowledge import kinds, services
 from knowledge.models import Follow, Post, Resource, ResourceVersion
+from knowledge.services import library as library_services
 from notifications.models import DeliveryState, Frequency, Notification, NotificationPreference
 from tests.communities.factories import make_member
 from tests.knowledge.factories import (
@@ -241,7 +242,7 @@ def test_uploads_outside_the_allow_list_are_refused(name, content, message):
 
 def test_uploads_over_the_size_limit_are_refused(monkeypatch):
     community, lead = community_with_lead()
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(library_services, "MAX_UPLOAD_BYTES", 100)
 
     with pytest.raises(ValidationError, match="too large"):
         document(folder(community, lead), lead, upload=pdf(content=PDF + b"x" * 200))

@@ -4,12 +4,15 @@ counts of the listings, permission-checked downloads."""
 import pytest
 from django.core import mail
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from knowledge import services
 from knowledge.models import Post, PostReport, Resource, Thread
+from knowledge.selectors import community_announcements, home_announcements
+from tests.communities.factories import make_member
 from tests.knowledge.factories import (
     PDF,
     community_with_lead,
@@ -200,8 +203,6 @@ def test_authors_cannot_report_themselves_and_members_cannot_open_the_queue(clie
 def test_lead_shares_a_thread_with_another_community_they_belong_to(client):
     home, lead = community_with_lead(visibility="members")
     other, other_lead = community_with_lead(visibility="members")
-    from tests.communities.factories import make_member
-
     make_member(other, lead)
     discussion = thread(home, lead, title="Joint exercise")
     client.force_login(lead)
@@ -313,10 +314,6 @@ def test_announcement_form_shows_errors_and_members_may_not_post(client):
 
 
 def test_community_and_home_partials_render_announcements(client):
-    from django.template.loader import render_to_string
-
-    from knowledge.selectors import community_announcements, home_announcements
-
     community, lead = community_with_lead()
     member = member_of(community)
     services.announcement_create(

@@ -1,9 +1,5 @@
-"""Knowledge sharing: announcements, discussions, the resource library and follows.
-
-Member-written Markdown is stored as written and, next to it, as sanitized HTML rendered once at
-save time by services (markdown.render): pages never render Markdown per request and never
-output anything the sanitizer did not let through.
-"""
+"""A community's resource library: folders, resources (documents and links), the versions of a
+document, and the record of each download of a Protected file."""
 
 import uuid
 
@@ -17,189 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cssp_portal.uploads import private_storage
-
-
-class AnnouncementQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
-
-
-class Announcement(models.Model):
-    """News from a community's leads, in English and French, posted to one or more
-    communities."""
-
-    communities = models.ManyToManyField(
-        "communities.Community", related_name="announcements", verbose_name=_("communities")
-    )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italics*, lists, links."))
-    body_html = models.TextField(editable=False, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="announcements",
-        verbose_name=_("author"),
-    )
-    published_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = AnnouncementQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-published_at", "-pk"]
-        verbose_name = _("announcement")
-        verbose_name_plural = _("announcements")
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("knowledge:announcement", kwargs={"pk": self.pk})
-
-
-class ThreadQuerySet(models.QuerySet):
-    def listed(self):
-        return self.filter(hidden_at__isnull=True)
-
-
-class Thread(models.Model):
-    """A discussion started in one community, optionally shared with others for cross-community
-    work. The opening message is the thread's first Post."""
-
-    community = models.ForeignKey(
-        "communities.Community",
-        on_delete=models.CASCADE,
-        related_name="threads",
-        verbose_name=_("community"),
-    )
-    shared_with = models.ManyToManyField(
-        "communities.Community",
-        related_name="shared_threads",
-        blank=True,
-        verbose_name=_("also shared with"),
-    )
-    title = models.CharField(_("subject"), max_length=200)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="threads",
-        verbose_name=_("started by"),
-    )
-    pinned = models.BooleanField(_("pinned"), default=False)
-    locked = models.BooleanField(_("locked"), default=False)
-    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
-    reply_count = models.PositiveIntegerField(_("replies"), default=0)
-    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    objects = ThreadQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-pinned", "-last_activity_at", "-pk"]
-        verbose_name = _("discussion")
-        verbose_name_plural = _("discussions")
-        indexes = [models.Index(fields=["community", "-pinned", "-last_activity_at"])]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("knowledge:thread", kwargs={"pk": self.pk})
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-
-class Post(models.Model):
-    """One message of a thread: the opening one or a reply."""
-
-    thread = models.ForeignKey(
-        Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("discussion")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="posts",
-        verbose_name=_("author"),
-    )
-    body = models.TextField(_("message"))
-    body_html = models.TextField(editable=False, blank=True)
-    is_opening = models.BooleanField(default=False, editable=False)
-    mentioned = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="mentions", blank=True, editable=False
-    )
-    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("hidden by"),
-    )
-    created_at = models.DateTimeField(_("posted"), default=timezone.now)
-    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["thread", "created_at"])]
-
-    def __str__(self):
-        return f"{self.thread} #{self.pk}"
-
-    def get_absolute_url(self):
-        return f"{self.thread.get_absolute_url()}#post-{self.pk}"
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-
-class PostReport(models.Model):
-    """A member's report that a message breaks the rules, for the community's leads."""
-
-    post = models.ForeignKey(
-        Post, on_delete=models.CASCADE, related_name="reports", verbose_name=_("message")
-    )
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="post_reports",
-        verbose_name=_("reported by"),
-    )
-    reason = models.TextField(_("reason"))
-    created_at = models.DateTimeField(_("reported"), default=timezone.now)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["post", "reporter"],
-                condition=Q(resolved_at__isnull=True),
-                name="knowledge_one_open_report_per_person",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.post} – {self.reporter}"
 
 
 class Folder(models.Model):
@@ -369,6 +182,13 @@ def version_upload_to(instance, filename):
     return f"knowledge/{instance.resource_id}/{uuid.uuid4().hex}"
 
 
+class ResourceVersionQuerySet(models.QuerySet):
+    def next_number(self) -> int:
+        """The number the next upload takes among these versions (of one resource): 1 first."""
+        last = self.order_by("-number").values_list("number", flat=True).first()
+        return (last or 0) + 1
+
+
 class ResourceVersion(models.Model):
     """One uploaded file of a document. Versions are never replaced: a new upload adds one."""
 
@@ -391,6 +211,8 @@ class ResourceVersion(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = ResourceVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["resource", "-number"]
@@ -467,47 +289,3 @@ class ProtectedDownload(models.Model):
 
     def __str__(self):
         return f"{self.user_email} – {self.resource_title} v{self.version_number}"
-
-
-class Follow(models.Model):
-    """A member following a discussion or a library folder, to hear of what is added."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="knowledge_follows",
-        verbose_name=_("member"),
-    )
-    thread = models.ForeignKey(
-        Thread,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="follows",
-        verbose_name=_("discussion"),
-    )
-    folder = models.ForeignKey(
-        Folder,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="follows",
-        verbose_name=_("folder"),
-    )
-    created_at = models.DateTimeField(_("since"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("follow")
-        verbose_name_plural = _("follows")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(thread__isnull=False, folder__isnull=True)
-                | Q(thread__isnull=True, folder__isnull=False),
-                name="knowledge_follow_one_target",
-            ),
-            models.UniqueConstraint(fields=["user", "thread"], name="knowledge_follow_thread_once"),
-            models.UniqueConstraint(fields=["user", "folder"], name="knowledge_follow_folder_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} → {self.thread or self.folder}"

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from communities import urls as community_urls
+from knowledge import urls as knowledge_urls
 from members import urls as member_urls
 from portal import urls as portal_urls
 
@@ -39,7 +40,10 @@ urlpatterns += i18n_patterns(
     path("members/", include((member_urls.urlpatterns + portal_urls.member_patterns, "members"))),
     path("events/", include("events.urls")),
     path("program/", include("proposals.urls")),
-    path("knowledge/", include("knowledge.urls")),
+    path(
+        "knowledge/",
+        include((knowledge_urls.urlpatterns + portal_urls.knowledge_patterns, "knowledge")),
+    ),
     path("consultations/", include("consultations.urls")),
     path("resources/", include("knowledge.resource_centre_urls")),
     path("notifications/", include("notifications.urls")),

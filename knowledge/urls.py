@@ -1,11 +1,10 @@
 from django.urls import path
 
-from .views import announcements, discussions, library, search
+from .views import announcements, discussions, library
 
 app_name = "knowledge"
 
 urlpatterns = [
-    path("search/", search.search_page, name="search"),
     # A community's announcements, discussions and library.
     path("c/<slug:slug>/announcements/", announcements.announcement_list, name="announcements"),
     path(

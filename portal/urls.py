@@ -5,6 +5,7 @@ patterns to that app's namespace, so no app below needs to import this one."""
 from django.urls import path
 
 from . import account_views, views
+from .search import views as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,11 @@ urlpatterns = [
 # Under /communities/, in the communities namespace, after the communities' own patterns.
 community_patterns = [
     path("<slug:slug>/", views.community_detail, name="detail"),
+]
+
+# Under /knowledge/, in the knowledge namespace (where the search page has always been).
+knowledge_patterns = [
+    path("search/", search_views.search_page, name="search"),
 ]
 
 # Under /members/, in the members namespace.

@@ -4,7 +4,7 @@ The whole path on SQLite is exercised by test_make_run.py ("evenement" finds "É
 these pin the folding and the highlight it drives.
 """
 
-from portal.search import _highlight, _words, fold
+from portal.search.engine import _highlight, _words, fold
 
 
 def test_fold_drops_case_and_accents_character_for_character():

@@ -199,7 +199,7 @@ def test_search_page_with_type_filter_and_nothing_found(client):
 
 def test_the_embedded_default_falls_back_to_simpler_matching(library, monkeypatch):
     """SQLite has no full-text search: every word must appear, a plural s or x ignored."""
-    from portal import search as search_module
+    from portal.search import engine as search_module
 
     monkeypatch.setattr(search_module.connection, "vendor", "sqlite")
     community, lead, _box, _resource = library

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
 from knowledge import forms
-from portal import search
+
+from . import engine as search
 
 
 def search_page(request):
@@ -26,7 +27,7 @@ def search_page(request):
     querystring.pop("page", None)
     return render(
         request,
-        "knowledge/search.html",
+        "portal/search.html",
         {
             "form": form,
             "query": query,

@@ -3,9 +3,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community
-from portal.search import TYPES
-
 from .models import PROTECTED_VISIBILITY_ERROR, Resource, Sensitivity
 from .services import library as library_services
 
@@ -195,24 +192,3 @@ class VersionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _upload_help()
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search the portal"), max_length=200, required=False)
-    type = forms.MultipleChoiceField(
-        label=_("Type"),
-        choices=list(TYPES.items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    community = forms.ModelChoiceField(
-        label=_("Community"),
-        queryset=Community.objects.none(),
-        required=False,
-        empty_label=_("All communities"),
-    )
-
-    def __init__(self, *args, communities=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if communities is not None:
-            self.fields["community"].queryset = communities

@@ -5,14 +5,14 @@ from django.shortcuts import render
 
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
-from knowledge import forms
 
 from . import engine as search
+from .forms import SearchForm
 
 
 def search_page(request):
     communities = order_by_name(communities_visible_to(request.user).active(), "name")
-    form = forms.SearchForm(request.GET or None, communities=communities)
+    form = SearchForm(request.GET or None, communities=communities)
     hits, counts, page, query = [], {}, None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()

@@ -8,6 +8,7 @@ from cssp_portal.collation import order_by_name
 
 from . import engine as search
 from .forms import SearchForm
+from .sources import TYPES
 
 
 def search_page(request):
@@ -34,7 +35,7 @@ def search_page(request):
             "page": page,
             "hits": page.object_list if page else [],
             "total": len(hits),
-            "counts": [(code, search.TYPES[code], n) for code, n in counts.items()],
+            "counts": [(code, TYPES[code], n) for code, n in counts.items()],
             "querystring": querystring.urlencode(),
         },
     )

@@ -19,10 +19,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
-from members.models import User
-
-from . import kinds, policies
-from .models import (
+from events import kinds, policies
+from events.models import (
     CalendarFeed,
     CoHosting,
     Event,
@@ -31,6 +29,7 @@ from .models import (
     EventReminder,
     Registration,
 )
+from members.models import User
 
 DEFAULT_REMINDER_HOURS = (48, 2)
 # Changing one of these on a published event tells its registrants and updates calendars.
@@ -648,7 +647,7 @@ def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_revoke(*, user: User) -> CalendarFeed:
     """Replace the feed's secret: the old address stops working at once."""
-    from .models import _feed_token
+    from events.models import _feed_token
 
     feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
     feed.token = _feed_token()

@@ -1,0 +1,2 @@
+# Being split by sub-domain: everything still lives in lifecycle.py.
+from .lifecycle import *  # noqa: F403

@@ -28,8 +28,10 @@ from events.models import (
     EventOutcome,
     EventReminder,
     Registration,
+    _feed_token,
 )
 from members.models import User
+from notifications.services import notify
 
 DEFAULT_REMINDER_HOURS = (48, 2)
 # Changing one of these on a published event tells its registrants and updates calendars.
@@ -142,8 +144,6 @@ def event_update(
 
 
 def _notify_change(event: Event, *, cancelled: bool) -> None:
-    from notifications.services import notify
-
     notify(
         kind=kinds.EVENT_CHANGED,
         recipients=_current_registrants(event),
@@ -263,8 +263,6 @@ def co_hosts_request(*, event: Event, communities: Iterable[Community], by: User
 
 
 def _co_host_request_notify(co_hosting: CoHosting) -> None:
-    from notifications.services import notify
-
     leads = [
         membership.user
         for membership in Membership.objects.filter(
@@ -389,8 +387,6 @@ def event_register(*, event: Event, user: User, mode: str = "") -> Registration:
     place at the end of that mode's waitlist. Checks the policy (PermissionDenied), that
     registration is open and that the person is not already registered (ValidationError).
     Sends a confirmation (kind "events.registration")."""
-    from notifications.services import notify
-
     # The lock that makes seat allocation of this event one-at-a-time.
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not policies.can_register(user, event):
@@ -445,8 +441,6 @@ def registration_cancel(*, registration: Registration, by: User) -> Registration
 
 def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
     """Give the free seats of `mode` to the waitlist in order. The caller holds the event lock."""
-    from notifications.services import notify
-
     if event.start <= timezone.now():
         return []
     promoted = []
@@ -507,8 +501,6 @@ def event_message_registrants(
 ) -> int:
     """Email the registrants (all, confirmed or waitlisted) a message from the organizers.
     Returns how many people it was sent to."""
-    from notifications.services import notify
-
     if not policies.can_manage_event(by, event):
         raise PermissionDenied
     recipients = _current_registrants(event, AUDIENCES[audience])
@@ -537,8 +529,6 @@ def event_reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     under lock and stamped `sent_at` in the transaction that records the emails, and the emails'
     keys name the reminder and the start, so a beat tick running twice sends nothing twice.
     Returns how many reminders were sent."""
-    from notifications.services import notify
-
     now = now or timezone.now()
     pending = EventReminder.objects.filter(
         sent_at__isnull=True, event__status=Event.Status.PUBLISHED, event__start__gt=now
@@ -647,8 +637,6 @@ def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_revoke(*, user: User) -> CalendarFeed:
     """Replace the feed's secret: the old address stops working at once."""
-    from events.models import _feed_token
-
     feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
     feed.token = _feed_token()
     feed.last_used_at = None

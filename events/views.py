@@ -170,17 +170,17 @@ def event_detail(request, slug):
         ).first()
     can_manage = policies.can_manage_event(request.user, event)
     outcome = EventOutcome.objects.filter(event=event).first()
-    taken = services.seats_taken(event)
+    taken = event.registrations.seats_taken()
     seats = [
         {
             "mode": Registration.Mode(mode).label,
-            "capacity": services.capacity_of(event, mode),
+            "capacity": event.capacity_for(mode),
             "taken": taken[mode],
-            "left": max(services.capacity_of(event, mode) - taken[mode], 0)
-            if services.capacity_of(event, mode) is not None
+            "left": max(event.capacity_for(mode) - taken[mode], 0)
+            if event.capacity_for(mode) is not None
             else None,
         }
-        for mode in services.modes_of(event)
+        for mode in event.registration_modes
     ]
     waitlist_position = None
     if registration and registration.state == Registration.State.WAITLISTED:
@@ -193,9 +193,9 @@ def event_detail(request, slug):
             .exclude(created_at=registration.created_at, pk__gt=registration.pk)
             .count()
         )
-    form = RegistrationForm(initial={"mode": services.modes_of(event)[0]})
+    form = RegistrationForm(initial={"mode": event.registration_modes[0]})
     form.fields["mode"].choices = [
-        (mode, Registration.Mode(mode).label) for mode in services.modes_of(event)
+        (mode, Registration.Mode(mode).label) for mode in event.registration_modes
     ]
     return render(
         request,
@@ -206,14 +206,14 @@ def event_detail(request, slug):
             "waitlist_position": waitlist_position,
             "can_manage": can_manage,
             "can_register": policies.can_register(request.user, event),
-            "closed_reason": services.registration_closed_reason(event),
+            "closed_reason": event.registration_closed_reason(),
             "started": event.start <= timezone.now(),
             "show_link": policies.can_see_virtual_link(request.user, event, registration),
             "seats": seats,
             "registration_form": form,
             "hybrid": event.format == Event.Format.HYBRID,
             "outcome": outcome if outcome and (outcome.is_published or can_manage) else None,
-            "breakdown": services.attendance_breakdown(event)
+            "breakdown": selectors.attendance_breakdown(event)
             if outcome and outcome.is_published
             else None,
             "co_hostings": order_by_name(
@@ -376,7 +376,7 @@ def event_edit(request, slug):
         # Asked and accepting co-hosts stay ticked: unticking one cancels its request or ends
         # its co-hosting.
         form.initial["co_hosts"] = list(
-            event.co_hostings.filter(state__in=services.LIVE_CO_HOSTING).values_list(
+            event.co_hostings.filter(state__in=CoHosting.LIVE_STATES).values_list(
                 "community_id", flat=True
             )
         )
@@ -426,7 +426,7 @@ def event_cancel(request, slug):
         else:
             messages.success(request, _("The event was cancelled and its registrants told."))
         return redirect(event)
-    registrants = event.registrations.filter(state__in=services.AUDIENCES["all"]).count()
+    registrants = event.registrations.filter(state__in=Registration.AUDIENCES["all"]).count()
     return render(request, "events/event_cancel.html", {"event": event, "registrants": registrants})
 
 
@@ -484,11 +484,7 @@ def co_hosting(request, pk):
         {
             "co_hosting": co_hosting,
             "event": co_hosting.event,
-            "decisions": [
-                decision
-                for decision, (states, _state) in services.CO_HOSTING_DECISIONS.items()
-                if co_hosting.state in states
-            ],
+            "decisions": co_hosting.allowed_decisions(),
         },
     )
 
@@ -521,7 +517,7 @@ def attendees(request, slug):
         event,
         event.registrations.select_related("user__organization").order_by("created_at", "pk"),
     )
-    seated = [r for r in registrations if r.state in services.SEATED]
+    seated = [r for r in registrations if r.state in Registration.SEATED_STATES]
     waitlist = [r for r in registrations if r.state == Registration.State.WAITLISTED]
     cancelled = [r for r in registrations if r.state == Registration.State.CANCELLED]
     return render(
@@ -710,7 +706,7 @@ def outcomes(request, slug):
             "form": form,
             "document_form": document_form,
             "documents": event.documents.all(),
-            "breakdown": services.attendance_breakdown(event),
+            "breakdown": selectors.attendance_breakdown(event),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -736,7 +732,7 @@ def document_upload(request, slug):
             "form": OutcomeForm(instance=outcome),
             "document_form": form,
             "documents": event.documents.all(),
-            "breakdown": services.attendance_breakdown(event),
+            "breakdown": selectors.attendance_breakdown(event),
         },
         status=400,
     )

@@ -23,6 +23,15 @@ class CoHosting(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # Asked or accepted: naming the community again asks nothing new.
+    LIVE_STATES = (State.REQUESTED, State.ACCEPTED)
+    DECISIONS = {
+        # decision: (the states it answers, the state it leads to)
+        "accept": ((State.REQUESTED,), State.ACCEPTED),
+        "decline": ((State.REQUESTED,), State.DECLINED),
+        "withdraw": ((State.ACCEPTED,), State.WITHDRAWN),
+    }
+
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="co_hostings", verbose_name=_("event")
     )
@@ -68,3 +77,10 @@ class CoHosting(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:co_hosting", kwargs={"pk": self.pk})
+
+    def allowed_decisions(self) -> list[str]:
+        """The answers the request's state allows: accept or decline a request, withdraw from
+        an accepted one."""
+        return [
+            decision for decision, (answers, _to) in self.DECISIONS.items() if self.state in answers
+        ]

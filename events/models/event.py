@@ -1,5 +1,6 @@
 """The event itself (with its queryset) and when its registrants are reminded."""
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -8,7 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .registration import Registration
 
 TIME_ZONE_CHOICES = [
     ("America/St_Johns", _("Newfoundland time (St. John’s)")),
@@ -220,6 +224,40 @@ class Event(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def registration_modes(self) -> list[str]:
+        """How one may attend: in person, virtually, or either (a hybrid event)."""
+        if self.format == self.Format.IN_PERSON:
+            return [Registration.Mode.IN_PERSON]
+        if self.format == self.Format.VIRTUAL:
+            return [Registration.Mode.VIRTUAL]
+        return [Registration.Mode.IN_PERSON, Registration.Mode.VIRTUAL]
+
+    def capacity_for(self, mode: str) -> int | None:
+        """Seats for `mode` (None: no limit)."""
+        if mode == Registration.Mode.VIRTUAL:
+            return self.capacity_virtual
+        return self.capacity_in_person
+
+    def has_free_seat(self, mode: str) -> bool:
+        capacity = self.capacity_for(mode)
+        if capacity is None:
+            return True
+        return self.registrations.seated().filter(mode=mode).count() < capacity
+
+    def registration_closed_reason(self, now: datetime.datetime | None = None) -> str:
+        """Why nobody can register right now ("" when registration is open)."""
+        now = now or timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return gettext("Registration is not open for this event.")
+        if self.start <= now:
+            return gettext("This event has already started.")
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return gettext("Registration has not opened yet.")
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return gettext("Registration is closed.")
+        return ""
 
 
 class EventReminder(models.Model):

@@ -2,12 +2,23 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .event import Event
+
+class RegistrationQuerySet(models.QuerySet):
+    def seated(self):
+        """Those holding a seat: confirmed, or marked attended."""
+        return self.filter(state__in=Registration.SEATED_STATES)
+
+    def seats_taken(self) -> dict[str, int]:
+        """Seats held, counted by mode (every mode, 0 when none)."""
+        counts = dict.fromkeys(Registration.Mode.values, 0)
+        for row in self.seated().values("mode").annotate(n=Count("pk")).order_by():
+            counts[row["mode"]] = row["n"]
+        return counts
 
 
 class Registration(models.Model):
@@ -25,9 +36,21 @@ class Registration(models.Model):
         VIRTUAL = "virtual", _("Virtual")
 
     CURRENT_STATES = (State.CONFIRMED, State.WAITLISTED, State.ATTENDED)
+    # Holding a seat: counted against the event's capacity for the mode.
+    SEATED_STATES = (State.CONFIRMED, State.ATTENDED)
+    # Whom the organizers' message goes to (MessageForm's audience).
+    AUDIENCES = {
+        "all": (*SEATED_STATES, State.WAITLISTED),
+        "confirmed": SEATED_STATES,
+        "waitlisted": (State.WAITLISTED,),
+    }
 
+    # Named, not imported: event.py imports this module (an event's modes are these modes).
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+        "events.Event",
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("event"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,6 +66,8 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "created_at", "pk"]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -30,6 +30,7 @@ from events.models import (
     Registration,
     _feed_token,
 )
+from events.selectors import event_registrants
 from members.models import User
 from notifications.services import notify
 
@@ -47,7 +48,6 @@ NOTIFIED_FIELDS = (
 )
 # Paths of the events app that an event's slug must not shadow.
 RESERVED_SLUGS = {"calendar", "feed", "new", "mine", "co-hosting"}
-SEATED = (Registration.State.CONFIRMED, Registration.State.ATTENDED)
 
 
 def _unique_slug(title: str) -> str:
@@ -65,14 +65,6 @@ def _reminders_sync(event: Event, hours: Iterable[int]) -> None:
     EventReminder.objects.bulk_create(
         [EventReminder(event=event, hours_before=h) for h in sorted(wanted - existing)]
     )
-
-
-def _current_registrants(event: Event, states=None) -> list[User]:
-    states = states or (*SEATED, Registration.State.WAITLISTED)
-    return [
-        registration.user
-        for registration in event.registrations.filter(state__in=states).select_related("user")
-    ]
 
 
 # --- Leads: create, edit, publish, cancel, copy ------------------------------------------------
@@ -146,7 +138,7 @@ def event_update(
 def _notify_change(event: Event, *, cancelled: bool) -> None:
     notify(
         kind=kinds.EVENT_CHANGED,
-        recipients=_current_registrants(event),
+        recipients=event_registrants(event),
         about=event,
         community=event.community,
         context={"cancelled": cancelled},
@@ -199,7 +191,7 @@ def event_copy(*, event: Event, by: User) -> Event:
     co_hosts = list(
         Community.objects.filter(
             co_hostings__event=event,
-            co_hostings__state__in=[CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED],
+            co_hostings__state__in=CoHosting.LIVE_STATES,
         )
     )
     copy = Event.objects.get(pk=event.pk)
@@ -219,8 +211,6 @@ def event_copy(*, event: Event, by: User) -> Event:
 
 # --- Co-hosting: asked by the host, answered by the co-host's leads ---------------------------
 
-LIVE_CO_HOSTING = (CoHosting.State.REQUESTED, CoHosting.State.ACCEPTED)
-
 
 @transaction.atomic
 def co_hosts_request(*, event: Event, communities: Iterable[Community], by: User) -> None:
@@ -235,7 +225,7 @@ def co_hosts_request(*, event: Event, communities: Iterable[Community], by: User
     wanted = {c.pk: c for c in communities if c.pk != event.community_id}
     rows = {row.community_id: row for row in CoHosting.objects.filter(event=event)}
     now = timezone.now()
-    asking = [pk for pk in wanted if pk not in rows or rows[pk].state not in LIVE_CO_HOSTING]
+    asking = [pk for pk in wanted if pk not in rows or rows[pk].state not in CoHosting.LIVE_STATES]
     if asking:
         allowed = set(
             policies.co_host_choices(by, event.community, event)
@@ -252,7 +242,9 @@ def co_hosts_request(*, event: Event, communities: Iterable[Community], by: User
         row.decided_by = row.decided_at = None
         row.save()
         asked.append(row)
-    ended = [row for pk, row in rows.items() if pk not in wanted and row.state in LIVE_CO_HOSTING]
+    ended = [
+        row for pk, row in rows.items() if pk not in wanted and row.state in CoHosting.LIVE_STATES
+    ]
     if ended:
         CoHosting.objects.filter(pk__in=[row.pk for row in ended]).update(
             state=CoHosting.State.WITHDRAWN, decided_by=by, decided_at=now
@@ -283,14 +275,6 @@ def _co_host_request_notify(co_hosting: CoHosting) -> None:
     )
 
 
-CO_HOSTING_DECISIONS = {
-    # decision: (the states it answers, the state it leads to)
-    "accept": ((CoHosting.State.REQUESTED,), CoHosting.State.ACCEPTED),
-    "decline": ((CoHosting.State.REQUESTED,), CoHosting.State.DECLINED),
-    "withdraw": ((CoHosting.State.ACCEPTED,), CoHosting.State.WITHDRAWN),
-}
-
-
 @transaction.atomic
 def co_hosting_answer(*, co_hosting: CoHosting, by: User, decision: str) -> CoHosting:
     """The asked community's answer: accept or decline a request, or withdraw from an event it
@@ -306,9 +290,9 @@ def co_hosting_answer(*, co_hosting: CoHosting, by: User, decision: str) -> CoHo
     )
     if not policies.can_answer_co_hosting(by, co_hosting):
         raise PermissionDenied
-    if decision not in CO_HOSTING_DECISIONS:
+    if decision not in CoHosting.DECISIONS:
         raise ValidationError(_("Choose to accept, decline or withdraw."))
-    answers, state = CO_HOSTING_DECISIONS[decision]
+    answers, state = CoHosting.DECISIONS[decision]
     if co_hosting.state not in answers:
         raise ValidationError(
             _("This request is no longer awaiting that answer (it is now: %(state)s).")
@@ -332,55 +316,6 @@ def co_hosting_answer(*, co_hosting: CoHosting, by: User, decision: str) -> CoHo
 # --- Registration, waitlist and promotion ------------------------------------------------------
 
 
-def registration_closed_reason(event: Event, now: datetime.datetime | None = None) -> str:
-    """Why nobody can register right now ("" when registration is open)."""
-    now = now or timezone.now()
-    if event.status != Event.Status.PUBLISHED:
-        return _("Registration is not open for this event.")
-    if event.start <= now:
-        return _("This event has already started.")
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return _("Registration has not opened yet.")
-    if event.registration_closes_at and now >= event.registration_closes_at:
-        return _("Registration is closed.")
-    return ""
-
-
-def modes_of(event: Event) -> list[str]:
-    if event.format == Event.Format.IN_PERSON:
-        return [Registration.Mode.IN_PERSON]
-    if event.format == Event.Format.VIRTUAL:
-        return [Registration.Mode.VIRTUAL]
-    return [Registration.Mode.IN_PERSON, Registration.Mode.VIRTUAL]
-
-
-def capacity_of(event: Event, mode: str) -> int | None:
-    """Seats for `mode` (None: no limit)."""
-    if mode == Registration.Mode.VIRTUAL:
-        return event.capacity_virtual
-    return event.capacity_in_person
-
-
-def seats_taken(event: Event) -> dict[str, int]:
-    counts = dict.fromkeys(Registration.Mode.values, 0)
-    rows = (
-        event.registrations.filter(state__in=SEATED)
-        .values("mode")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["mode"]] = row["n"]
-    return counts
-
-
-def _has_seat(event: Event, mode: str) -> bool:
-    capacity = capacity_of(event, mode)
-    if capacity is None:
-        return True
-    return event.registrations.filter(state__in=SEATED, mode=mode).count() < capacity
-
-
 @transaction.atomic
 def event_register(*, event: Event, user: User, mode: str = "") -> Registration:
     """Register `user`: a confirmed seat while seats of the chosen mode remain, otherwise a
@@ -391,17 +326,17 @@ def event_register(*, event: Event, user: User, mode: str = "") -> Registration:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not policies.can_register(user, event):
         raise PermissionDenied
-    reason = registration_closed_reason(event)
+    reason = event.registration_closed_reason()
     if reason:
         raise ValidationError(reason)
-    modes = modes_of(event)
+    modes = event.registration_modes
     mode = mode or modes[0]
     if mode not in modes:
         raise ValidationError({"mode": _("Choose how you will attend.")})
     if event.registrations.filter(user=user, state__in=Registration.CURRENT_STATES).exists():
         raise ValidationError(_("You are already registered for this event."))
     state = (
-        Registration.State.CONFIRMED if _has_seat(event, mode) else Registration.State.WAITLISTED
+        Registration.State.CONFIRMED if event.has_free_seat(mode) else Registration.State.WAITLISTED
     )
     registration = Registration(event=event, user=user, mode=mode, state=state)
     registration.full_clean(validate_constraints=False)
@@ -444,7 +379,7 @@ def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
     if event.start <= timezone.now():
         return []
     promoted = []
-    while _has_seat(event, mode):
+    while event.has_free_seat(mode):
         first = (
             event.registrations.select_for_update()
             .filter(state=Registration.State.WAITLISTED, mode=mode)
@@ -482,17 +417,10 @@ def registrations_mark_attendance(*, event: Event, by: User, attended_ids: Itera
     if event.start > timezone.now():
         raise ValidationError(_("Attendance can be recorded once the event has started."))
     ids = {int(pk) for pk in attended_ids}
-    seated = event.registrations.filter(state__in=SEATED)
+    seated = event.registrations.seated()
     seated.filter(pk__in=ids).update(state=Registration.State.ATTENDED, updated_at=timezone.now())
     seated.exclude(pk__in=ids).update(state=Registration.State.CONFIRMED, updated_at=timezone.now())
     return event.registrations.filter(state=Registration.State.ATTENDED).count()
-
-
-AUDIENCES = {
-    "all": (*SEATED, Registration.State.WAITLISTED),
-    "confirmed": SEATED,
-    "waitlisted": (Registration.State.WAITLISTED,),
-}
 
 
 @transaction.atomic
@@ -503,7 +431,7 @@ def event_message_registrants(
     Returns how many people it was sent to."""
     if not policies.can_manage_event(by, event):
         raise PermissionDenied
-    recipients = _current_registrants(event, AUDIENCES[audience])
+    recipients = event_registrants(event, Registration.AUDIENCES[audience])
     notify(
         kind=kinds.EVENT_MESSAGE,
         recipients=recipients,
@@ -555,7 +483,7 @@ def event_reminders_send_due(*, now: datetime.datetime | None = None) -> int:
             event = closest.event
             notify(
                 kind=kinds.EVENT_REMINDER,
-                recipients=_current_registrants(event, SEATED),
+                recipients=event_registrants(event, Registration.SEATED_STATES),
                 about=event,
                 community=event.community,
                 context={"hours_before": closest.hours_before},
@@ -601,29 +529,6 @@ def document_add(*, document: EventDocument, by: User) -> EventDocument:
     document.full_clean()
     document.save()
     return document
-
-
-def attendance_breakdown(event: Event) -> dict[str, list[tuple[str, int]]]:
-    """Who came, counted by organization and by sector (people marked attended)."""
-    from communities.models import Organization
-
-    attended = event.registrations.filter(state=Registration.State.ATTENDED)
-    by_org = (
-        attended.values("user__organization__name", "user__organization__sector")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "user__organization__name")
-    )
-    organizations, sectors = [], {}
-    sector_labels = dict(Organization.Sector.choices)
-    for row in by_org:
-        name = row["user__organization__name"] or _("No organization given")
-        organizations.append((name, row["n"]))
-        sector = sector_labels.get(row["user__organization__sector"], _("Unknown sector"))
-        sectors[sector] = sectors.get(sector, 0) + row["n"]
-    return {
-        "organizations": organizations,
-        "sectors": sorted(sectors.items(), key=lambda pair: (-pair[1], str(pair[0]))),
-    }
 
 
 # --- The personal calendar feed ----------------------------------------------------------------

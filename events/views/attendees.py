@@ -22,9 +22,8 @@ from cssp_portal.csv_export import csv_response
 from cssp_portal.errors import first_message
 from cssp_portal.params import id_or_none, month_or_none
 from cssp_portal.uploads import download_response
-
-from . import ics, policies, selectors, services
-from .forms import (
+from events import ics, policies, selectors, services
+from events.forms import (
     DocumentForm,
     EventFilterForm,
     EventForm,
@@ -32,7 +31,7 @@ from .forms import (
     OutcomeForm,
     RegistrationForm,
 )
-from .models import CalendarFeed, CoHosting, Event, EventDocument, EventOutcome, Registration
+from events.models import CalendarFeed, CoHosting, Event, EventDocument, EventOutcome, Registration
 
 
 def _zone() -> zoneinfo.ZoneInfo:

@@ -1,0 +1,2 @@
+# Being split by sub-domain: everything still lives in attendees.py.
+from .attendees import *  # noqa: F403

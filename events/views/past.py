@@ -16,9 +16,8 @@ from communities.policies import community_for_viewing
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
-
-from . import selectors
-from .forms import EventFilterForm
+from events import selectors
+from events.forms import EventFilterForm
 
 PAST_EVENTS_PER_PAGE = 25
 OUTCOMES_PER_PAGE = 10

@@ -1,7 +1,7 @@
 """Past events beside the upcoming ones, and each community's outcomes library.
 
-Kept apart from views.py: read-only pages over `events_visible_to` (events/policies.py), so a
-past event shows to exactly those who may open it. Past events with published outcomes come
+Read-only pages over `events_visible_to` (events/policies.py), so a past event shows to exactly
+those who may open it; their URLs are in past_urls.py. Past events with published outcomes come
 first: they are what a newcomer can learn from.
 """
 

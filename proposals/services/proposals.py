@@ -19,9 +19,8 @@ from cssp_portal.templatetags.portal import long_date, short_time
 from cssp_portal.uploads import validate_upload
 from members.models import User
 from notifications.services import notify
-
-from . import kinds, policies
-from .models import (
+from proposals import kinds, policies
+from proposals.models import (
     Call,
     CallDocument,
     CapabilityGap,

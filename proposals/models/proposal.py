@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .call import Call
@@ -104,6 +105,26 @@ class Proposal(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def missing_for_submission(self) -> list[str]:
+        """What the proposal still lacks before it can be submitted (nothing: an empty list),
+        each part named for the sentence "Before you submit, add: …"."""
+        missing = []
+        if not (self.title_en or self.title_fr):
+            missing.append(gettext("a title"))
+        if not (self.summary_en or self.summary_fr):
+            missing.append(gettext("a summary"))
+        if not (self.objectives_en or self.objectives_fr):
+            missing.append(gettext("the objectives"))
+        if self.lead_department_id is None:
+            missing.append(gettext("the lead department"))
+        if not self.communities.exists():
+            missing.append(gettext("at least one community concerned"))
+        if self.requested_funding is None:
+            missing.append(gettext("the requested funding"))
+        if not self.duration_months:
+            missing.append(gettext("the duration"))
+        return missing
 
 
 class ProposalTransition(models.Model):

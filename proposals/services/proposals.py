@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from proposals.models import (
     ProposalAttachment,
     ProposalTransition,
 )
+from proposals.selectors import first_portfolio_manager
 
 # A proposal carries at most this many files.
 MAX_PER_PROPOSAL = 10
@@ -209,33 +209,6 @@ def proposal_update(*, proposal: Proposal, by: User, data: dict, m2m: dict) -> P
     return proposal
 
 
-def _missing_for_submission(proposal: Proposal) -> list[str]:
-    missing = []
-    if not (proposal.title_en or proposal.title_fr):
-        missing.append(_("a title"))
-    if not (proposal.summary_en or proposal.summary_fr):
-        missing.append(_("a summary"))
-    if not (proposal.objectives_en or proposal.objectives_fr):
-        missing.append(_("the objectives"))
-    if proposal.lead_department_id is None:
-        missing.append(_("the lead department"))
-    if not proposal.communities.exists():
-        missing.append(_("at least one community concerned"))
-    if proposal.requested_funding is None:
-        missing.append(_("the requested funding"))
-    if not proposal.duration_months:
-        missing.append(_("the duration"))
-    return missing
-
-
-def _first_manager(proposal: Proposal) -> User | None:
-    return (
-        User.objects.filter(is_active=True, managed_portfolios__in=proposal.communities.all())
-        .order_by("managed_portfolios__name", "pk")
-        .first()
-    )
-
-
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User, comment: str = "") -> Proposal:
     """Submit a draft before its call closes. The proposal gets a portfolio manager (the first
@@ -261,13 +234,13 @@ def proposal_submit(*, proposal: Proposal, by: User, comment: str = "") -> Propo
                 % {"date": closes}
             )
         raise ValidationError(_("This call is not open for submissions."))
-    missing = _missing_for_submission(proposal)
+    missing = proposal.missing_for_submission()
     if missing:
         raise ValidationError(
             _("Before you submit, add: %(missing)s.") % {"missing": ", ".join(missing)}
         )
     if proposal.portfolio_manager_id is None:
-        proposal.portfolio_manager = _first_manager(proposal)
+        proposal.portfolio_manager = first_portfolio_manager(proposal)
     proposal.submitted_at = now
     return _move(proposal, by=by, to_status=Proposal.Status.SUBMITTED, comment=comment)
 
@@ -475,7 +448,3 @@ def attachment_delete(*, attachment: ProposalAttachment, by: User) -> None:
     storage, path = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(path))
-
-
-def next_gap_rank(community: Community) -> int:
-    return (community.gaps.aggregate(top=Max("rank"))["top"] or 0) + 1

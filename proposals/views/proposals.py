@@ -11,9 +11,8 @@ from communities.selectors import communities_visible_to
 from cssp_portal.errors import first_message
 from cssp_portal.ratelimits import rate_limited
 from cssp_portal.uploads import download_response
-
-from . import exports, policies, selectors, services
-from .forms import (
+from proposals import exports, policies, selectors, services
+from proposals.forms import (
     AssignForm,
     AttachmentForm,
     CallDocumentForm,
@@ -28,7 +27,7 @@ from .forms import (
     SubmitForm,
     TransitionForm,
 )
-from .models import Call, CallDocument, Proposal, ProposalAttachment
+from proposals.models import Call, CallDocument, Proposal, ProposalAttachment
 
 # --- Gaps and priorities ----------------------------------------------------------------------
 
@@ -574,7 +573,7 @@ def project_list(request):
 
 
 def project_detail(request, slug):
-    from .models import Project
+    from proposals.models import Project
 
     try:
         project, relations = selectors.project_detail(slug, request.user)

@@ -241,6 +241,8 @@ class Event(models.Model):
         return self.capacity_in_person
 
     def has_free_seat(self, mode: str) -> bool:
+        """Whether a seat of `mode` is free now. A write that gives the seat away asks under
+        the event's row lock (events/services/registration.py)."""
         capacity = self.capacity_for(mode)
         if capacity is None:
             return True

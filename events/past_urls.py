@@ -3,15 +3,15 @@
 
 from django.urls import path
 
-from . import past_views
+from .views.past import community_outcomes, past_event_list
 
 app_name = "past_events"
 
 urlpatterns = [
-    path("events/past/", past_views.past_event_list, name="list"),
+    path("events/past/", past_event_list, name="list"),
     path(
         "communities/<slug:slug>/outcomes/",
-        past_views.community_outcomes,
+        community_outcomes,
         name="community_outcomes",
     ),
 ]

@@ -3,9 +3,10 @@ import datetime
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from communities.access import standing_of
-from communities.models import Community
+from communities.models import Community, Organization
 from cssp_portal.collation import order_by_name
 from cssp_portal.fragments import rows_digest
 
@@ -111,6 +112,36 @@ def registrations_by_event(user, events) -> dict[int, Registration]:
             event__in=[getattr(event, "pk", event) for event in events],
             state__in=Registration.CURRENT_STATES,
         )
+    }
+
+
+def event_registrants(event: Event, states=Registration.CURRENT_STATES) -> list:
+    """The people registered for `event` in `states` (by default all current registrations),
+    in registration order: whom its emails go to."""
+    return [
+        registration.user
+        for registration in event.registrations.filter(state__in=states).select_related("user")
+    ]
+
+
+def attendance_breakdown(event: Event) -> dict[str, list[tuple[str, int]]]:
+    """Who came, counted by organization and by sector (people marked attended)."""
+    attended = event.registrations.filter(state=Registration.State.ATTENDED)
+    by_org = (
+        attended.values("user__organization__name", "user__organization__sector")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user__organization__name")
+    )
+    organizations, sectors = [], {}
+    sector_labels = dict(Organization.Sector.choices)
+    for row in by_org:
+        name = row["user__organization__name"] or _("No organization given")
+        organizations.append((name, row["n"]))
+        sector = sector_labels.get(row["user__organization__sector"], _("Unknown sector"))
+        sectors[sector] = sectors.get(sector, 0) + row["n"]
+    return {
+        "organizations": organizations,
+        "sectors": sorted(sectors.items(), key=lambda pair: (-pair[1], str(pair[0]))),
     }
 
 

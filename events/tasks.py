@@ -4,9 +4,9 @@ timeout is delivered twice."""
 
 from celery import shared_task
 
-from . import services
+from .services.reminders import event_reminders_send_due
 
 
 @shared_task(ignore_result=True)
 def event_reminders_send_due_task() -> int:
-    return services.event_reminders_send_due()
+    return event_reminders_send_due()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from communities.access import standing_of
 from communities.selectors import communities_visible_to
+from members.models import User
 
 from . import policies
 from .models import (
@@ -89,6 +90,16 @@ def proposal_detail(pk: int) -> Proposal:
             Prefetch("transitions", queryset=ProposalTransition.objects.select_related("by")),
         )
         .get(pk=pk)
+    )
+
+
+def first_portfolio_manager(proposal: Proposal) -> User | None:
+    """The portfolio manager a submitted proposal goes to when none is assigned: the first
+    active manager of its communities (by community name)."""
+    return (
+        User.objects.filter(is_active=True, managed_portfolios__in=proposal.communities.all())
+        .order_by("managed_portfolios__name", "pk")
+        .first()
     )
 
 

@@ -108,7 +108,6 @@ def spread(items: list, count: int) -> list:
 def plan(args) -> dict:
     from communities.models import Community, Membership
     from events.models import Event, Registration
-    from events.services import modes_of, registration_closed_reason
     from knowledge.models import Post, Thread
     from members.models import User
     from proposals.models import Proposal
@@ -243,8 +242,6 @@ def plan(args) -> dict:
         members=members,
         communities=communities,
         participating=participating,
-        modes_of=modes_of,
-        registration_closed_reason=registration_closed_reason,
     )
     from django.conf import settings
 
@@ -265,9 +262,7 @@ def plan(args) -> dict:
     }
 
 
-def _plan_writes(
-    args, rng, *, exclude, members, communities, participating, modes_of, registration_closed_reason
-) -> list[dict]:
+def _plan_writes(args, rng, *, exclude, members, communities, participating) -> list[dict]:
     """Writes a person could make through the portal's forms, each creating a row: joining a
     public community they are not in, registering for an open upcoming event they are not
     registered for, replying to a discussion in one of their communities; by a separate group of
@@ -310,7 +305,7 @@ def _plan_writes(
             community__visibility=Community.Visibility.PUBLIC,
         )
         .order_by("start", "pk")[:500]
-        if not registration_closed_reason(event)
+        if not event.registration_closed_reason()
     ]
     threads: dict[int, list[int]] = {}
     for pk, community in (
@@ -350,7 +345,7 @@ def _plan_writes(
                 task = {
                     "form": _url(language, "events:detail", slug=event.slug),
                     "action": _url(language, "events:register", slug=event.slug),
-                    "data": {"mode": modes_of(event)[-1]},
+                    "data": {"mode": event.registration_modes[-1]},
                     "check": {"user": user.pk, "event": event.pk},
                 }
         else:

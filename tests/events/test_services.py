@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from communities.models import Membership
-from events import services
+from events import selectors, services
 from events.models import Event, Registration
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
@@ -228,6 +228,6 @@ def test_attendance_marks_who_came_and_is_counted_by_organization_and_sector(com
     count = services.registrations_mark_attendance(event=event, by=lead, attended_ids=[ra.pk])
 
     assert count == 1
-    breakdown = services.attendance_breakdown(event)
+    breakdown = selectors.attendance_breakdown(event)
     assert breakdown["organizations"] == [("Health Canada", 1)]
     assert breakdown["sectors"] == [("Federal", 1)]

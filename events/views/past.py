@@ -1,7 +1,7 @@
 """Past events beside the upcoming ones, and each community's outcomes library.
 
-Kept apart from views.py: read-only pages over `events_visible_to` (events/policies.py), so a
-past event shows to exactly those who may open it. Past events with published outcomes come
+Read-only pages over `events_visible_to` (events/policies.py), so a past event shows to exactly
+those who may open it; their URLs are in past_urls.py. Past events with published outcomes come
 first: they are what a newcomer can learn from.
 """
 
@@ -16,9 +16,8 @@ from communities.policies import community_for_viewing
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
 from cssp_portal.params import id_or_none
-
-from . import selectors
-from .forms import EventFilterForm
+from events import selectors
+from events.forms import EventFilterForm
 
 PAST_EVENTS_PER_PAGE = 25
 OUTCOMES_PER_PAGE = 10

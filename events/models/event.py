@@ -1,4 +1,6 @@
-import secrets
+"""The event itself (with its queryset) and when its registrants are reminded."""
+
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -7,10 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from cssp_portal.uploads import private_storage
+from .registration import Registration
 
 TIME_ZONE_CHOICES = [
     ("America/St_Johns", _("Newfoundland time (St. John’s)")),
@@ -223,66 +225,41 @@ class Event(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def registration_modes(self) -> list[str]:
+        """How one may attend: in person, virtually, or either (a hybrid event)."""
+        if self.format == self.Format.IN_PERSON:
+            return [Registration.Mode.IN_PERSON]
+        if self.format == self.Format.VIRTUAL:
+            return [Registration.Mode.VIRTUAL]
+        return [Registration.Mode.IN_PERSON, Registration.Mode.VIRTUAL]
 
-class CoHosting(models.Model):
-    """A host's request that another community co-host its event, and that community's answer.
+    def capacity_for(self, mode: str) -> int | None:
+        """Seats for `mode` (None: no limit)."""
+        if mode == Registration.Mode.VIRTUAL:
+            return self.capacity_virtual
+        return self.capacity_in_person
 
-    Naming a community as co-host does not make it one: its leads accept or decline, and may
-    withdraw later. `Event.co_hosts` holds the accepted ones only (kept in step by
-    events.services, the one write path), so nothing shows the event in a community that has
-    not agreed. One row per event and community, through its whole life."""
+    def has_free_seat(self, mode: str) -> bool:
+        """Whether a seat of `mode` is free now. A write that gives the seat away asks under
+        the event's row lock (events/services/registration.py)."""
+        capacity = self.capacity_for(mode)
+        if capacity is None:
+            return True
+        return self.registrations.seated().filter(mode=mode).count() < capacity
 
-    class State(models.TextChoices):
-        REQUESTED = "requested", _("Awaiting an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="co_hostings", verbose_name=_("event")
-    )
-    community = models.ForeignKey(
-        "communities.Community",
-        on_delete=models.CASCADE,
-        related_name="co_hostings",
-        verbose_name=_("co-hosting community"),
-    )
-    state = models.CharField(
-        _("state"), max_length=16, choices=State.choices, default=State.REQUESTED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
-    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
-        verbose_name = _("co-hosting")
-        verbose_name_plural = _("co-hostings")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "community"], name="events_co_hosting_once"),
-        ]
-        indexes = [models.Index(fields=["community", "state"])]
-
-    def __str__(self):
-        return f"{self.community} — {self.event} ({self.get_state_display()})"
-
-    def get_absolute_url(self):
-        return reverse("events:co_hosting", kwargs={"pk": self.pk})
+    def registration_closed_reason(self, now: datetime.datetime | None = None) -> str:
+        """Why nobody can register right now ("" when registration is open)."""
+        now = now or timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return gettext("Registration is not open for this event.")
+        if self.start <= now:
+            return gettext("This event has already started.")
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return gettext("Registration has not opened yet.")
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return gettext("Registration is closed.")
+        return ""
 
 
 class EventReminder(models.Model):
@@ -305,146 +282,3 @@ class EventReminder(models.Model):
 
     def __str__(self):
         return _("%(hours)s h before") % {"hours": self.hours_before}
-
-
-class Registration(models.Model):
-    """A person's place at an event. Waitlist order is the order of `created_at`."""
-
-    class State(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("Waitlisted")
-        # « Annulée »: a registration (« inscription ») is feminine; an event is not.
-        CANCELLED = "cancelled", pgettext_lazy("registration state", "Cancelled")
-        ATTENDED = "attended", _("Attended")
-
-    class Mode(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        VIRTUAL = "virtual", _("Virtual")
-
-    CURRENT_STATES = (State.CONFIRMED, State.WAITLISTED, State.ATTENDED)
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="registrations",
-        verbose_name=_("person"),
-    )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices)
-    mode = models.CharField(
-        _("attending"), max_length=16, choices=Mode.choices, default=Mode.IN_PERSON
-    )
-    created_at = models.DateTimeField(_("registered"), default=timezone.now)
-    promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        ordering = ["event", "created_at", "pk"]
-        verbose_name = _("registration")
-        verbose_name_plural = _("registrations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "user"],
-                condition=Q(state__in=["confirmed", "waitlisted", "attended"]),
-                name="events_one_current_registration",
-            ),
-        ]
-        indexes = [models.Index(fields=["event", "state", "mode", "created_at"])]
-
-    def __str__(self):
-        return f"{self.user} — {self.event} ({self.get_state_display()})"
-
-
-class EventOutcome(models.Model):
-    """What an event produced, published to the community afterwards."""
-
-    event = models.OneToOneField(
-        Event, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("event")
-    )
-    summary = models.TextField(_("summary"))
-    key_takeaways = models.TextField(_("key takeaways"), blank=True)
-    recommendations = models.TextField(_("recommendations"), blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("event outcome")
-        verbose_name_plural = _("event outcomes")
-
-    def __str__(self):
-        return str(self.event)
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
-
-def _document_path(document, filename):
-    import uuid
-
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"events/documents/{uuid.uuid4().hex}.{extension}"
-
-
-class EventDocument(models.Model):
-    """A document shared with an event's outcomes (report, slides, minutes)."""
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="documents", verbose_name=_("event")
-    )
-    title = models.CharField(_("title"), max_length=255)
-    # Kept in the private storage under a random name; read only through the download view.
-    file = models.FileField(
-        _("file"), upload_to=_document_path, storage=private_storage, max_length=255
-    )
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["event", "title"]
-        verbose_name = _("event document")
-        verbose_name_plural = _("event documents")
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("events:document_download", kwargs={"slug": self.event.slug, "pk": self.pk})
-
-
-def _feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class CalendarFeed(models.Model):
-    """A member's one personal calendar feed. The token in its address is the only credential a
-    calendar client sends; revoking it replaces the token, so the old address stops working."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="calendar_feed",
-        verbose_name=_("person"),
-    )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=_feed_token)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-
-    def __str__(self):
-        return str(self.user)

@@ -1,0 +1,78 @@
+"""An event's page: its details, seats, the person's registration and the outcomes."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from cssp_portal.collation import order_by_name
+from events import policies, selectors
+from events.forms import RegistrationForm
+from events.models import Event, EventOutcome, Registration
+
+
+def event_detail(request, slug):
+    event = policies.event_for_viewing(
+        request, slug=slug, queryset=Event.objects.prefetch_related("co_hosts", "documents")
+    )
+    registration = None
+    if request.user.is_authenticated:
+        registration = event.registrations.filter(
+            user=request.user, state__in=Registration.CURRENT_STATES
+        ).first()
+    can_manage = policies.can_manage_event(request.user, event)
+    outcome = EventOutcome.objects.filter(event=event).first()
+    taken = event.registrations.seats_taken()
+    seats = [
+        {
+            "mode": Registration.Mode(mode).label,
+            "capacity": event.capacity_for(mode),
+            "taken": taken[mode],
+            "left": max(event.capacity_for(mode) - taken[mode], 0)
+            if event.capacity_for(mode) is not None
+            else None,
+        }
+        for mode in event.registration_modes
+    ]
+    waitlist_position = None
+    if registration and registration.state == Registration.State.WAITLISTED:
+        waitlist_position = (
+            event.registrations.filter(
+                state=Registration.State.WAITLISTED,
+                mode=registration.mode,
+                created_at__lte=registration.created_at,
+            )
+            .exclude(created_at=registration.created_at, pk__gt=registration.pk)
+            .count()
+        )
+    form = RegistrationForm(initial={"mode": event.registration_modes[0]})
+    form.fields["mode"].choices = [
+        (mode, Registration.Mode(mode).label) for mode in event.registration_modes
+    ]
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "registration": registration,
+            "waitlist_position": waitlist_position,
+            "can_manage": can_manage,
+            "can_register": policies.can_register(request.user, event),
+            "closed_reason": event.registration_closed_reason(),
+            "started": event.start <= timezone.now(),
+            "show_link": policies.can_see_virtual_link(request.user, event, registration),
+            "seats": seats,
+            "registration_form": form,
+            "hybrid": event.format == Event.Format.HYBRID,
+            "outcome": outcome if outcome and (outcome.is_published or can_manage) else None,
+            "breakdown": selectors.attendance_breakdown(event)
+            if outcome and outcome.is_published
+            else None,
+            "co_hostings": order_by_name(
+                event.co_hostings.select_related("community"), "community__name"
+            )
+            if can_manage
+            else (),
+            "login_url": f"{reverse('account_login')}?next={request.path}",
+            "date_modified": event.updated_at,
+        },
+    )

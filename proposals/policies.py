@@ -11,6 +11,7 @@ views answer 404 when the `can_view_*` policy says no.
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from communities.access import standing_of
@@ -26,7 +27,7 @@ from communities.policies import (
 from cssp_portal.params import id_or_none
 from cssp_portal.people import user_of
 
-from .models import Call, CapabilityGap, Proposal, ProposalAttachment
+from .models import Call, CapabilityGap, Proposal, ProposalAttachment, ProposalTransition
 
 __all__ = ["is_admin", "is_portfolio_manager"]
 
@@ -233,12 +234,28 @@ def call_for_viewing(who, *, slug: str):
     return call
 
 
-def proposal_for_viewing(who, *, pk) -> Proposal:
-    from .selectors import proposal_detail
+def _proposal_with_details(pk: int) -> Proposal:
+    """The proposal with what its page shows (partners, communities, gaps, attachments,
+    history), in a fixed number of queries."""
+    return (
+        Proposal.objects.select_related(
+            "call", "lead_department", "proposer__organization", "portfolio_manager"
+        )
+        .prefetch_related(
+            "partners",
+            "communities",
+            Prefetch("gaps", queryset=CapabilityGap.objects.select_related("community")),
+            "attachments",
+            Prefetch("transitions", queryset=ProposalTransition.objects.select_related("by")),
+        )
+        .get(pk=pk)
+    )
 
+
+def proposal_for_viewing(who, *, pk) -> Proposal:
     pk = id_or_none(pk)
     try:
-        proposal = proposal_detail(pk) if pk is not None else None
+        proposal = _proposal_with_details(pk) if pk is not None else None
     except Proposal.DoesNotExist:
         proposal = None
     if proposal is None or not can_view_proposal(who, proposal):

@@ -21,7 +21,6 @@ from .models import (
     Project,
     ProjectOrganization,
     Proposal,
-    ProposalTransition,
 )
 
 
@@ -74,22 +73,6 @@ def proposals_of(user) -> QuerySet[Proposal]:
         Proposal.objects.filter(proposer=user)
         .select_related("call", "portfolio_manager")
         .order_by("-updated_at")
-    )
-
-
-def proposal_detail(pk: int) -> Proposal:
-    return (
-        Proposal.objects.select_related(
-            "call", "lead_department", "proposer__organization", "portfolio_manager"
-        )
-        .prefetch_related(
-            "partners",
-            "communities",
-            Prefetch("gaps", queryset=CapabilityGap.objects.select_related("community")),
-            "attachments",
-            Prefetch("transitions", queryset=ProposalTransition.objects.select_related("by")),
-        )
-        .get(pk=pk)
     )
 
 

@@ -12,8 +12,6 @@ from allauth.account.models import EmailAddress
 from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community, Membership
 from communities.services import portfolio_managers_group
@@ -21,6 +19,7 @@ from knowledge import policies, selectors, services
 from knowledge.models import ProtectedDownload, Resource, Sensitivity
 from members.models import User
 from tests.communities.factories import CommunityFactory, make_member
+from tests.helpers import url
 from tests.knowledge.factories import community_with_lead, document, folder, fresh, pdf
 from tests.members.factories import UserFactory
 
@@ -39,11 +38,6 @@ ROLES = [
 ]
 PROTECTED_READERS = {"observer", "member", "co_lead", "lead", "admin"}
 MARKINGS = [Sensitivity.PROTECTED_A, Sensitivity.PROTECTED_B]
-
-
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def text(response) -> str:
@@ -99,13 +93,13 @@ def test_only_the_owning_communitys_members_and_administrators_get_protected_ite
             ("knowledge:download", [resource.pk]),
             ("knowledge:download_version", [resource.pk, 1]),
         ):
-            response = client.get(url("en", name, *args))
+            response = client.get(url(name, *args))
             expected = 200 if role in PROTECTED_READERS else 404
             assert response.status_code == expected, (marking, name)
-        listing = text(client.get(url("en", "knowledge:folder", box.pk)))
+        listing = text(client.get(url("knowledge:folder", box.pk)))
         assert (resource.title in listing) == (role in PROTECTED_READERS), marking
     if role in PROTECTED_READERS:
-        detail = text(client.get(url("fr", "knowledge:resource", items["protected_b"].pk)))
+        detail = text(client.get(url("knowledge:resource", items["protected_b"].pk, lang="fr")))
         assert "Chaque téléchargement de ce fichier protégé est consigné" in detail
 
 
@@ -116,7 +110,7 @@ def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_downloa
     protected_b = items[Sensitivity.PROTECTED_B]
     client.force_login(lead)
     client.post(
-        url("en", "knowledge:resource_edit", protected_b.pk),
+        url("knowledge:resource_edit", protected_b.pk),
         {
             "title_en": protected_b.title_en,
             "title_fr": protected_b.title_fr,
@@ -126,7 +120,7 @@ def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_downloa
     )
     client.logout()
     client.post(
-        url("en", "account_signup"),
+        url("account_signup"),
         {
             "first_name": "Sam",
             "last_name": "Stranger",
@@ -142,9 +136,9 @@ def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_downloa
 
     # When they ask for the file, its versions or its page
     responses = [
-        client.get(url("en", "knowledge:download", protected_b.pk)),
-        client.get(url("en", "knowledge:download_version", protected_b.pk, 2)),
-        client.get(url("en", "knowledge:resource", protected_b.pk)),
+        client.get(url("knowledge:download", protected_b.pk)),
+        client.get(url("knowledge:download_version", protected_b.pk, 2)),
+        client.get(url("knowledge:resource", protected_b.pk)),
     ]
 
     # Then nothing is there for them, and nothing was recorded as downloaded
@@ -244,7 +238,7 @@ def test_sharing_protected_b_with_all_signed_in_members_is_refused_beside_the_fi
 
     # When they send the edit form, and the upload form
     edit = client.post(
-        url(lang, "knowledge:resource_edit", resource.pk),
+        url("knowledge:resource_edit", resource.pk, lang=lang),
         {
             "title_en": resource.title_en,
             "title_fr": resource.title_fr,
@@ -253,7 +247,7 @@ def test_sharing_protected_b_with_all_signed_in_members_is_refused_beside_the_fi
         },
     )
     upload = client.post(
-        url(lang, "knowledge:resource_create", box.pk),
+        url("knowledge:resource_create", box.pk, lang=lang),
         {
             "kind": "document",
             "title_en": "Injects",
@@ -327,9 +321,9 @@ def test_every_download_of_a_protected_file_is_recorded_and_unclassified_ones_ar
 
     # When they download a Protected B file, an older version of a Protected A one and an
     # Unclassified document
-    client.get(url("en", "knowledge:download", items[Sensitivity.PROTECTED_B].pk))
-    client.get(url("en", "knowledge:download_version", items[Sensitivity.PROTECTED_A].pk, 1))
-    client.get(url("en", "knowledge:download", open_guide.pk))
+    client.get(url("knowledge:download", items[Sensitivity.PROTECTED_B].pk))
+    client.get(url("knowledge:download_version", items[Sensitivity.PROTECTED_A].pk, 1))
+    client.get(url("knowledge:download", open_guide.pk))
 
     # Then the two protected downloads are recorded: who, which resource and which version
     records = list(ProtectedDownload.objects.order_by("pk"))
@@ -372,17 +366,17 @@ def test_the_leads_read_who_downloaded_what_linked_from_the_library(
     members = [_person("member", community) for _ in range(3)]
     for member in members:
         client.force_login(member)
-        client.get(url("en", "knowledge:download", items[Sensitivity.PROTECTED_B].pk))
-        client.get(url("en", "knowledge:download", items[Sensitivity.PROTECTED_A].pk))
+        client.get(url("knowledge:download", items[Sensitivity.PROTECTED_B].pk))
+        client.get(url("knowledge:download", items[Sensitivity.PROTECTED_A].pk))
     client.force_login(lead)
 
     # When the lead opens the library, then the record
-    library_page = text(client.get(url(lang, "knowledge:library", community.slug)))
+    library_page = text(client.get(url("knowledge:library", community.slug, lang=lang)))
     with django_assert_max_num_queries(12):
-        response = client.get(url(lang, "knowledge:download_log", community.slug))
+        response = client.get(url("knowledge:download_log", community.slug, lang=lang))
 
     # Then the library links to it, and it names each person, file, version and marking
-    log_url = url(lang, "knowledge:download_log", community.slug)
+    log_url = url("knowledge:download_log", community.slug, lang=lang)
     assert f'href="{log_url}"' in library_page
     page = text(response)
     assert heading in page
@@ -397,10 +391,10 @@ def test_members_who_do_not_lead_neither_see_the_record_nor_its_link(client, lib
     community, _lead, _box, _items = library
     client.force_login(_person(role, community))
 
-    library_page = text(client.get(url("en", "knowledge:library", community.slug)))
-    response = client.get(url("en", "knowledge:download_log", community.slug))
+    library_page = text(client.get(url("knowledge:library", community.slug)))
+    response = client.get(url("knowledge:download_log", community.slug))
 
-    assert url("en", "knowledge:download_log", community.slug) not in library_page
+    assert url("knowledge:download_log", community.slug) not in library_page
     assert response.status_code == 403
 
 

@@ -1,11 +1,10 @@
 """The CPSEN Resource Centre: what communities shared beyond their members, portal-wide."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community
 from knowledge.models import Resource, Sensitivity
+from tests.helpers import url
 from tests.knowledge.factories import community_with_lead, document, folder, member_of
 from tests.members.factories import UserFactory
 
@@ -16,11 +15,6 @@ PUBLIC, MEMBERS, COMMUNITY = (
     Resource.Visibility.MEMBERS,
     Resource.Visibility.COMMUNITY,
 )
-
-
-def url(lang="en"):
-    with translation.override(lang):
-        return reverse("resource_centre:index")
 
 
 @pytest.fixture
@@ -64,7 +58,7 @@ def library():
 
 
 def test_visitors_see_public_resources_of_visible_communities_only(client, library):
-    page = client.get(url()).content.decode()
+    page = client.get(url("resource_centre:index")).content.decode()
 
     assert "Public protocol" in page and "French tool" in page
     assert "Members checklist" not in page  # signed-in members only
@@ -76,7 +70,7 @@ def test_visitors_see_public_resources_of_visible_communities_only(client, libra
 def test_members_see_what_is_shared_with_every_member_but_never_a_protected_item(client, library):
     client.force_login(library["lead"])  # reads the Protected plan in its own library
 
-    page = client.get(url()).content.decode()
+    page = client.get(url("resource_centre:index")).content.decode()
 
     assert "Members checklist" in page and "Public protocol" in page
     assert "Protected plan" not in page and "Own members only" not in page
@@ -85,11 +79,15 @@ def test_members_see_what_is_shared_with_every_member_but_never_a_protected_item
 def test_filters_by_community_type_language_and_date_and_explains_bad_ones(client, library):
     client.force_login(UserFactory(verified=True))
 
-    by_community = client.get(url(), {"community": library["cbrne"].pk}).content.decode()
-    french = client.get(url(), {"language": "fr"}).content.decode()
-    links = client.get(url(), {"kind": "link"}).content.decode()
-    future = client.get(url(), {"start": "2199-01-01"}).content.decode()
-    bad = client.get(url(), {"community": "x", "end": "2020-01-01", "start": "2021-01-01"})
+    by_community = client.get(
+        url("resource_centre:index"), {"community": library["cbrne"].pk}
+    ).content.decode()
+    french = client.get(url("resource_centre:index"), {"language": "fr"}).content.decode()
+    links = client.get(url("resource_centre:index"), {"kind": "link"}).content.decode()
+    future = client.get(url("resource_centre:index"), {"start": "2199-01-01"}).content.decode()
+    bad = client.get(
+        url("resource_centre:index"), {"community": "x", "end": "2020-01-01", "start": "2021-01-01"}
+    )
 
     assert "Public protocol" in by_community and "French tool" not in by_community
     assert "French tool" in french and "Public protocol" in french  # bilingual community too
@@ -100,7 +98,7 @@ def test_filters_by_community_type_language_and_date_and_explains_bad_ones(clien
 
 
 def test_resource_centre_in_french(client, library):
-    page = client.get(url("fr")).content.decode()
+    page = client.get(url("resource_centre:index", lang="fr")).content.decode()
 
     assert "Protocole public" in page and "Outil français" in page
     assert "Centre de ressources du CPSEN" in page
@@ -117,5 +115,5 @@ def test_resource_centre_takes_a_fixed_number_of_queries(
     client.force_login(member_of(library["cbrne"]))
 
     with django_assert_max_num_queries(9):
-        page = client.get(url()).content.decode()
+        page = client.get(url("resource_centre:index")).content.decode()
     assert "Tool 11" in page

@@ -13,15 +13,13 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 
-from communities.models import Community, Membership
-from communities.services import portfolio_managers_group
+from communities.models import Community
 from knowledge import policies, selectors, services
 from knowledge.models import ProtectedDownload, Resource, Sensitivity
 from members.models import User
-from tests.communities.factories import CommunityFactory, make_member
+from tests.communities.factories import CommunityFactory, person_as
 from tests.helpers import url
-from tests.knowledge.factories import community_with_lead, document, folder, fresh, pdf
-from tests.members.factories import UserFactory
+from tests.knowledge.factories import community_with_lead, document, folder, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -42,23 +40,6 @@ MARKINGS = [Sensitivity.PROTECTED_A, Sensitivity.PROTECTED_B]
 
 def text(response) -> str:
     return " ".join(html.unescape(response.content.decode()).split())
-
-
-def _person(role, community):
-    if role == "anonymous":
-        return None
-    user = UserFactory(verified=True)
-    if role in ("observer", "member", "co_lead", "lead"):
-        make_member(community, user, role)
-    elif role == "lead_elsewhere":
-        make_member(CommunityFactory(), user, Membership.Role.LEAD)
-    elif role == "portfolio_manager":
-        user.groups.add(portfolio_managers_group())
-        community.portfolio_managers.add(user)
-    elif role == "admin":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    return fresh(user)
 
 
 @pytest.fixture
@@ -83,7 +64,7 @@ def test_only_the_owning_communitys_members_and_administrators_get_protected_ite
     client, library, role
 ):
     community, _lead, box, items = library
-    person = _person(role, community)
+    person = person_as(role, community)
     if person is not None:
         client.force_login(person)
 
@@ -154,14 +135,14 @@ def test_resources_visible_to_agrees_with_can_view_resource_on_protected_items(r
     ]
     resources = []
     for community in communities:
-        lead = _person("lead", community)
+        lead = person_as("lead", community)
         box = folder(community, lead)
         for marking in Sensitivity.values:
             visibility = "community" if marking != "unclassified" else "members"
             resources.append(
                 document(box, lead, title_en=marking, sensitivity=marking, visibility=visibility)
             )
-    person = _person(role, communities[0])
+    person = person_as(role, communities[0])
     who = AnonymousUser() if person is None else person
 
     listed = set(policies.resources_visible_to(who))
@@ -177,9 +158,9 @@ def test_resources_visible_to_agrees_with_can_view_resource_on_protected_items(r
 
 def test_notifications_about_a_protected_item_go_to_members_only():
     community, lead = community_with_lead()
-    member = _person("member", community)
-    manager = _person("portfolio_manager", community)
-    outsider = _person("non_member", community)
+    member = person_as("member", community)
+    manager = person_as("portfolio_manager", community)
+    outsider = person_as("non_member", community)
     resource = document(folder(community, lead), lead, sensitivity=Sensitivity.PROTECTED_B)
 
     readers = set(selectors.resource_readers(resource))
@@ -315,7 +296,7 @@ def test_every_download_of_a_protected_file_is_recorded_and_unclassified_ones_ar
 ):
     # Given a member of the community
     community, lead, box, items = library
-    member = _person("member", community)
+    member = person_as("member", community)
     open_guide = document(box, lead, title_en="Open guide")
     client.force_login(member)
 
@@ -341,7 +322,7 @@ def test_every_download_of_a_protected_file_is_recorded_and_unclassified_ones_ar
 def test_the_service_records_nothing_for_someone_who_may_not_download(library):
     community, _lead, _box, items = library
     resource = items[Sensitivity.PROTECTED_B]
-    outsider = _person("portfolio_manager", community)
+    outsider = person_as("portfolio_manager", community)
 
     with pytest.raises(services.PermissionDenied):
         services.protected_download_record(
@@ -363,7 +344,7 @@ def test_the_leads_read_who_downloaded_what_linked_from_the_library(
 ):
     # Given downloads of protected files by several members
     community, lead, _box, items = library
-    members = [_person("member", community) for _ in range(3)]
+    members = [person_as("member", community) for _ in range(3)]
     for member in members:
         client.force_login(member)
         client.get(url("knowledge:download", items[Sensitivity.PROTECTED_B].pk))
@@ -389,7 +370,7 @@ def test_the_leads_read_who_downloaded_what_linked_from_the_library(
 @pytest.mark.parametrize("role", ["member", "observer", "portfolio_manager"])
 def test_members_who_do_not_lead_neither_see_the_record_nor_its_link(client, library, role):
     community, _lead, _box, _items = library
-    client.force_login(_person(role, community))
+    client.force_login(person_as(role, community))
 
     library_page = text(client.get(url("knowledge:library", community.slug)))
     response = client.get(url("knowledge:download_log", community.slug))
@@ -400,12 +381,12 @@ def test_members_who_do_not_lead_neither_see_the_record_nor_its_link(client, lib
 
 def test_the_record_is_read_only_in_the_administration(client, library):
     community, _lead, _box, items = library
-    member = _person("member", community)
+    member = person_as("member", community)
     resource = items[Sensitivity.PROTECTED_B]
     record = services.protected_download_record(
         resource=resource, version=resource.current_version, by=member
     )
-    client.force_login(_person("admin", community))
+    client.force_login(person_as("admin", community))
 
     listing = client.get("/en/admin/knowledge/protecteddownload/")
     detail = client.get(f"/en/admin/knowledge/protecteddownload/{record.pk}/change/")

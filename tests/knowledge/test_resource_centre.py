@@ -4,8 +4,14 @@ import pytest
 
 from communities.models import Community
 from knowledge.models import Resource, Sensitivity
+from tests.communities.factories import CommunityFactory
 from tests.helpers import url
-from tests.knowledge.factories import community_with_lead, document, folder, member_of
+from tests.knowledge.factories import (
+    FolderFactory,
+    ResourceFactory,
+    community_with_lead,
+    member_of,
+)
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,34 +28,34 @@ def library():
     cbrne, lead = community_with_lead(
         name_en="CBRNE", name_fr="CBRNE FR", working_languages=Community.WorkingLanguages.BOTH
     )
-    francophone, lead_fr = community_with_lead(
+    francophone = CommunityFactory(
         name_en="Quebec group",
         name_fr="Groupe québécois",
         working_languages=Community.WorkingLanguages.FRENCH,
     )
-    private, lead_private = community_with_lead(visibility=Community.Visibility.MEMBERS)
-    box = folder(cbrne, lead)
-    document(box, lead, title_en="Public protocol", title_fr="Protocole public", visibility=PUBLIC)
-    document(box, lead, title_en="Members checklist", title_fr="Liste membres", visibility=MEMBERS)
-    document(box, lead, title_en="Own members only", title_fr="Membres seuls", visibility=COMMUNITY)
-    document(
-        box,
-        lead,
+    private = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    box = FolderFactory(community=cbrne)
+    for title_en, title_fr, visibility in [
+        ("Public protocol", "Protocole public", PUBLIC),
+        ("Members checklist", "Liste membres", MEMBERS),
+        ("Own members only", "Membres seuls", COMMUNITY),
+    ]:
+        ResourceFactory(folder=box, title_en=title_en, title_fr=title_fr, visibility=visibility)
+    ResourceFactory(
+        folder=box,
         title_en="Protected plan",
         title_fr="Plan protégé",
         visibility=COMMUNITY,
         sensitivity=Sensitivity.PROTECTED_B,
     )
-    document(
-        folder(francophone, lead_fr),
-        lead_fr,
+    ResourceFactory(
+        folder__community=francophone,
         title_en="French tool",
         title_fr="Outil français",
         visibility=PUBLIC,
     )
-    document(
-        folder(private, lead_private),
-        lead_private,
+    ResourceFactory(
+        folder__community=private,
         title_en="Hidden community public doc",
         title_fr="Doc caché",
         visibility=PUBLIC,
@@ -107,11 +113,9 @@ def test_resource_centre_in_french(client, library):
 def test_resource_centre_takes_a_fixed_number_of_queries(
     client, library, django_assert_max_num_queries
 ):
-    box = folder(library["cbrne"], library["lead"], name_en="More", name_fr="Plus")
+    box = FolderFactory(community=library["cbrne"])
     for n in range(12):
-        document(
-            box, library["lead"], title_en=f"Tool {n}", title_fr=f"Outil {n}", visibility=PUBLIC
-        )
+        ResourceFactory(folder=box, title_en=f"Tool {n}", title_fr=f"Outil {n}", visibility=PUBLIC)
     client.force_login(member_of(library["cbrne"]))
 
     with django_assert_max_num_queries(9):

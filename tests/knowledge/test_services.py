@@ -7,7 +7,7 @@ from communities.models import Membership
 from communities.services import membership_leave
 from knowledge import kinds, services
 from knowledge.models import Follow, Post, Resource, ResourceVersion
-from notifications.models import DeliveryState, Frequency, Notification, NotificationPreference
+from notifications.models import DeliveryState, Frequency, Notification
 from tests.communities.factories import make_member
 from tests.knowledge.factories import (
     PDF,
@@ -19,6 +19,7 @@ from tests.knowledge.factories import (
     pdf,
     thread,
 )
+from tests.notifications.factories import NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +67,7 @@ def test_reply_counts_and_activity_are_kept_on_the_thread():
 def test_a_digest_follower_gets_no_immediate_email(django_capture_on_commit_callbacks):
     community, lead = community_with_lead()
     follower = member_of(community)
-    NotificationPreference.objects.create(
-        user=follower, kind=kinds.REPLY, frequency=Frequency.DAILY
-    )
+    NotificationPreferenceFactory(user=follower, kind=kinds.REPLY, frequency=Frequency.DAILY)
     discussion = thread(community, follower)
 
     with django_capture_on_commit_callbacks(execute=True):

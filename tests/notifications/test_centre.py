@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import kinds, services
-from notifications.models import Frequency, Notification, NotificationPreference
+from notifications.models import Frequency, Notification
 from tests.communities.factories import CommunityFactory
 from tests.helpers import url
 from tests.members.factories import UserFactory
+from tests.notifications.factories import NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_centre_lists_the_members_own_notifications_in_the_pages_language(client
     # given a request to join, an invitation turned off by email, someone else's and an
     # account email (with its one-time link) for the member
     notify(member)
-    NotificationPreference.objects.create(
+    NotificationPreferenceFactory(
         user=member, kind=kinds.COMMUNITY_INVITATION, frequency=Frequency.OFF
     )
     off = notify(member, kind=kinds.COMMUNITY_INVITATION, inviter_name="Dana Diaz")

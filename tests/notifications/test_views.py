@@ -13,6 +13,7 @@ from notifications.models import (
 from tests.communities.factories import CommunityFactory, make_member
 from tests.helpers import url
 from tests.members.factories import UserFactory
+from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_saving_preferences_keeps_general_community_and_schedule_choices(client,
 
 
 def test_bad_preferences_are_explained_in_french_and_nothing_is_saved(client, member):
-    NotificationPreference.objects.create(user=member, kind=NEW_MEMBER, frequency=Frequency.DAILY)
+    NotificationPreferenceFactory(user=member, kind=NEW_MEMBER, frequency=Frequency.DAILY)
     response = client.post(
         url("notifications:preferences", lang="fr"),
         defaults(**{general_field(): "hourly", "hour": "25", "time_zone": "Mars/Olympus"}),
@@ -126,9 +127,7 @@ def unsubscribe_url(user, kind=None, lang="en"):
 
 def test_unsubscribe_link_asks_first_then_turns_the_kind_off_everywhere(client):
     user, community = UserFactory(), CommunityFactory()
-    NotificationPreference.objects.create(
-        user=user, kind=NEW_MEMBER, community=community, frequency=Frequency.IMMEDIATE
-    )
+    NotificationPreferenceFactory(user=user, kind=NEW_MEMBER, community=community)
     pending = services.notify(kind=NEW_MEMBER, recipients=[user], community=CommunityFactory())[0]
     link = unsubscribe_url(user, NEW_MEMBER, "fr")
 
@@ -187,7 +186,7 @@ def test_a_tampered_or_security_unsubscribe_link_is_refused_with_an_explanation(
 def test_emails_carry_a_working_unsubscribe_link(client, django_capture_on_commit_callbacks):
     community, lead = CommunityFactory(), UserFactory(preferred_language="fr")
     make_member(community, lead, role=Membership.Role.LEAD)
-    NotificationPreference.objects.create(user=lead, kind=NEW_MEMBER, frequency="immediate")
+    NotificationPreferenceFactory(user=lead, kind=NEW_MEMBER)
     with django_capture_on_commit_callbacks(execute=True):
         make_member(community, UserFactory())
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
@@ -228,11 +227,9 @@ def test_admin_lists_notifications_with_state_attempts_and_error(
 
 
 def test_admin_sends_failed_notifications_again(admin_client, django_capture_on_commit_callbacks):
-    community, user = CommunityFactory(), UserFactory()
-    NotificationPreference.objects.create(user=user, kind=NEW_MEMBER, frequency="immediate")
-    [notification] = services.notify(kind=NEW_MEMBER, recipients=[user], community=community)
-    Notification.objects.filter(pk=notification.pk).update(
-        state=DeliveryState.FAILED, attempts=8, last_error="boom"
+    user = UserFactory()
+    notification = NotificationFactory(
+        recipient=user, state=DeliveryState.FAILED, attempts=8, last_error="boom"
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from knowledge import services
-from knowledge.models import Post, PostReport, Resource, Thread
+from knowledge import kinds, services
+from knowledge.models import PostReport, Resource, Thread
+from notifications.models import Notification
 from tests.helpers import page, url
 from tests.knowledge.factories import (
     PDF,
@@ -489,13 +490,36 @@ def test_outsiders_get_404_for_a_private_library(client):
         assert client.get(target).status_code == 404, target
 
 
-def test_following_a_folder(client):
+def test_following_a_folder_brings_each_document_added_to_it_to_the_member(client):
+    # given a member who follows a library folder from its page, and one who does not
+    community, lead = community_with_lead()
+    follower = member_of(community)
+    member_of(community)  # who does not follow it
+    box = folder(community, lead)
+    client.force_login(follower)
+    response = client.post(url("knowledge:folder_follow", box.pk), {"follow": "1"}, follow=True)
+    assert "You follow this folder" in page(response)
+
+    # when a lead adds a document to the folder
+    added = document(box, lead, title_en="Evacuation checklist")
+
+    # then the follower, and only they, is told of it, in their notification centre
+    told = Notification.objects.filter(kind=kinds.RESOURCE)
+    assert [(n.recipient, n.about) for n in told] == [(follower, added)]
+    assert "New in the library: “Evacuation checklist”" in page(
+        client.get(url("notifications:centre"))
+    )
+
+
+def test_a_member_who_stops_following_a_folder_hears_no_more_of_it(client):
     community, lead = community_with_lead()
     member = member_of(community)
     box = folder(community, lead)
     client.force_login(member)
+    client.post(url("knowledge:folder_follow", box.pk), {"follow": "1"})
 
-    response = client.post(url("knowledge:folder_follow", box.pk), {"follow": "1"}, follow=True)
+    response = client.post(url("knowledge:folder_follow", box.pk), {"follow": "0"}, follow=True)
+    document(box, lead, title_en="Evacuation checklist")
 
-    assert "You follow this folder" in page(response)
-    assert Post.objects.count() == 0
+    assert "You no longer follow this folder." in page(response)
+    assert not Notification.objects.filter(kind=kinds.RESOURCE).exists()

@@ -253,7 +253,11 @@ def test_only_leads_create_publish_and_copy(community, lead):
     assert event.slug.startswith("workshop")
     assert sorted(event.reminders.values_list("hours_before", flat=True)) == [2, 48]
 
+    with pytest.raises(PermissionDenied):
+        services.event_publish(event=event, by=member)
     services.event_publish(event=event, by=lead)
+    with pytest.raises(PermissionDenied):
+        services.event_copy(event=event, by=member)
     copy = services.event_copy(event=event, by=lead)
 
     assert copy.pk != event.pk and copy.slug != event.slug

@@ -248,17 +248,24 @@ def test_thread_page_queries_do_not_grow_with_replies(client, django_assert_max_
 
 
 def test_following_a_thread_from_its_page(client):
+    # given a member who follows a discussion from its page (in French), and one who does not
     community, lead = community_with_lead()
     member = member_of(community)
+    member_of(community)  # who does not follow it
     discussion = thread(community, lead)
     client.force_login(member)
-
     response = client.post(
         url("knowledge:thread_follow", discussion.pk, lang="fr"), {"follow": "1"}, follow=True
     )
-
     assert "Vous suivez cette discussion" in page(response)
     assert "Ne plus suivre" in page(response)
+
+    # when someone replies
+    services.thread_reply(thread=discussion, by=lead, body="The date is set.")
+
+    # then the follower is told of the reply
+    told = Notification.objects.filter(kind=kinds.REPLY)
+    assert [n.recipient for n in told] == [member]
 
 
 # --- Announcements -------------------------------------------------------------------------

@@ -1,31 +1,14 @@
-import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from communities.models import Community
 from events.models import Event
-from knowledge.models import Announcement
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
+from tests.knowledge.factories import AnnouncementFactory
 from tests.members.factories import UserFactory
 from tests.proposals.factories import CallFactory, ProjectFactory
-
-
-def announcement(community, title_en, title_fr, **kwargs):
-    item = Announcement.objects.create(
-        title_en=title_en,
-        title_fr=title_fr,
-        body_en=f"{title_en} text",
-        body_fr=f"{title_fr} texte",
-        body_html_en=f"<p>{title_en} text</p>",
-        body_html_fr=f"<p>{title_fr} texte</p>",
-        published_at=kwargs.pop("published_at", timezone.now() - datetime.timedelta(hours=1)),
-        **kwargs,
-    )
-    item.communities.set([community])
-    return item
 
 
 @pytest.fixture
@@ -82,8 +65,12 @@ def program(db):
     draft_call = CallFactory(slug="draft-call", is_published=False)
     project = ProjectFactory(slug="sensors", title_en="Sensors", title_fr="Capteurs", call=call)
     project.communities.set([public, private])
-    news = announcement(public, "Flood news", "Nouvelles inondation")
-    secret_news = announcement(private, "Secret news", "Nouvelles secrètes")
+    news = AnnouncementFactory(
+        communities=[public], title_en="Flood news", title_fr="Nouvelles inondation"
+    )
+    secret_news = AnnouncementFactory(
+        communities=[private], title_en="Secret news", title_fr="Nouvelles secrètes"
+    )
     return SimpleNamespace(
         public=public,
         private=private,

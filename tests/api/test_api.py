@@ -6,8 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from api import services
+from tests.api.factories import ApiTokenFactory
 from tests.communities.factories import CommunityFactory, OrganizationFactory
 from tests.events.factories import EventFactory
 from tests.members.factories import UserFactory
@@ -23,8 +25,7 @@ def slugs(response):
 
 
 def bearer(user):
-    _token, key = services.api_token_create(by=user, name="script")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {ApiTokenFactory(user=user).key}"}
 
 
 def test_the_api_root_answers_json_to_anonymous_visitors(client):
@@ -261,10 +262,9 @@ def test_tokens_of_agrees_with_can_revoke_token(program):
     from api import policies
     from api.models import ApiToken
 
-    services.api_token_create(by=program.member, name="a")
-    services.api_token_create(by=program.outsider, name="b")
-    revoked, _key = services.api_token_create(by=program.member, name="c")
-    services.api_token_revoke(by=program.member, token=revoked)
+    ApiTokenFactory(user=program.member)
+    ApiTokenFactory(user=program.outsider)
+    ApiTokenFactory(user=program.member, revoked_at=timezone.now())
 
     for who in (AnonymousUser(), program.member, program.outsider, admin()):
         listed = set(policies.tokens_of(who))

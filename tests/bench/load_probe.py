@@ -39,6 +39,8 @@ from importlib import import_module
 
 import django
 
+from tests.helpers import url
+
 # Page kinds: the label the report shows for each URL name.
 HOME = "Home"
 COMMUNITY_DIRECTORY = "Community directory"
@@ -85,14 +87,6 @@ def _cookie(user) -> tuple[str, str]:
         f"{settings.CSRF_COOKIE_NAME}={secret}",
         secret,
     )
-
-
-def _url(language: str, name: str, **kwargs) -> str:
-    from django.urls import reverse
-    from django.utils import translation
-
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def spread(items: list, count: int) -> list:
@@ -186,33 +180,35 @@ def plan(args) -> dict:
         user = users[pk]
         own = mine.get(pk, [])
         pages = [
-            (HOME, _url(language, "home")),
-            (COMMUNITY_DIRECTORY, _url(language, "communities:list")),
-            (EVENT_LIST, _url(language, "events:list")),
-            (CALENDAR, _url(language, "events:calendar")),
-            (MEMBER_DIRECTORY, _url(language, "members:directory")),
-            (PROJECT_LIST, _url(language, "proposals:project_list")),
-            (CALL_LIST, _url(language, "proposals:call_list")),
+            (HOME, url("home", lang=language)),
+            (COMMUNITY_DIRECTORY, url("communities:list", lang=language)),
+            (EVENT_LIST, url("events:list", lang=language)),
+            (CALENDAR, url("events:calendar", lang=language)),
+            (MEMBER_DIRECTORY, url("members:directory", lang=language)),
+            (PROJECT_LIST, url("proposals:project_list", lang=language)),
+            (CALL_LIST, url("proposals:call_list", lang=language)),
         ]
         for community in own[:3]:
             pages.append(
                 (
                     COMMUNITY_PAGE,
-                    _url(language, "communities:detail", slug=communities[community].slug),
+                    url("communities:detail", slug=communities[community].slug, lang=language),
                 )
             )
         events = [slug for community in own for slug in upcoming.get(community, [])]
         for slug in rng.sample(events, min(3, len(events))):
-            pages.append((EVENT_PAGE, _url(language, "events:detail", slug=slug)))
+            pages.append((EVENT_PAGE, url("events:detail", slug=slug, lang=language)))
         if own:
             home = communities[rng.choice(own)]
-            pages.append((LIBRARY, _url(language, "knowledge:library", slug=home.slug)))
-            pages.append((DISCUSSIONS, _url(language, "knowledge:threads", slug=home.slug)))
+            pages.append((LIBRARY, url("knowledge:library", slug=home.slug, lang=language)))
+            pages.append((DISCUSSIONS, url("knowledge:threads", slug=home.slug, lang=language)))
             others = [other for other in fellows.get(home.pk, []) if other != pk]
             if others:
-                pages.append((PROFILE, _url(language, "members:profile", pk=rng.choice(others))))
+                pages.append(
+                    (PROFILE, url("members:profile", pk=rng.choice(others), lang=language))
+                )
         if audience == MANAGER:
-            pages.append((DASHBOARD, _url(language, "proposals:dashboard")))
+            pages.append((DASHBOARD, url("proposals:dashboard", lang=language)))
         cookie, _secret = _cookie(user)
         visitors.append(
             {"audience": audience, "language": language, "cookie": cookie, "pages": pages}
@@ -222,17 +218,17 @@ def plan(args) -> dict:
     for index in range(args.anonymous):
         language = ("en", "fr")[index % 2]
         pages = [
-            (HOME, _url(language, "home")),
-            (COMMUNITY_DIRECTORY, _url(language, "communities:list")),
-            (EVENT_LIST, _url(language, "events:list")),
-            (CALENDAR, _url(language, "events:calendar")),
-            (PROJECT_LIST, _url(language, "proposals:project_list")),
-            (CALL_LIST, _url(language, "proposals:call_list")),
+            (HOME, url("home", lang=language)),
+            (COMMUNITY_DIRECTORY, url("communities:list", lang=language)),
+            (EVENT_LIST, url("events:list", lang=language)),
+            (CALENDAR, url("events:calendar", lang=language)),
+            (PROJECT_LIST, url("proposals:project_list", lang=language)),
+            (CALL_LIST, url("proposals:call_list", lang=language)),
         ]
         for slug in rng.sample(sorted(public), min(2, len(public))):
-            pages.append((COMMUNITY_PAGE, _url(language, "communities:detail", slug=slug)))
+            pages.append((COMMUNITY_PAGE, url("communities:detail", slug=slug, lang=language)))
         for slug in rng.sample(public_events, min(2, len(public_events))):
-            pages.append((EVENT_PAGE, _url(language, "events:detail", slug=slug)))
+            pages.append((EVENT_PAGE, url("events:detail", slug=slug, lang=language)))
         visitors.append({"audience": ANONYMOUS, "language": language, "cookie": "", "pages": pages})
 
     writes = _plan_writes(
@@ -332,8 +328,8 @@ def _plan_writes(args, rng, *, exclude, members, communities, participating) -> 
                 community = communities[rng.choice(choices)]
                 joined.setdefault(user.pk, set()).add(community.pk)
                 task = {
-                    "form": _url(language, "communities:detail", slug=community.slug),
-                    "action": _url(language, "communities:join", slug=community.slug),
+                    "form": url("communities:detail", slug=community.slug, lang=language),
+                    "action": url("communities:join", slug=community.slug, lang=language),
                     "data": {"message": "Hello from the crowd benchmark."},
                     "check": {"user": user.pk, "community": community.pk},
                 }
@@ -343,8 +339,8 @@ def _plan_writes(args, rng, *, exclude, members, communities, participating) -> 
                 event = rng.choice(choices)
                 registered.setdefault(user.pk, set()).add(event.pk)
                 task = {
-                    "form": _url(language, "events:detail", slug=event.slug),
-                    "action": _url(language, "events:register", slug=event.slug),
+                    "form": url("events:detail", slug=event.slug, lang=language),
+                    "action": url("events:register", slug=event.slug, lang=language),
                     "data": {"mode": event.registration_modes[-1]},
                     "check": {"user": user.pk, "event": event.pk},
                 }
@@ -358,8 +354,8 @@ def _plan_writes(args, rng, *, exclude, members, communities, participating) -> 
                 thread = rng.choice(choices)
                 body = f"Crowd benchmark reply {rng.getrandbits(64):016x}."
                 task = {
-                    "form": _url(language, "knowledge:thread", pk=thread),
-                    "action": _url(language, "knowledge:thread_reply", pk=thread),
+                    "form": url("knowledge:thread", pk=thread, lang=language),
+                    "action": url("knowledge:thread_reply", pk=thread, lang=language),
                     "data": {"body": body},
                     "check": {"user": user.pk, "thread": thread, "body": body},
                 }

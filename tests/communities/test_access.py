@@ -3,8 +3,6 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from communities import policies
 from communities.access import standing_of, standing_scope
@@ -13,17 +11,13 @@ from communities.services import membership_add_active, membership_remove
 from knowledge import services as knowledge_services
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 # Only the standing's one query reads guardian's community grant tables.
 GRANTS_TABLE = "communities_communitygroupobjectpermission"
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def _grant_reads(queries) -> int:

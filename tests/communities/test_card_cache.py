@@ -7,14 +7,10 @@ from django.utils import translation
 
 from communities.models import Community, CommunityOrganization
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(lang="en"):
-    with translation.override(lang):
-        return reverse("communities:list")
 
 
 @pytest.fixture
@@ -29,11 +25,11 @@ def led_community():
 
 def test_the_cards_are_served_from_the_fragment_cache(client, led_community, monkeypatch):
     cache.clear()
-    client.get(url())
+    client.get(url("communities:list"))
     # Rendered once: now the fragment answers, whatever happens to the template.
     monkeypatch.setattr(Community, "get_absolute_url", lambda self: "/changed-link/")
 
-    again = client.get(url()).content.decode()
+    again = client.get(url("communities:list")).content.decode()
 
     assert "Explosives" in again
     assert "/changed-link/" not in again
@@ -41,22 +37,22 @@ def test_the_cards_are_served_from_the_fragment_cache(client, led_community, mon
 
 def test_a_changed_community_shows_at_once(client, led_community):
     community, _organization = led_community
-    client.get(url())
+    client.get(url("communities:list"))
 
     community.name_en = "Explosives and blast"
     community.save()
-    page = client.get(url()).content.decode()
+    page = client.get(url("communities:list")).content.decode()
 
     assert "Explosives and blast" in page
 
 
 def test_a_renamed_lead_organization_shows_at_once(client, led_community):
     _community, organization = led_community
-    client.get(url())
+    client.get(url("communities:list"))
 
     organization.name_en = "Defence Research and Development"
     organization.save()
-    page = client.get(url()).content.decode()
+    page = client.get(url("communities:list")).content.decode()
 
     assert "Defence Research and Development" in page
 
@@ -68,10 +64,10 @@ def test_each_language_and_each_audience_has_its_own_fragment(client, led_commun
     member = UserFactory(verified=True)
     make_member(private, member)
 
-    outsider_page = client.get(url()).content.decode()
-    french_page = client.get(url("fr")).content.decode()
+    outsider_page = client.get(url("communities:list")).content.decode()
+    french_page = client.get(url("communities:list", lang="fr")).content.decode()
     client.force_login(member)
-    member_page = client.get(url()).content.decode()
+    member_page = client.get(url("communities:list")).content.decode()
 
     assert "Secret working group" not in outsider_page
     assert "Explosifs" in french_page
@@ -80,14 +76,14 @@ def test_each_language_and_each_audience_has_its_own_fragment(client, led_commun
 
 def test_a_second_lead_organization_shows_at_once_as_co_led(client, led_community):
     community, _organization = led_community
-    assert "Led by" in client.get(url()).content.decode()
+    assert "Led by" in client.get(url("communities:list")).content.decode()
 
     CommunityOrganization.objects.create(
         community=community,
         organization=OrganizationFactory(name_en="Public Safety Canada"),
         role=CommunityOrganization.Role.CO_LEAD,
     )
-    page = client.get(url()).content.decode()
+    page = client.get(url("communities:list")).content.decode()
 
     assert "Co-led by" in page
     assert "Public Safety Canada" in page
@@ -97,7 +93,7 @@ def test_a_kept_directory_and_home_page_build_no_community_row(client, led_commu
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for address in (url(), home_url()):
+    for address in (url("communities:list"), home_url()):
         client.get(address)
         with CaptureQueriesContext(connection) as captured:
             page = client.get(address).content.decode()

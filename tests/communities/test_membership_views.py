@@ -4,25 +4,15 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from communities import policies, services
 from communities.models import Community, Invitation, Membership
 from members.models import User
 from tests.communities.factories import CommunityFactory, make_member
+from tests.helpers import page, url
 from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-def page(response) -> str:
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -49,9 +39,9 @@ def test_joining_an_open_community_from_its_page(client, lang, button, welcome):
     community = CommunityFactory(join_policy=Community.JoinPolicy.OPEN)
     user = UserFactory(verified=True)
     client.force_login(user)
-    detail = url(lang, "communities:detail", community.slug)
+    detail = url("communities:detail", community.slug, lang=lang)
     assert button in page(client.get(detail))
-    response = client.post(url(lang, "communities:join", community.slug), follow=True)
+    response = client.post(url("communities:join", community.slug, lang=lang), follow=True)
     assert welcome in page(response)
     assert policies.can_participate(user, community)
 
@@ -64,16 +54,16 @@ def test_request_to_join_lead_approves_member_sees_private_page(
     # while the community is members-only, an outsider neither sees it nor can ask to join
     user = UserFactory(verified=True, preferred_language=lang)
     client.force_login(user)
-    detail = url(lang, "communities:detail", community.slug)
+    detail = url("communities:detail", community.slug, lang=lang)
     assert client.get(detail).status_code == 404
-    assert client.post(url(lang, "communities:join", community.slug)).status_code == 404
+    assert client.post(url("communities:join", community.slug, lang=lang)).status_code == 404
 
     # once the community is listed publicly, the outsider asks to join
     community.visibility = Community.Visibility.PUBLIC
     community.save()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url(lang, "communities:join", community.slug),
+            url("communities:join", community.slug, lang=lang),
             {"message": "Toxicologist at Health Canada."},
             follow=True,
         )
@@ -91,7 +81,7 @@ def test_request_to_join_lead_approves_member_sees_private_page(
     community.save()
     lead_client = Client()
     lead_client.force_login(lead)
-    roster = page(lead_client.get(url(lang, "communities:roster", community.slug)))
+    roster = page(lead_client.get(url("communities:roster", community.slug, lang=lang)))
     name = user.get_full_name()
     assert {"en": f"Approve {name}", "fr": f"Accepter {name}"}[lang] in roster
     action = re.search(r'action="([^"]+/decide/)"', roster).group(1)
@@ -110,7 +100,7 @@ def test_request_to_join_lead_approves_member_sees_private_page(
     # the member now sees the private page, and "My communities" lists it
     response = client.get(detail)
     assert response.status_code == 200
-    mine = page(client.get(url(lang, "communities:mine")))
+    mine = page(client.get(url("communities:mine", lang=lang)))
     assert {"en": "Chemical", "fr": "Chimique"}[lang] in mine
 
 
@@ -119,18 +109,18 @@ def test_leaving_a_private_community_closes_its_page(client, private_community):
     user = UserFactory(verified=True)
     make_member(community, user)
     client.force_login(user)
-    response = client.post(url("en", "communities:leave", community.slug), follow=True)
+    response = client.post(url("communities:leave", community.slug), follow=True)
     assert "You left the community." in page(response)
-    assert client.get(url("en", "communities:detail", community.slug)).status_code == 404
+    assert client.get(url("communities:detail", community.slug)).status_code == 404
 
 
 def test_join_and_leave_refuse_get_and_anonymous_visitors(client, private_community):
     community, _lead = private_community
-    join = url("en", "communities:join", community.slug)
+    join = url("communities:join", community.slug)
     assert client.post(join).status_code == 302  # to the sign-in page
     client.force_login(UserFactory(verified=True))
     assert client.get(join).status_code == 405
-    assert client.post(url("en", "communities:leave", community.slug)).status_code == 404
+    assert client.post(url("communities:leave", community.slug)).status_code == 404
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -178,7 +168,7 @@ def test_lead_invites_a_new_address_person_signs_up_and_lands_in_the_community(
     accept = {"en": "Accept and join", "fr": "Accepter et me joindre"}[lang]
     assert accept in answer
     response = client.post(link, {"answer": "accept"}, follow=True)
-    assert response.request["PATH_INFO"] == url(lang, "communities:detail", community.slug)
+    assert response.request["PATH_INFO"] == url("communities:detail", community.slug, lang=lang)
     assert {"en": "Chemical", "fr": "Chimique"}[lang] in page(response)
     membership = Membership.objects.get(user__email=address)
     assert membership.state == Membership.State.ACTIVE
@@ -190,7 +180,7 @@ def test_a_forwarded_invitation_cannot_be_used_by_another_account(client, privat
     services.invitations_send(community=community, by=lead, emails=["invited@example.ca"])
     invitation = Invitation.objects.get()
     client.force_login(UserFactory(verified=True, email="someone.else@example.ca"))
-    link = url("en", "communities:invitation", invitation.token)
+    link = url("communities:invitation", invitation.token)
     response = client.post(link, {"answer": "accept"})
     assert response.status_code == 403
     assert "This invitation is for another address" in page(response)
@@ -206,12 +196,12 @@ def test_an_expired_or_revoked_invitation_link_explains_itself(
     expired, revoked = Invitation.objects.order_by("email")
     Invitation.objects.filter(pk=expired.pk).update(expires_at=expired.created_at)
     services.invitation_revoke(invitation=revoked, by=lead)
-    response = client.get(url(lang, "communities:invitation", expired.token))
+    response = client.get(url("communities:invitation", expired.token, lang=lang))
     assert response.status_code == 410
     assert text in page(response)
-    response = client.get(url(lang, "communities:invitation", revoked.token))
+    response = client.get(url("communities:invitation", revoked.token, lang=lang))
     assert response.status_code == 410
-    assert client.get(url(lang, "communities:invitation", "not-a-token")).status_code == 404
+    assert client.get(url("communities:invitation", "not-a-token", lang=lang)).status_code == 404
 
 
 def test_an_invitation_link_never_makes_another_address_verified(
@@ -232,7 +222,7 @@ def test_an_invitation_link_never_makes_another_address_verified(
     client.get(link)
 
     client.post(
-        url("en", "account_signup"),
+        url("account_signup"),
         {
             "first_name": "Eve",
             "last_name": "Stranger",

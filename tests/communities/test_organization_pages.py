@@ -1,21 +1,15 @@
 """Organization pages: the index and one public page per organization."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community, CommunityOrganization, Organization
 from proposals.models import ProjectOrganization
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.helpers import url
 from tests.members.factories import UserFactory
 from tests.proposals.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, lang="en", **kwargs):
-    with translation.override(lang):
-        return reverse(f"organizations:{name}", kwargs=kwargs)
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def drdc():
 
 
 def test_visitors_see_the_organization_its_public_communities_and_projects(client, drdc):
-    page = client.get(url("detail", slug="drdc")).content.decode()
+    page = client.get(url("organizations:detail", slug="drdc")).content.decode()
 
     assert "Defence Research and Development Canada (DRDC)" in page
     assert "Recherche et développement pour la défense Canada (RDDC)" in page
@@ -78,7 +72,7 @@ def test_members_see_listed_people_and_the_private_community_they_belong_to(clie
     make_member(private, viewer)
     client.force_login(viewer)
 
-    page = client.get(url("detail", slug="drdc")).content.decode()
+    page = client.get(url("organizations:detail", slug="drdc")).content.decode()
 
     assert "Secret Working Group" in page
     assert "Lina Listed" in page
@@ -86,7 +80,7 @@ def test_members_see_listed_people_and_the_private_community_they_belong_to(clie
 
 
 def test_organization_page_in_french(client, drdc):
-    page = client.get(url("detail", "fr", slug="drdc")).content.decode()
+    page = client.get(url("organizations:detail", slug="drdc", lang="fr")).content.decode()
 
     assert "Recherche et développement pour la défense Canada (RDDC)" in page
     assert "Communauté CBRNE" in page and "Projet dirigé" in page
@@ -95,7 +89,7 @@ def test_organization_page_in_french(client, drdc):
 
 
 def test_unknown_organization_is_404(client):
-    assert client.get(url("detail", slug="nowhere")).status_code == 404
+    assert client.get(url("organizations:detail", slug="nowhere")).status_code == 404
 
 
 def test_index_lists_filters_and_explains_a_bad_filter(client, drdc):
@@ -105,16 +99,19 @@ def test_index_lists_filters_and_explains_a_bad_filter(client, drdc):
         sector=Organization.Sector.ACADEMIC,
     )
 
-    everyone = client.get(url("list")).content.decode()
-    academic = client.get(url("list"), {"sector": "academic"}).content.decode()
-    bad = client.get(url("list"), {"sector": "nonsense", "page": "x"})
+    everyone = client.get(url("organizations:list")).content.decode()
+    academic = client.get(url("organizations:list"), {"sector": "academic"}).content.decode()
+    bad = client.get(url("organizations:list"), {"sector": "nonsense", "page": "x"})
 
     assert "Defence Research" in everyone and "University of Ottawa" in everyone
     assert "University of Ottawa" in academic and "Defence Research" not in academic
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.content.decode()
     assert (
-        client.get(url("list"), {"q": "drdc"}).content.decode().count("/organizations/drdc/") == 1
+        client.get(url("organizations:list"), {"q": "drdc"})
+        .content.decode()
+        .count("/organizations/drdc/")
+        == 1
     )
 
 
@@ -129,9 +126,9 @@ def test_index_and_page_take_a_fixed_number_of_queries(client, drdc, django_asse
     client.force_login(UserFactory(verified=True))
 
     with django_assert_max_num_queries(8):
-        assert client.get(url("list")).status_code == 200
+        assert client.get(url("organizations:list")).status_code == 200
     with django_assert_max_num_queries(10):
-        page = client.get(url("detail", slug="drdc")).content.decode()
+        page = client.get(url("organizations:detail", slug="drdc")).content.decode()
     assert page.count("/members/") >= 6
 
 
@@ -140,4 +137,4 @@ def test_community_page_links_its_organizations(client, drdc):
 
     page = client.get(community.get_absolute_url()).content.decode()
 
-    assert url("detail", slug="drdc") in page
+    assert url("organizations:detail", slug="drdc") in page

@@ -2,8 +2,6 @@
 settings and member organizations."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community, CommunityObjective, CommunityOrganization, Membership
 from tests.communities.factories import (
@@ -12,14 +10,10 @@ from tests.communities.factories import (
     make_member,
     person_as,
 )
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args, lang="en"):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def page_data(community, **changes):

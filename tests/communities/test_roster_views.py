@@ -1,18 +1,12 @@
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities import services
 from communities.models import Community, Invitation, Membership
 from tests.communities.factories import CommunityFactory, make_member, person_as
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args, lang="en"):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 @pytest.fixture

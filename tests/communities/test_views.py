@@ -1,27 +1,21 @@
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _url(name, lang="en", **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs)
-
-
 def test_a_members_only_community_does_not_exist_for_outsiders(client):
     community = CommunityFactory(visibility=Community.Visibility.MEMBERS, name_en="Hidden CoP")
-    url = _url("communities:detail", slug=community.slug)
+    path = url("communities:detail", slug=community.slug)
 
-    assert client.get(url).status_code == 404
+    assert client.get(path).status_code == 404
     client.force_login(UserFactory())
-    assert client.get(url).status_code == 404
-    assert "Hidden CoP" not in client.get(_url("communities:list")).content.decode()
+    assert client.get(path).status_code == 404
+    assert "Hidden CoP" not in client.get(url("communities:list")).content.decode()
 
 
 def test_a_member_sees_their_members_only_community(client):
@@ -30,11 +24,11 @@ def test_a_member_sees_their_members_only_community(client):
     make_member(community, member)
     client.force_login(member)
 
-    page = client.get(_url("communities:detail", slug=community.slug))
+    page = client.get(url("communities:detail", slug=community.slug))
 
     assert page.status_code == 200
     assert "Hidden CoP" in page.content.decode()
-    assert "Hidden CoP" in client.get(_url("communities:list")).content.decode()
+    assert "Hidden CoP" in client.get(url("communities:list")).content.decode()
 
 
 def test_community_page_in_french_shows_french_content(client):
@@ -42,7 +36,7 @@ def test_community_page_in_french_shows_french_content(client):
         name_en="Chemical", name_fr="Chimique", summary_fr="Des experts en chimie."
     )
 
-    page = client.get(_url("communities:detail", "fr", slug=community.slug)).content.decode()
+    page = client.get(url("communities:detail", slug=community.slug, lang="fr")).content.decode()
 
     assert "Chimique" in page and "Des experts en chimie." in page
     assert '<html lang="fr">' in page
@@ -58,7 +52,7 @@ def test_the_directory_needs_the_same_number_of_queries_for_many_communities(
     client.force_login(member)
 
     with django_assert_max_num_queries(10):
-        page = client.get(_url("communities:list"))
+        page = client.get(url("communities:list"))
 
     assert page.content.decode().count('class="card"') == 30
 
@@ -114,7 +108,7 @@ def test_a_community_page_lists_only_the_events_the_visitor_may_see(client, who,
             make_member(co_host, user)
         client.force_login(user)
 
-    page = client.get(_url("communities:detail", slug=community.slug)).content.decode()
+    page = client.get(url("communities:detail", slug=community.slug)).content.decode()
 
     shown = {
         title for title in ("OpenDay", "AllMembers", "HostsOnly", "DraftPlan") if title in page

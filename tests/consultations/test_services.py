@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from portal.seed import loader
 from portal.seed.loader import LoadReport
 from tests.communities.factories import CommunityFactory, make_member
 from tests.consultations.factories import consultation
+from tests.helpers import run_beat
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +60,27 @@ def _tick(at, callbacks):
         return tasks.consultations_notify_due_task.apply(throw=True).result
 
 
-def test_the_notice_task_is_scheduled_by_celery_beat():
-    entry = settings.CELERY_BEAT_SCHEDULE["consultations-notices"]
+def test_celery_beat_sends_the_opening_notice_at_most_a_quarter_hour_after_it_opens(
+    community, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a consultation scheduled to open at OPENS, and celery beat running since an hour
+    # and a second before: its last pass before the opening comes a second too early
+    community, lead, en, fr = community
+    with time_machine.travel(OPENS - datetime.timedelta(days=2), tick=False):
+        item = _open(community, lead)
 
-    assert entry["task"] == tasks.consultations_notify_due_task.name
+    # when beat runs the portal's schedule until a quarter hour after the opening
+    run_beat(
+        OPENS - datetime.timedelta(hours=1, seconds=1),
+        OPENS + datetime.timedelta(minutes=15),
+        callbacks=django_capture_on_commit_callbacks,
+    )
+
+    # then the members and the lead have been told, once, at most a quarter hour late
+    notices = [m.to[0] for m in mailoutbox if m.subject.startswith("Consultation")]
+    assert sorted(notices) == sorted([lead.email, en.email, fr.email])
+    item.refresh_from_db()
+    assert OPENS <= item.opening_notified_at <= OPENS + datetime.timedelta(minutes=15)
 
 
 def test_opening_notice_and_reminder_go_once_each_in_the_recipients_language(

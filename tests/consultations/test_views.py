@@ -3,22 +3,17 @@
 import datetime
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from consultations import services
 from consultations.models import Consultation, Response
 from tests.communities.factories import CommunityFactory, make_member
 from tests.consultations.factories import consultation
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args, lang="en"):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 @pytest.fixture

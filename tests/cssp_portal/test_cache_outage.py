@@ -6,13 +6,12 @@ Redis is down: every call fails with a connection error, as in production.
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community, Membership
 from events.models import Registration
 from tests.communities.factories import CommunityFactory
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +35,6 @@ REDIS_DOWN = {
 def redis_down(settings):
     # Django's setting_changed handler rebuilds the cache connections from the new setting.
     settings.CACHES = {**REDIS_DOWN, "layout": settings.CACHES["layout"]}
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def test_the_cache_really_is_down(redis_down):

@@ -4,12 +4,12 @@ import re
 
 import pytest
 from django.template import Context, Template
-from django.urls import reverse
 from django.utils import translation
 
 from communities.models import CommunityOrganization
 from cssp_portal.languages import guess_language, text_language
 from tests.communities.factories import CommunityFactory, OrganizationFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 from tests.proposals.factories import ProposalFactory
 
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 FNESS = "First Nations Emergency Services Society"
 SQ = "Sûreté du Québec"
-
-
-def _url(name, lang, **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs)
 
 
 def _link_to(page: str, text: str) -> str:
@@ -67,7 +62,7 @@ def test_french_pages_mark_english_only_organization_names_and_no_others(client)
             community=community, organization=organization, role=CommunityOrganization.Role.LEAD
         )
 
-    page = client.get(_url("communities:detail", "fr", slug=community.slug)).content.decode()
+    page = client.get(url("communities:detail", slug=community.slug, lang="fr")).content.decode()
 
     assert 'lang="en"' in _link_to(page, FNESS)
     assert "lang=" not in _link_to(page, "Transports Canada")
@@ -78,8 +73,8 @@ def test_english_pages_mark_french_only_names(client):
     person = UserFactory(verified=True, organization=organization)
     client.force_login(person)
 
-    profile = client.get(_url("members:profile", "en", pk=person.pk)).content.decode()
-    detail = client.get(_url("organizations:detail", "en", slug=organization.slug))
+    profile = client.get(url("members:profile", pk=person.pk)).content.decode()
+    detail = client.get(url("organizations:detail", slug=organization.slug))
 
     assert 'lang="fr"' in _link_to(profile, SQ)
     text = detail.content.decode()
@@ -92,7 +87,7 @@ def test_a_proposal_written_in_english_says_so_on_its_french_page(client):
     proposal = ProposalFactory(title_en="Sensors for responders", title_fr="")
     client.force_login(proposal.proposer)
 
-    page = client.get(_url("proposals:detail", "fr", pk=proposal.pk)).content.decode()
+    page = client.get(url("proposals:detail", pk=proposal.pk, lang="fr")).content.decode()
 
     assert '<h1 class="page-title" lang="en">Sensors for responders</h1>' in page
     assert re.search(r'<div lang="en"><p>Sensors for first responders.</p>', page)

@@ -6,17 +6,11 @@ import re
 
 import pytest
 from django.core.cache import caches
-from django.urls import reverse
-from django.utils import translation
 
 from tests.communities.factories import CommunityFactory, person_as
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args, lang="en"):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def menu(client, path):

@@ -1,17 +1,11 @@
 """Signed-in pages are not kept by browsers; every page refuses browser features it never uses."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name):
-    with translation.override("en"):
-        return reverse(name)
 
 
 @pytest.mark.parametrize("name", ["home", "members:directory", "events:list"])

@@ -5,13 +5,12 @@ was limited and nothing is saved; other people, pages and a Redis outage are una
 import uuid
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community, Invitation, Membership
 from knowledge.models import Post, PostReport
 from tests.communities.factories import CommunityFactory
 from tests.cssp_portal.test_cache_outage import REDIS_DOWN
+from tests.helpers import url
 from tests.knowledge.factories import community_with_lead, member_of, thread
 from tests.members.factories import UserFactory
 from tests.proposals.factories import ProposalFactory
@@ -25,11 +24,6 @@ def limits(settings):
     settings.PORTAL_RATE_LIMITS = dict.fromkeys(settings.PORTAL_RATE_LIMITS, "2/h")
     settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
     return settings.PORTAL_RATE_LIMITS
-
-
-def url(name, *args, lang="en"):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def posted_thrice(client, target, data):

@@ -4,10 +4,9 @@
 import io
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from cssp_portal.middleware import largest_upload
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +21,6 @@ class UnreadableBody(io.RawIOBase):
     readline = read
 
 
-def url(lang, name):
-    with translation.override(lang):
-        return reverse(name)
-
-
 @pytest.mark.parametrize(
     ("lang", "heading"),
     [("en", "The file is too large"), ("fr", "Le fichier est trop volumineux")],
@@ -36,7 +30,7 @@ def test_a_body_larger_than_any_upload_is_answered_413_without_being_read(client
     size = largest_upload() + 2 * 2**20
 
     response = client.post(
-        url(lang, "communities:list"),
+        url("communities:list", lang=lang),
         content_type="multipart/form-data; boundary=x",
         data=b"",
         CONTENT_LENGTH=str(size),
@@ -52,7 +46,7 @@ def test_a_body_larger_than_any_upload_is_answered_413_without_being_read(client
 def test_a_body_within_the_limit_goes_through(client):
     client.force_login(UserFactory(verified=True))
 
-    response = client.post(url("en", "members:edit"), {"first_name": "Ada"})
+    response = client.post(url("members:edit"), {"first_name": "Ada"})
 
     assert response.status_code != 413
 
@@ -60,6 +54,6 @@ def test_a_body_within_the_limit_goes_through(client):
 def test_the_limit_is_a_setting(client, settings):
     settings.UPLOAD_MAX_REQUEST_BYTES = 1000
 
-    response = client.post(url("en", "account_login"), {"login": "a@b.ca", "password": "x" * 2000})
+    response = client.post(url("account_login"), {"login": "a@b.ca", "password": "x" * 2000})
 
     assert response.status_code == 413

@@ -11,11 +11,11 @@ import time_machine
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from communities.models import Community
 from tests.communities.factories import CommunityFactory, person_as
+from tests.helpers import url
 from tests.members.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,6 @@ NOTICE = {
     "en": "Two-factor authentication is required",
     "fr": "L’authentification à deux facteurs est obligatoire",
 }
-
-
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def text(response):
@@ -61,8 +56,8 @@ def test_during_the_grace_period_those_who_must_see_the_deadline_on_every_page(
     settings.TWO_FACTOR_GRACE_DAYS = 14
     client.force_login(person(role))
 
-    home = client.get(url(lang, "home"))
-    events = client.get(url(lang, "events:list"))
+    home = client.get(url("home", lang=lang))
+    events = client.get(url("events:list", lang=lang))
 
     deadline = timezone.localdate() + dt.timedelta(days=14)
     with translation.override(lang):
@@ -72,7 +67,7 @@ def test_during_the_grace_period_those_who_must_see_the_deadline_on_every_page(
     assert home.status_code == 200 and events.status_code == 200
     assert NOTICE[lang] in text(home) and NOTICE[lang] in text(events)
     assert shown in text(home)
-    assert f'href="{url(lang, "mfa_activate_totp")}"' in text(home)
+    assert f'href="{url("mfa_activate_totp", lang=lang)}"' in text(home)
 
 
 @pytest.mark.parametrize("role", ["member", "non_member"])
@@ -80,7 +75,7 @@ def test_members_without_a_role_that_requires_it_are_never_asked(client, setting
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
     client.force_login(person(role))
 
-    home = client.get(url("en", "home"))
+    home = client.get(url("home"))
 
     assert home.status_code == 200
     assert NOTICE["en"] not in text(home)
@@ -90,7 +85,7 @@ def test_a_lead_of_any_community_must_use_it(client, settings):
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
     client.force_login(person("lead_elsewhere"))
 
-    assert client.get(url("en", "home"))["Location"] == url("en", "mfa_activate_totp")
+    assert client.get(url("home"))["Location"] == url("mfa_activate_totp")
 
 
 @pytest.mark.parametrize(
@@ -100,19 +95,19 @@ def test_after_the_grace_period_every_page_leads_to_the_set_up_page(client, sett
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
     client.force_login(person(role))
 
-    home = client.get(url(lang, "home"))
-    posted = client.post(url(lang, "communities:list"), {})
+    home = client.get(url("home", lang=lang))
+    posted = client.post(url("communities:list", lang=lang), {})
 
-    assert home.status_code == 302 and home["Location"] == url(lang, "mfa_activate_totp")
-    assert posted.status_code == 302 and posted["Location"] == url(lang, "mfa_activate_totp")
+    assert home.status_code == 302 and home["Location"] == url("mfa_activate_totp", lang=lang)
+    assert posted.status_code == 302 and posted["Location"] == url("mfa_activate_totp", lang=lang)
     # the two-factor pages and the account pages stay open, and say why the person is there
-    index = client.get(url(lang, "mfa_index"))
+    index = client.get(url("mfa_index", lang=lang))
     assert index.status_code == 200
     assert NOTICE[lang] in text(index)
-    assert client.get(url(lang, "account_email")).status_code == 200
+    assert client.get(url("account_email", lang=lang)).status_code == 200
     # and signing out still works
-    assert client.post(url(lang, "account_logout")).status_code == 302
-    assert client.get(url(lang, "home")).status_code == 200
+    assert client.post(url("account_logout", lang=lang)).status_code == 302
+    assert client.get(url("home", lang=lang)).status_code == 200
 
 
 def test_a_new_account_gets_its_own_grace_period(client, settings):
@@ -122,7 +117,7 @@ def test_a_new_account_gets_its_own_grace_period(client, settings):
     lead.save()
     client.force_login(lead)
 
-    home = client.get(url("en", "home"))
+    home = client.get(url("home"))
 
     assert home.status_code == 200
     assert NOTICE["en"] in text(home)
@@ -132,7 +127,7 @@ def test_turned_off_nobody_is_asked(client, settings):
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = False, "2000-01-01"
     client.force_login(person("admin"))
 
-    home = client.get(url("en", "home"))
+    home = client.get(url("home"))
 
     assert home.status_code == 200 and NOTICE["en"] not in text(home)
 
@@ -144,8 +139,8 @@ def test_a_lead_who_sets_up_an_authenticator_app_gets_the_portal_back(
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
     lead = person("lead")
     with time_machine.travel(timezone.now(), tick=False):
-        client.post(url("en", "account_login"), {"login": lead.email, "password": PASSWORD})
-        sent = client.get(url("en", "events:list"))
+        client.post(url("account_login"), {"login": lead.email, "password": PASSWORD})
+        sent = client.get(url("events:list"))
         # When they follow the detour, scan the secret and enter their app's code
         enrol_page = client.get(sent["Location"])
         if enrol_page.status_code == 302:  # allauth asks for the password again first
@@ -156,10 +151,10 @@ def test_a_lead_who_sets_up_an_authenticator_app_gets_the_portal_back(
         ).group(1)
         with django_capture_on_commit_callbacks(execute=True):
             activated = client.post(sent["Location"], {"code": current_totp_code(secret)})
-        events = client.get(url("en", "events:list"))
+        events = client.get(url("events:list"))
 
     # Then the set-up page was the detour, and afterwards the portal opens with no notice
-    assert sent.status_code == 302 and sent["Location"] == url("en", "mfa_activate_totp")
+    assert sent.status_code == 302 and sent["Location"] == url("mfa_activate_totp")
     assert activated.status_code == 302
     assert Authenticator.objects.filter(user=lead, type=Authenticator.Type.TOTP).exists()
     assert events.status_code == 200
@@ -171,33 +166,33 @@ def test_removing_the_authenticator_brings_the_detour_back(client, settings):
     lead = person("lead")
     Authenticator.objects.create(user=lead, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(lead)
-    assert client.get(url("en", "home")).status_code == 200
+    assert client.get(url("home")).status_code == 200
 
     from allauth.mfa.signals import authenticator_removed
 
-    request = client.get(url("en", "mfa_index")).wsgi_request
+    request = client.get(url("mfa_index")).wsgi_request
     Authenticator.objects.filter(user=lead).delete()
     authenticator_removed.send(sender=Authenticator, request=request, user=lead, authenticator=None)
     request.session.save()
 
-    assert client.get(url("en", "home"))["Location"] == url("en", "mfa_activate_totp")
+    assert client.get(url("home"))["Location"] == url("mfa_activate_totp")
 
 
 def test_the_set_up_page_is_in_the_portal_layout_and_in_french(client, settings):
     # Given an administrator past the grace period, signed in on the French pages
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
     admin = person("admin")
-    client.post(url("fr", "account_login"), {"login": admin.email, "password": PASSWORD})
+    client.post(url("account_login", lang="fr"), {"login": admin.email, "password": PASSWORD})
 
     # When they follow the detour and confirm their password as allauth asks
-    sent = client.get(url("fr", "home"))
+    sent = client.get(url("home", lang="fr"))
     confirm = client.get(sent["Location"])
     client.post(confirm["Location"], {"password": PASSWORD})
     page = text(client.get(sent["Location"]))
 
     # Then the set-up page is the portal's, in Canadian French, saying why they are there
-    assert sent["Location"] == url("fr", "mfa_activate_totp")
-    assert confirm["Location"].startswith(url("fr", "account_reauthenticate"))
+    assert sent["Location"] == url("mfa_activate_totp", lang="fr")
+    assert confirm["Location"].startswith(url("account_reauthenticate", lang="fr"))
     assert "<gcds-header" in page and 'class="account-nav"' in page
     assert NOTICE["fr"] in page
     assert "Activer l’application d’authentification" in page
@@ -214,15 +209,15 @@ def test_the_check_costs_no_query_once_the_session_knows(client, settings):
     Authenticator.objects.create(user=lead, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(lead)
     settings.TWO_FACTOR_REQUIRED = False
-    client.get(url("en", "events:list"))
+    client.get(url("events:list"))
     with CaptureQueriesContext(connection) as without:
-        client.get(url("en", "events:list"))
+        client.get(url("events:list"))
     settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_GRACE_START = True, "2000-01-01"
-    client.get(url("en", "events:list"))
+    client.get(url("events:list"))
 
     # When the same page is opened again with enforcement on
     with CaptureQueriesContext(connection) as enforced:
-        page = client.get(url("en", "events:list"))
+        page = client.get(url("events:list"))
 
     # Then it answers as before, with the same queries (who must comes from the standing)
     assert page.status_code == 200

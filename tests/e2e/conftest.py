@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 CHROMIUM = "/usr/bin/chromium"
@@ -128,11 +127,6 @@ def new_page(browser, live_server):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def url(lang, name, *args, **kwargs):
-    with translation.override(lang):
-        return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
 def in_language(lang, message):

@@ -8,8 +8,9 @@ test_reflow.py."""
 import pytest
 
 from tests.e2e.axe import AXE, AXE_OPTIONS, describe
-from tests.e2e.conftest import LANGUAGES, goto, url
+from tests.e2e.conftest import LANGUAGES, goto
 from tests.e2e.pages import ANONYMOUS, PAGE_TYPES
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_page_type_has_no_wcag_21_aa_violation(portal, axe_report, page_type, la
     failures = []
     for role in _roles_audited_in(page_type, lang):
         page = portal.page_as(role)
-        path = url(lang, page_type.view, *page_type.args(world, role))
+        path = url(page_type.view, *page_type.args(world, role), lang=lang)
         response = goto(page, path)
         assert response.status == page_type.status, (
             f"{page_type.name} as {role} ({path}): status {response.status}"
@@ -64,7 +65,7 @@ def test_the_audit_reports_a_violation_when_there_is_one(portal):
     # An image without a text alternative and an unlabelled field, put on a real page: the
     # audit above is only worth something if it sees them.
     page = portal.page_as(ANONYMOUS)
-    goto(page, url("en", "home"))
+    goto(page, url("home"))
     page.evaluate(
         """() => document.querySelector('#main-content').insertAdjacentHTML('beforeend',
             '<img src="/static/none.png"><input type="text" name="unlabelled">')"""

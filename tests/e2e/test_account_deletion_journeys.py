@@ -15,15 +15,8 @@ from communities.models import Community, Membership
 from knowledge import services as knowledge
 from members.models import User
 from tests.communities.factories import CommunityFactory, make_member
-from tests.e2e.conftest import (
-    LANGUAGES,
-    goto,
-    mails_to,
-    screenshot,
-    sign_in,
-    url,
-    wait_for_components,
-)
+from tests.e2e.conftest import LANGUAGES, goto, mails_to, screenshot, sign_in, wait_for_components
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 TEXT = {
@@ -99,7 +92,7 @@ def test_a_member_downloads_their_data_and_deletes_their_account(
 
     # From their profile, the member opens "My personal data"
     sign_in(page, member, live_server)
-    goto(page, url(lang, "members:profile", member.pk))
+    goto(page, url("members:profile", member.pk, lang=lang))
     page.locator("#main-content").get_by_role("link", name=t["my_data"], exact=True).click()
     wait_for_components(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(t["my_data"])
@@ -124,13 +117,13 @@ def test_a_member_downloads_their_data_and_deletes_their_account(
     wait_for_components(page)
 
     # Home, signed out, told so; a confirmation went to their old address in their language
-    assert page.evaluate("location.pathname") == url(lang, "home")
+    assert page.evaluate("location.pathname") == url("home", lang=lang)
     expect(page.locator("body")).to_contain_text(t["deleted"])
     [confirmation] = mails_to(address)
     assert confirmation.subject == t["subject"]
 
     # They cannot sign in again
-    goto(page, url(lang, "account_login"))
+    goto(page, url("account_login", lang=lang))
     page.locator("#id_login").fill(address)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#main-content form button[type=submit]").last.click()
@@ -140,7 +133,7 @@ def test_a_member_downloads_their_data_and_deletes_their_account(
     # The lead still reads the reply, by "Former member", without the name
     other = new_page()
     sign_in(other, lead, live_server)
-    goto(other, url(lang, "knowledge:thread", thread.pk))
+    goto(other, url("knowledge:thread", thread.pk, lang=lang))
     reply = other.locator("article.post").filter(has_text="Count me in for the exercise.")
     expect(reply.get_by_role("heading", level=3)).to_have_text(t["former"])
     expect(other.locator("#main-content")).not_to_contain_text("Bouchard")
@@ -153,7 +146,7 @@ def test_a_lead_is_asked_to_hand_over_before_deleting(page, live_server, artifac
     lead, _member, _thread = _world(lang)
 
     sign_in(page, lead, live_server)
-    goto(page, url(lang, "members:delete"))
+    goto(page, url("members:delete", lang=lang))
 
     main = page.locator("#main-content")
     expect(main).to_contain_text(t["hand_over"])

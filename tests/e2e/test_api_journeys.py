@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from communities.models import Community
 from tests.communities.factories import CommunityFactory, make_member
-from tests.e2e.conftest import goto, in_language, screenshot, sign_in, url
+from tests.e2e.conftest import goto, in_language, screenshot, sign_in
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +36,7 @@ def test_a_member_creates_a_token_reads_the_api_and_revokes_it(page, live_server
     make_member(private, member)
     sign_in(page, member, live_server)
 
-    goto(page, url(lang, "opendata:tokens"))
+    goto(page, url("opendata:tokens", lang=lang))
     page.get_by_label(in_language(lang, "Name of the token")).fill("Reports")
     page.get_by_role("button", name=in_language(lang, "Create the token")).click()
     key = page.get_by_label(

@@ -17,9 +17,9 @@ from tests.e2e.conftest import (
     mails_to,
     screenshot,
     sign_in,
-    url,
 )
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 TEXT = {
@@ -70,12 +70,12 @@ def test_a_co_host_request_is_accepted_by_the_co_hosts_lead(
     )
     guest_lead = _person(lang, "Gabriel", (guest, Membership.Role.LEAD))
     guest_member = _person(lang, "Maya", (guest, Membership.Role.MEMBER))
-    event_url = url(lang, "events:detail", event.slug)
+    event_url = url("events:detail", event.slug, lang=lang)
     main = "#main-content"
 
     # The host's lead names the members-only community as co-host on the event form
     sign_in(page, host_lead, live_server)
-    goto(page, url(lang, "events:edit", event.slug))
+    goto(page, url("events:edit", event.slug, lang=lang))
     page.get_by_label(t["guest"]).check()
     page.locator(main).get_by_role("button", name=in_language(lang, "Save the changes")).click()
     expect(page.locator(main)).to_contain_text(in_language(lang, "The event was updated."))

@@ -16,9 +16,9 @@ from tests.e2e.conftest import (
     mails_to,
     screenshot,
     sign_in,
-    url,
     wait_for_components,
 )
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 TEXT = {
@@ -96,7 +96,7 @@ def test_sign_up_and_confirm_the_email_address(page, live_server, artifacts, lan
     email = f"genevieve.{lang}@example.gc.ca"
 
     # A visitor fills the sign-up form of their language and sends it
-    goto(page, url(lang, "account_signup"))
+    goto(page, url("account_signup", lang=lang))
     expect(page.locator("html")).to_have_attribute("lang", lang)
     fill_sign_up(page, email=email, password=PASSWORD, lang=lang)
 
@@ -138,7 +138,7 @@ def test_request_to_join_a_community_and_be_approved_by_its_lead(
 
     # A member asks to join from the community's page, with a word for the leads
     sign_in(page, member, live_server)
-    goto(page, url(lang, "communities:detail", community.slug))
+    goto(page, url("communities:detail", community.slug, lang=lang))
     expect(page.get_by_role("heading", level=1)).to_have_text(community_name)
     page.get_by_label(t["message_label"]).fill("Toxicologue à Santé Canada.")
     page.get_by_role("button", name=t["ask"]).click()
@@ -149,7 +149,7 @@ def test_request_to_join_a_community_and_be_approved_by_its_lead(
     [to_lead] = mails_to(lead.email)
     assert "Toxicologue à Santé Canada." in to_lead.body
     lead_page = sign_in(new_page(), lead, live_server)
-    goto(lead_page, url(lang, "communities:roster", community.slug))
+    goto(lead_page, url("communities:roster", community.slug, lang=lang))
     lead_page.get_by_role("button", name=t["approve"].format(name=name)).click()
     wait_for_components(lead_page)
     expect(lead_page.locator("#main-content")).to_contain_text(t["approved"].format(name=name))
@@ -158,9 +158,9 @@ def test_request_to_join_a_community_and_be_approved_by_its_lead(
     # The member gets the welcome in their language and sees the community as theirs
     welcome = mails_to(member.email)[-1]
     assert welcome.subject == t["welcome_subject"].format(community=community_name)
-    goto(page, url(lang, "communities:detail", community.slug))
+    goto(page, url("communities:detail", community.slug, lang=lang))
     expect(page.locator("#main-content")).to_contain_text(t["member_now"])
-    goto(page, url(lang, "communities:mine"))
+    goto(page, url("communities:mine", lang=lang))
     expect(page.get_by_role("heading", level=1)).to_have_text(t["my_communities"])
     expect(page.locator("#main-content").get_by_role("link", name=community_name)).to_be_visible()
     screenshot(page, "join-request", lang)
@@ -177,7 +177,7 @@ def test_lead_invites_a_new_address_who_signs_up_and_joins(
 
     # The lead invites an address that has no account, choosing the email's language
     lead_page = sign_in(page, lead, live_server)
-    goto(lead_page, url(lang, "communities:roster", community.slug))
+    goto(lead_page, url("communities:roster", community.slug, lang=lang))
     lead_page.get_by_label(t["emails_label"]).fill(invited)
     lead_page.get_by_label(t["language_label"]).select_option(lang)
     lead_page.get_by_role("button", name=t["send"]).click()

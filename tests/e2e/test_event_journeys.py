@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from communities.models import Community
 from events.models import Event
 from tests.communities.factories import CommunityFactory, make_member
-from tests.e2e.conftest import LANGUAGES, goto, mails_to, screenshot, sign_in, url
+from tests.e2e.conftest import LANGUAGES, goto, mails_to, screenshot, sign_in
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 TEXT = {
@@ -95,7 +96,7 @@ def test_register_fill_the_event_wait_and_be_promoted(
     t = TEXT[lang]
     community, event = workshop
     first, second = _member(community, lang, "Amélie"), _member(community, lang, "Benoît")
-    event_url = url(lang, "events:detail", event.slug)
+    event_url = url("events:detail", event.slug, lang=lang)
     main = "#main-content"
 
     # The first member takes the only seat
@@ -135,7 +136,7 @@ def test_subscribe_to_the_personal_calendar_feed(page, live_server, artifacts, w
 
     # From an event page, the member follows the link to subscribe to all their events
     sign_in(page, member, live_server)
-    goto(page, url(lang, "events:detail", event.slug))
+    goto(page, url("events:detail", event.slug, lang=lang))
     page.get_by_role("link", name=t["subscribe"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t["feed_title"])
 

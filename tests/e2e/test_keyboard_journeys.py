@@ -18,10 +18,10 @@ from tests.e2e.conftest import (
     mails_to,
     screenshot,
     sign_in,
-    url,
     wait_for_components,
 )
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 # The focused element, looking through the shadow roots of the GC Design System's components.
@@ -90,7 +90,7 @@ def tab_to_next(page, field_id):
 def test_sign_up_and_confirm_with_the_keyboard_only(page, live_server, artifacts, lang):
     t = TEXT[lang]
     email = f"clavier.{lang}@example.gc.ca"
-    goto(page, url(lang, "account_signup"))
+    goto(page, url("account_signup", lang=lang))
 
     # Tab from the top of the page reaches the first field, then every field in order
     first = tab_until(page, lambda el: el["id"] == "id_first_name", "The given name field")
@@ -142,7 +142,7 @@ def test_register_for_an_event_with_the_keyboard_only(page, live_server, artifac
     member = UserFactory(verified=True, preferred_language=lang)
     make_member(community, member)
     sign_in(page, member, live_server)
-    goto(page, url(lang, "events:detail", event.slug))
+    goto(page, url("events:detail", event.slug, lang=lang))
 
     button = tab_until(
         page, lambda el: el["tag"] == "button" and el["text"] == t["register"], "Register"

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from communities.models import Community
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
-from tests.e2e.conftest import LANGUAGES, goto, mails_to, screenshot, sign_in, url
+from tests.e2e.conftest import LANGUAGES, goto, mails_to, screenshot, sign_in
+from tests.helpers import url
 from tests.members.factories import UserFactory
 from tests.proposals.factories import CallFactory, portfolio_manager
 
@@ -69,7 +70,7 @@ def test_draft_submit_and_the_portfolio_manager_moves_the_proposal(
 
     # The proposer drafts a proposal from the call's page
     sign_in(page, proposer, live_server)
-    goto(page, url(lang, "proposals:call_detail", call.slug))
+    goto(page, url("proposals:call_detail", call.slug, lang=lang))
     expect(page.get_by_role("heading", level=1)).to_have_text(t["call"])
     page.get_by_role("link", name=t["draft"]).click()
     page.get_by_label(t["title"], exact=False).first.fill("Capteurs pour premiers intervenants")

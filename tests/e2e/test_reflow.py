@@ -7,8 +7,9 @@ the full audit (test_accessibility.py), not after it."""
 import pytest
 
 from tests.e2e.axe import AXE, AXE_OPTIONS, describe
-from tests.e2e.conftest import LANGUAGES, goto, url
+from tests.e2e.conftest import LANGUAGES, goto
 from tests.e2e.pages import ANONYMOUS, PAGE_TYPES, PORTFOLIO_MANAGER, SIGNED_IN
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_page_type_reflows_at_320_px_without_sideways_scrolling(
     failures = []
     for role in _narrow_roles(page_type):
         page = portal.page_as(role, width=NARROW)
-        path = url(lang, page_type.view, *page_type.args(world, role))
+        path = url(page_type.view, *page_type.args(world, role), lang=lang)
         response = goto(page, path)
         assert response.status == page_type.status, (
             f"{page_type.name} as {role} ({path}): status {response.status}"
@@ -86,7 +87,7 @@ def test_the_reflow_check_sees_a_page_wider_than_the_window(portal):
     # A table wider than 320 px put on a real page outside any scroll region: the pass above
     # is only worth something if it catches it.
     page = portal.page_as(ANONYMOUS, width=NARROW)
-    goto(page, url("fr", "home"))
+    goto(page, url("home", lang="fr"))
     assert document_overflow(page)[0] <= NARROW
     page.evaluate(
         """() => document.querySelector('#main-content').insertAdjacentHTML('beforeend',

@@ -18,9 +18,9 @@ from tests.e2e.conftest import (
     mails_to,
     screenshot,
     sign_in,
-    url,
     wait_for_components,
 )
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 TEXT = {
@@ -46,7 +46,7 @@ TEXT = {
 
 
 def register_and_confirm(page, live_server, lang, email):
-    goto(page, url(lang, "account_signup"))
+    goto(page, url("account_signup", lang=lang))
     fill_sign_up(page, email=email, password=PASSWORD, lang=lang)
     [message] = [m for m in mails_to(email) if "/accounts/confirm-email/" in m.body]
     goto(page, link_in_mail(message, "/accounts/confirm-email/", live_server))
@@ -83,7 +83,7 @@ def test_a_guest_registers_and_an_administrator_approves_them(
 
     # An administrator approves the guest from the admin's list of guests
     admin_page = sign_in(new_page(), administrator, live_server)
-    goto(admin_page, url(lang, "admin:members_user_changelist") + "?vetting__exact=guest")
+    goto(admin_page, url("admin:members_user_changelist", lang=lang) + "?vetting__exact=guest")
     admin_page.locator(f'input[name="_selected_action"][value="{guest.pk}"]').check()
     admin_page.locator('select[name="action"]').select_option("approve_guests")
     admin_page.locator('button[name="index"]').click()
@@ -93,7 +93,7 @@ def test_a_guest_registers_and_an_administrator_approves_them(
     # The person is told by e-mail in their language, and the portal opens to them
     approval = mails_to(email)[-1]
     assert approval.subject == in_language(lang, "Your account is approved")
-    goto(page, url(lang, "home"))
+    goto(page, url("home", lang=lang))
     expect(main).not_to_contain_text(t["guest_notice"])
     expect(page.get_by_role("link", name=t["members"], exact=True)).to_be_visible()
     screenshot(page, "guest-approved", lang)
@@ -119,7 +119,7 @@ def test_a_person_on_a_trusted_domain_lands_vetted_with_their_organization(
     main = page.locator("#main-content")
     expect(main).not_to_contain_text(t["guest_notice"])
     expect(page.get_by_role("link", name=t["members"], exact=True)).to_be_visible()
-    goto(page, url(lang, "members:access"))
+    goto(page, url("members:access", lang=lang))
     expect(main).to_contain_text(t["vetted"])
     expect(main).to_contain_text(getattr(drdc, f"name_{lang}"))
     screenshot(page, "trusted-domain", lang)

@@ -4,14 +4,13 @@ import datetime
 
 import icalendar
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community
 from events import services
 from events.models import CalendarFeed, Event
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +31,6 @@ def _parse(response) -> icalendar.Calendar:
     return calendar
 
 
-def _url(name, *args, lang="en"):
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
 def test_ics_download_is_valid_with_its_time_zone_and_a_link_back(client):
     event = EventFactory(
         visibility=Event.Visibility.PUBLIC,
@@ -45,7 +39,7 @@ def test_ics_download_is_valid_with_its_time_zone_and_a_link_back(client):
         end=datetime.datetime(2027, 3, 1, 19, 0, tzinfo=datetime.UTC),
     )
 
-    calendar = _parse(client.get(_url("events:ics", event.slug)))
+    calendar = _parse(client.get(url("events:ics", event.slug)))
 
     (vevent,) = calendar.events
     assert vevent["summary"] == event.title_en
@@ -71,16 +65,16 @@ def test_the_virtual_link_is_only_in_the_ics_of_confirmed_people(client):
     services.event_register(event=event, user=registered)
 
     client.force_login(stranger)
-    assert b"meet/secret" not in client.get(_url("events:ics", event.slug)).content
+    assert b"meet/secret" not in client.get(url("events:ics", event.slug)).content
     client.force_login(registered)
-    calendar = _parse(client.get(_url("events:ics", event.slug)))
+    calendar = _parse(client.get(url("events:ics", event.slug)))
     assert "meet/secret" in calendar.events[0]["location"]
 
 
 def test_ics_text_is_in_the_page_language(client):
     event = EventFactory(visibility=Event.Visibility.PUBLIC)
 
-    calendar = _parse(client.get(_url("events:ics", event.slug, lang="fr")))
+    calendar = _parse(client.get(url("events:ics", event.slug, lang="fr")))
 
     assert calendar.events[0]["summary"] == event.title_fr
     assert "/fr/events/" in str(calendar.events[0]["url"])
@@ -100,7 +94,7 @@ def test_personal_feed_carries_my_communities_events_and_my_status_without_a_ses
     feed = services.calendar_feed_get_or_create(user=member)
 
     # A calendar client sends no cookie: only the token, under any language prefix.
-    response = client.get(_url("events:feed", feed.token, lang="en"))
+    response = client.get(url("events:feed", feed.token, lang="en"))
 
     calendar = _parse(response)
     summaries = {str(e["summary"]) for e in calendar.events}
@@ -119,23 +113,23 @@ def test_personal_feed_carries_my_communities_events_and_my_status_without_a_ses
 def test_revoking_the_feed_replaces_its_address(client):
     member = UserFactory()
     feed = services.calendar_feed_get_or_create(user=member)
-    old = _url("events:feed", feed.token)
+    old = url("events:feed", feed.token)
     client.force_login(member)
 
-    client.post(_url("events:feed_settings"))
+    client.post(url("events:feed_settings"))
 
     assert client.get(old).status_code == 404
     new_token = CalendarFeed.objects.get(user=member).token
     assert new_token != feed.token
     client.logout()
-    assert client.get(_url("events:feed", new_token)).status_code == 200
+    assert client.get(url("events:feed", new_token)).status_code == 200
 
 
 def test_feed_settings_page_shows_the_address(client):
     member = UserFactory()
     client.force_login(member)
 
-    page = client.get(_url("events:feed_settings", lang="fr")).content.decode()
+    page = client.get(url("events:feed_settings", lang="fr")).content.decode()
 
     token = CalendarFeed.objects.get(user=member).token
     assert f"/events/feed/{token}.ics" in page

@@ -9,14 +9,10 @@ from communities.models import Community
 from events import services
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url():
-    with translation.override("en"):
-        return reverse("events:list")
 
 
 def test_a_registration_an_edit_and_a_renamed_host_show_at_once(client):
@@ -25,16 +21,16 @@ def test_a_registration_an_edit_and_a_renamed_host_show_at_once(client):
     member = UserFactory(verified=True)
     make_member(host, member)
     client.force_login(member)
-    assert "You are registered" not in client.get(url()).content.decode()
+    assert "You are registered" not in client.get(url("events:list")).content.decode()
 
     services.event_register(event=event, user=member)
-    registered = client.get(url()).content.decode()
+    registered = client.get(url("events:list")).content.decode()
     event.title_en = "Blast and debris workshop"
     event.save()
-    edited = client.get(url()).content.decode()
+    edited = client.get(url("events:list")).content.decode()
     host.name_en = "Explosives and blast"
     host.save()
-    renamed = client.get(url()).content.decode()
+    renamed = client.get(url("events:list")).content.decode()
 
     assert "You are registered" in registered
     assert "Blast and debris workshop" in edited
@@ -47,10 +43,10 @@ def test_another_person_does_not_see_my_registration(client):
     make_member(event.community, me)
     services.event_register(event=event, user=me)
     client.force_login(me)
-    client.get(url())
+    client.get(url("events:list"))
 
     client.force_login(other)
-    page = client.get(url()).content.decode()
+    page = client.get(url("events:list")).content.decode()
 
     assert event.title_en in page
     assert "You are registered" not in page
@@ -65,14 +61,14 @@ def test_a_renamed_or_added_co_host_shows_at_once_in_the_list_and_the_calendar(c
     event = EventFactory(visibility="public", community=CommunityFactory(name_en="Explosives"))
     co_host = CommunityFactory(name_en="Fire services")
     month = event.start.strftime("%Y-%m")
-    client.get(url())
+    client.get(url("events:list"))
     client.get(calendar_url(month))
 
     event.co_hosts.add(co_host)
-    added = client.get(url()).content.decode()
+    added = client.get(url("events:list")).content.decode()
     co_host.name_en = "Fire and rescue services"
     co_host.save()
-    renamed_list = client.get(url()).content.decode()
+    renamed_list = client.get(url("events:list")).content.decode()
     renamed_calendar = client.get(calendar_url(month)).content.decode()
 
     assert "with Fire services" in added

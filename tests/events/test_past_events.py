@@ -10,14 +10,10 @@ from communities.models import Community
 from events.models import Event, EventOutcome
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, lang="en", **kwargs):
-    with translation.override(lang):
-        return reverse(f"past_events:{name}", kwargs=kwargs)
 
 
 def past(days, **kwargs):
@@ -66,7 +62,7 @@ def titles_in_order(page, titles):
 
 
 def test_past_events_list_outcomes_first_and_only_what_the_viewer_may_see(client, world):
-    page = client.get(url("list")).content.decode()
+    page = client.get(url("past_events:list")).content.decode()
 
     assert "CCRS roundtable 2018" in page and "Recent debrief" in page
     assert titles_in_order(page, ["CCRS roundtable 2018", "Recent debrief"])  # outcomes first
@@ -81,44 +77,48 @@ def test_members_see_their_private_communitys_past_events(client, world):
     make_member(world["private"], member)
     client.force_login(member)
 
-    assert "Secret past meeting" in client.get(url("list")).content.decode()
+    assert "Secret past meeting" in client.get(url("past_events:list")).content.decode()
 
 
 def test_the_roundtable_is_reachable_from_the_events_page(client, world):
     events_page = client.get(reverse("events:list")).content.decode()
-    assert url("list") in events_page
+    assert url("past_events:list") in events_page
 
-    page = client.get(url("list")).content.decode()
+    page = client.get(url("past_events:list")).content.decode()
     assert world["roundtable"].get_absolute_url() in page
 
 
 def test_past_events_in_french_and_bad_parameters_are_explained(client, world):
-    page = client.get(url("list", "fr")).content.decode()
+    page = client.get(url("past_events:list", lang="fr")).content.decode()
     assert "Table ronde TRTS 2018" in page and "Événements passés" in page
 
-    bad = client.get(url("list"), {"community": "abc", "start": "9999-99-99", "page": "²"})
+    bad = client.get(
+        url("past_events:list"), {"community": "abc", "start": "9999-99-99", "page": "²"}
+    )
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.content.decode()
 
 
 def test_outcomes_library_lists_published_outcomes_of_visible_events(client, world):
-    page = client.get(url("community_outcomes", slug="resilience")).content.decode()
+    page = client.get(url("past_events:community_outcomes", slug="resilience")).content.decode()
 
     assert "CCRS roundtable 2018" in page and "Members recommended more exercises." in page
     assert "Practise together." in page
     assert "Secret draft summary" not in page  # not published
     assert "Recent debrief" not in page  # no outcomes
-    french = client.get(url("community_outcomes", "fr", slug="resilience")).content.decode()
+    french = client.get(
+        url("past_events:community_outcomes", slug="resilience", lang="fr")
+    ).content.decode()
     assert "Les membres ont recommandé plus d’exercices." in french
     assert "Bibliothèque des résultats" in french
 
 
 def test_outcomes_library_of_a_private_community_is_404_to_outsiders(client, world):
-    assert client.get(url("community_outcomes", slug="hidden")).status_code == 404
+    assert client.get(url("past_events:community_outcomes", slug="hidden")).status_code == 404
     member = UserFactory(verified=True)
     make_member(world["private"], member)
     client.force_login(member)
-    page = client.get(url("community_outcomes", slug="hidden")).content.decode()
+    page = client.get(url("past_events:community_outcomes", slug="hidden")).content.decode()
     assert "Private outcome text" in page
 
 
@@ -129,9 +129,9 @@ def test_past_list_and_library_take_a_fixed_number_of_queries(
         outcome(past(20 + n, community=world["public"]))
 
     with django_assert_max_num_queries(8):
-        assert client.get(url("list")).status_code == 200
+        assert client.get(url("past_events:list")).status_code == 200
     with django_assert_max_num_queries(7):
-        page = client.get(url("community_outcomes", slug="resilience")).content.decode()
+        page = client.get(url("past_events:community_outcomes", slug="resilience")).content.decode()
     assert page.count('class="outcome-entry"') == 10  # a page
 
 
@@ -144,10 +144,10 @@ def test_the_seeded_2018_ccrs_roundtable_is_reachable_from_events(client):
         detail = roundtable.get_absolute_url()
 
     events = client.get(reverse("events:list")).content.decode()
-    past_page = client.get(url("list")).content.decode()
-    french = client.get(url("list", "fr")).content.decode()
+    past_page = client.get(url("past_events:list")).content.decode()
+    french = client.get(url("past_events:list", lang="fr")).content.decode()
 
-    assert url("list") in events  # the tab
+    assert url("past_events:list") in events  # the tab
     assert detail in past_page
     assert "Cross-Cultural Roundtable on Security" in past_page
     assert "Table ronde transculturelle sur la sécurité" in french

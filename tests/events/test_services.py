@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -61,35 +62,85 @@ def test_registering_twice_is_refused(community):
         services.event_register(event=event, user=user)
 
 
+OPENS = datetime.datetime(2027, 5, 3, 13, 0, tzinfo=datetime.UTC)
+CLOSES = datetime.datetime(2027, 5, 10, 13, 0, tzinfo=datetime.UTC)
+STARTS = datetime.datetime(2027, 5, 20, 13, 0, tzinfo=datetime.UTC)
+MINUTE = datetime.timedelta(minutes=1)
+REGISTERED = None
+
+
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("status", "at", "refusal"),
     [
-        ({"status": Event.Status.DRAFT}, "not open"),
-        ({"registration_closes_at_days": -1}, "closed"),
-        ({"registration_opens_at_days": 1}, "not opened yet"),
+        # the window is open from its first minute up to, not including, its closing time
+        pytest.param(
+            Event.Status.PUBLISHED,
+            OPENS - MINUTE,
+            (ValidationError, "has not opened yet"),
+            id="published-before-it-opens",
+        ),
+        pytest.param(Event.Status.PUBLISHED, OPENS, REGISTERED, id="published-as-it-opens"),
+        pytest.param(
+            Event.Status.PUBLISHED, CLOSES - MINUTE, REGISTERED, id="published-before-it-closes"
+        ),
+        pytest.param(
+            Event.Status.PUBLISHED,
+            CLOSES,
+            (ValidationError, "Registration is closed"),
+            id="published-as-it-closes",
+        ),
+        # inside the window, only a published event takes registrations
+        *(
+            pytest.param(status, OPENS, (PermissionDenied, None), id=f"{status}-in-the-window")
+            for status in (Event.Status.DRAFT, Event.Status.CANCELLED, Event.Status.COMPLETED)
+        ),
     ],
 )
-def test_registration_respects_status_and_window(community, changes, message):
-    event = EventFactory(community=community)
-    now = timezone.now()
-    if "status" in changes:
-        event.status = changes["status"]
-    if "registration_closes_at_days" in changes:
-        event.registration_opens_at = now - datetime.timedelta(days=3)
-        event.registration_closes_at = now + datetime.timedelta(
-            days=changes["registration_closes_at_days"]
-        )
-    if "registration_opens_at_days" in changes:
-        event.registration_opens_at = now + datetime.timedelta(days=1)
-    event.save()
+def test_registration_respects_status_and_window(community, status, at, refusal):
+    event = EventFactory(
+        community=community,
+        status=status,
+        start=STARTS,
+        end=STARTS + datetime.timedelta(hours=3),
+        registration_opens_at=OPENS,
+        registration_closes_at=CLOSES,
+    )
     (user,) = _members(community, 1)
-    user.refresh_from_db()
 
-    with pytest.raises((ValidationError, PermissionDenied)) as error:
-        services.event_register(event=event, user=user)
+    with time_machine.travel(at, tick=False):
+        if refusal is REGISTERED:
+            services.event_register(event=event, user=user)
+        else:
+            error, message = refusal
+            with pytest.raises(error, match=message):
+                services.event_register(event=event, user=user)
 
-    if event.status == Event.Status.PUBLISHED:
-        assert message in str(error.value)
+    registered = Registration.objects.filter(event=event, user=user).exists()
+    assert registered == (refusal is REGISTERED)
+
+
+@pytest.mark.parametrize(
+    ("at", "refusal"),
+    [
+        pytest.param(STARTS - MINUTE, REGISTERED, id="a-minute-before-the-start"),
+        pytest.param(STARTS, "This event has already started", id="at-the-start"),
+    ],
+)
+def test_without_a_window_registration_stays_open_until_the_event_starts(community, at, refusal):
+    event = EventFactory(
+        community=community, start=STARTS, end=STARTS + datetime.timedelta(hours=3)
+    )
+    (user,) = _members(community, 1)
+
+    with time_machine.travel(at, tick=False):
+        if refusal is REGISTERED:
+            services.event_register(event=event, user=user)
+        else:
+            with pytest.raises(ValidationError, match=refusal):
+                services.event_register(event=event, user=user)
+
+    registered = Registration.objects.filter(event=event, user=user).exists()
+    assert registered == (refusal is REGISTERED)
 
 
 def test_a_freed_seat_goes_to_the_first_waitlisted_person_who_is_told(
@@ -202,7 +253,11 @@ def test_only_leads_create_publish_and_copy(community, lead):
     assert event.slug.startswith("workshop")
     assert sorted(event.reminders.values_list("hours_before", flat=True)) == [2, 48]
 
+    with pytest.raises(PermissionDenied):
+        services.event_publish(event=event, by=member)
     services.event_publish(event=event, by=lead)
+    with pytest.raises(PermissionDenied):
+        services.event_copy(event=event, by=member)
     copy = services.event_copy(event=event, by=lead)
 
     assert copy.pk != event.pk and copy.slug != event.slug

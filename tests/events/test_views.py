@@ -3,26 +3,17 @@ import datetime
 import io
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from events import services
 from events.models import Event, Registration
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import page, url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-def page(response) -> str:
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -80,7 +71,9 @@ def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
     client, community, lead, lang, when, saved
 ):
     client.force_login(lead)
-    response = client.post(url(lang, "events:create", community.slug), _form_data(), follow=True)
+    response = client.post(
+        url("events:create", community.slug, lang=lang), _form_data(), follow=True
+    )
     assert saved in page(response)
     event = Event.objects.get()
     # The wall-clock time typed is read in the event's zone, not the server's.
@@ -93,14 +86,14 @@ def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
     make_member(community, member)
     make_member(community, other)
     client.force_login(member)
-    assert client.get(url(lang, "events:detail", event.slug)).status_code == 404
+    assert client.get(url("events:detail", event.slug, lang=lang)).status_code == 404
 
     client.force_login(lead)
-    client.post(url(lang, "events:publish", event.slug))
+    client.post(url("events:publish", event.slug, lang=lang))
 
     client.force_login(member)
     response = client.post(
-        url(lang, "events:register", event.slug), {"mode": "in_person"}, follow=True
+        url("events:register", event.slug, lang=lang), {"mode": "in_person"}, follow=True
     )
     expected = {"en": "You are registered", "fr": "Votre inscription est confirmée"}[lang]
     assert expected in page(response)
@@ -108,10 +101,10 @@ def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
     assert "https://teams.example.ca/meet/42" in page(response)
 
     client.force_login(other)
-    detail = page(client.get(url(lang, "events:detail", event.slug)))
+    detail = page(client.get(url("events:detail", event.slug, lang=lang)))
     assert "https://teams.example.ca/meet/42" not in detail
     response = client.post(
-        url(lang, "events:register", event.slug), {"mode": "in_person"}, follow=True
+        url("events:register", event.slug, lang=lang), {"mode": "in_person"}, follow=True
     )
     expected = {"en": "you are on the waitlist", "fr": "vous êtes sur la liste d’attente"}[lang]
     assert expected in page(response)
@@ -120,14 +113,14 @@ def test_lead_creates_publishes_and_member_registers_then_is_waitlisted(
 
 def test_edit_shows_local_times_and_saves_changes(client, community, lead):
     client.force_login(lead)
-    client.post(url("en", "events:create", community.slug), _form_data())
+    client.post(url("events:create", community.slug), _form_data())
     event = Event.objects.get()
 
-    form_page = page(client.get(url("en", "events:edit", event.slug)))
+    form_page = page(client.get(url("events:edit", event.slug)))
     assert 'value="2027-02-23T14:30"' in form_page
 
     response = client.post(
-        url("en", "events:edit", event.slug),
+        url("events:edit", event.slug),
         _form_data(start="2027-02-23T15:00", time_zone="America/Vancouver"),
         follow=True,
     )
@@ -141,7 +134,7 @@ def test_form_errors_are_shown_next_to_fields_and_in_a_summary(client, community
     client.force_login(lead)
 
     response = client.post(
-        url("fr", "events:create", community.slug),
+        url("events:create", community.slug, lang="fr"),
         _form_data(end="2027-02-23T13:00", virtual_link="", title_fr=""),
     )
 
@@ -158,13 +151,13 @@ def test_members_cannot_create_edit_or_see_the_attendee_list(client, community):
     event = EventFactory(community=community)
     client.force_login(member)
 
-    assert client.get(url("en", "events:create", community.slug)).status_code == 403
-    assert client.get(url("en", "events:edit", event.slug)).status_code == 403
-    assert client.get(url("en", "events:attendees", event.slug)).status_code == 403
-    assert client.get(url("en", "events:attendees_csv", event.slug)).status_code == 403
-    assert client.post(url("en", "events:cancel", event.slug)).status_code == 403
-    assert client.post(url("en", "events:copy", event.slug)).status_code == 403
-    assert client.get(url("en", "events:register", event.slug)).status_code == 405
+    assert client.get(url("events:create", community.slug)).status_code == 403
+    assert client.get(url("events:edit", event.slug)).status_code == 403
+    assert client.get(url("events:attendees", event.slug)).status_code == 403
+    assert client.get(url("events:attendees_csv", event.slug)).status_code == 403
+    assert client.post(url("events:cancel", event.slug)).status_code == 403
+    assert client.post(url("events:copy", event.slug)).status_code == 403
+    assert client.get(url("events:register", event.slug)).status_code == 405
 
 
 def test_events_of_private_communities_do_not_exist_for_outsiders(client):
@@ -172,11 +165,11 @@ def test_events_of_private_communities_do_not_exist_for_outsiders(client):
     event = EventFactory(community=private, visibility=Event.Visibility.MEMBERS)
     client.force_login(UserFactory(verified=True))
 
-    assert client.get(url("en", "events:detail", event.slug)).status_code == 404
-    assert client.post(url("en", "events:register", event.slug)).status_code == 404
-    assert client.get(url("en", "events:ics", event.slug)).status_code == 404
-    assert client.get(url("en", "events:attendees", event.slug)).status_code == 404
-    assert event.title_en not in page(client.get(url("en", "events:list")))
+    assert client.get(url("events:detail", event.slug)).status_code == 404
+    assert client.post(url("events:register", event.slug)).status_code == 404
+    assert client.get(url("events:ics", event.slug)).status_code == 404
+    assert client.get(url("events:attendees", event.slug)).status_code == 404
+    assert event.title_en not in page(client.get(url("events:list")))
 
 
 def test_cancelling_a_registration_promotes_the_waitlist(client, community):
@@ -187,7 +180,7 @@ def test_cancelling_a_registration_promotes_the_waitlist(client, community):
         services.event_register(event=event, user=person)
     client.force_login(holder)
 
-    response = client.post(url("fr", "events:unregister", event.slug), follow=True)
+    response = client.post(url("events:unregister", event.slug, lang="fr"), follow=True)
 
     assert "Votre inscription a été annulée." in page(response)
     assert Registration.objects.get(user=waiting).state == Registration.State.CONFIRMED
@@ -202,11 +195,11 @@ def test_attendee_list_csv_and_attendance(client, community, lead):
         services.event_register(event=event, user=person)
     client.force_login(lead)
 
-    text = page(client.get(url("en", "events:attendees", event.slug)))
+    text = page(client.get(url("events:attendees", event.slug)))
     assert "Waitlist (2)" in text
     assert text.index(people[1].last_name) < text.index(people[2].last_name)
 
-    response = client.get(url("en", "events:attendees_csv", event.slug))
+    response = client.get(url("events:attendees_csv", event.slug))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Last name", "First name", "Email address"]
     assert [row[5] for row in rows[1:]] == ["Confirmed", "Waitlisted", "Waitlisted"]
@@ -216,7 +209,7 @@ def test_attendee_list_csv_and_attendance(client, community, lead):
     # Attendance: refused before the start, then recorded.
     confirmed = Registration.objects.get(user=people[0])
     response = client.post(
-        url("en", "events:attendance", event.slug), {"attended": [confirmed.pk]}, follow=True
+        url("events:attendance", event.slug), {"attended": [confirmed.pk]}, follow=True
     )
     assert "Attendance can be recorded once the event has started." in page(response)
     Event.objects.filter(pk=event.pk).update(
@@ -224,7 +217,7 @@ def test_attendee_list_csv_and_attendance(client, community, lead):
         end=timezone.now() + datetime.timedelta(hours=1),
     )
     response = client.post(
-        url("en", "events:attendance", event.slug), {"attended": [confirmed.pk]}, follow=True
+        url("events:attendance", event.slug), {"attended": [confirmed.pk]}, follow=True
     )
     assert "Attendance saved: 1 person attended." in page(response)
     confirmed.refresh_from_db()
@@ -243,7 +236,7 @@ def test_lead_messages_the_registrants(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url("en", "events:message", event.slug),
+            url("events:message", event.slug),
             {"audience": "all", "subject": "Parking", "body": "Use the east entrance."},
             follow=True,
         )
@@ -259,14 +252,14 @@ def test_lead_cancels_and_copies(client, community, lead):
     event = EventFactory(community=community)
     client.force_login(lead)
 
-    assert "Cancel the event" in page(client.get(url("en", "events:cancel", event.slug)))
-    response = client.post(url("en", "events:cancel", event.slug), follow=True)
+    assert "Cancel the event" in page(client.get(url("events:cancel", event.slug)))
+    response = client.post(url("events:cancel", event.slug), follow=True)
     assert "This event was cancelled." in page(response)
 
-    response = client.post(url("en", "events:copy", event.slug), follow=True)
+    response = client.post(url("events:copy", event.slug), follow=True)
     copy = Event.objects.exclude(pk=event.pk).get()
     assert copy.status == Event.Status.DRAFT
-    assert response.redirect_chain[-1][0] == url("en", "events:edit", copy.slug)
+    assert response.redirect_chain[-1][0] == url("events:edit", copy.slug)
 
 
 def test_outcomes_are_recorded_and_published_with_attendance(client, community, lead):
@@ -281,7 +274,7 @@ def test_outcomes_are_recorded_and_published_with_attendance(client, community, 
     client.force_login(lead)
 
     response = client.post(
-        url("en", "events:outcomes", event.slug),
+        url("events:outcomes", event.slug),
         {
             "summary_en": "We tested the plan.",
             "summary_fr": "Nous avons mis le plan à l'épreuve.",
@@ -297,7 +290,7 @@ def test_outcomes_are_recorded_and_published_with_attendance(client, community, 
     event.refresh_from_db()
     assert event.status == Event.Status.COMPLETED
     client.force_login(member)
-    assert "Radio gaps." in page(client.get(url("en", "events:detail", event.slug)))
+    assert "Radio gaps." in page(client.get(url("events:detail", event.slug)))
 
 
 def test_list_filters_and_shows_my_status_in_a_fixed_number_of_queries(
@@ -315,14 +308,14 @@ def test_list_filters_and_shows_my_status_in_a_fixed_number_of_queries(
 
     # Built from the database (nothing kept yet): the page's ids, their versions, then rows.
     with django_assert_max_num_queries(13):
-        response = client.get(url("en", "events:list"))
+        response = client.get(url("events:list"))
     text = page(response)
     assert "9 events found." in text
     assert text.count("You are registered") == 8
 
-    response = client.get(url("en", "events:list"), {"type": Event.Type.CONFERENCE})
+    response = client.get(url("events:list"), {"type": Event.Type.CONFERENCE})
     assert "1 event found." in page(response) and "Annual conference" in page(response)
-    response = client.get(url("en", "events:list"), {"community": other.pk})
+    response = client.get(url("events:list"), {"community": other.pk})
     assert "9 events found." in page(response)  # co-hosted events count for the co-host
 
 
@@ -341,12 +334,12 @@ def test_month_calendar_places_events_on_their_days(
         )
 
     with django_assert_max_num_queries(8):
-        response = client.get(url("fr", "events:calendar"), {"month": "2027-02"})
+        response = client.get(url("events:calendar", lang="fr"), {"month": "2027-02"})
 
     text = page(response)
     assert "Événements – février 2027" in text
     assert "Séance 5" in text  # 28 February
-    response = client.get(url("en", "events:calendar"), {"month": "2027-03"})
+    response = client.get(url("events:calendar"), {"month": "2027-03"})
     assert "Session 0" not in page(response)
 
 
@@ -359,14 +352,14 @@ def test_lead_cancels_a_registration_and_the_waitlist_moves_up(client, community
     seat = Registration.objects.get(user=holder)
     client.force_login(lead)
 
-    confirm = page(client.get(url("fr", "events:attendee_remove", event.slug, seat.pk)))
+    confirm = page(client.get(url("events:attendee_remove", event.slug, seat.pk, lang="fr")))
     assert "Annuler l’inscription" in confirm
-    response = client.post(url("en", "events:attendee_remove", event.slug, seat.pk), follow=True)
+    response = client.post(url("events:attendee_remove", event.slug, seat.pk), follow=True)
 
     assert "was cancelled" in page(response)
     assert Registration.objects.get(user=waiting).state == Registration.State.CONFIRMED
     client.force_login(holder)
-    assert client.post(url("en", "events:attendee_remove", event.slug, seat.pk)).status_code == 403
+    assert client.post(url("events:attendee_remove", event.slug, seat.pk)).status_code == 403
 
 
 def test_only_my_communities_filter(client, community):
@@ -377,7 +370,7 @@ def test_only_my_communities_filter(client, community):
     EventFactory(community=other, title_en="Theirs")
     client.force_login(member)
 
-    text = page(client.get(url("en", "events:list"), {"mine": "on"}))
+    text = page(client.get(url("events:list"), {"mine": "on"}))
 
     assert "Ours" in text and "Theirs" not in text
 
@@ -400,7 +393,7 @@ def test_event_page_runs_a_fixed_number_of_queries(
     client.force_login(lead)
 
     with django_assert_max_num_queries(21):
-        response = client.get(url("en", "events:detail", event.slug))
+        response = client.get(url("events:detail", event.slug))
 
     assert "3 seats left of 3" in page(response)
 
@@ -485,7 +478,7 @@ def test_attendance_ignores_values_that_are_not_ids(client, community, lead):
     client.force_login(lead)
 
     response = client.post(
-        url("en", "events:attendance", event.slug),
+        url("events:attendance", event.slug),
         {"attended": ["²", "9" * 30, "abc", str(registration.pk)]},
         follow=True,
     )

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from communities.services import portfolio_managers_group
@@ -10,6 +11,10 @@ from knowledge import policies, services
 from knowledge.models import Resource, Sensitivity
 from tests.communities.factories import CommunityFactory, make_member
 from tests.knowledge.factories import (
+    AnnouncementFactory,
+    FolderFactory,
+    ResourceFactory,
+    ThreadFactory,
     community_with_lead,
     document,
     folder,
@@ -60,13 +65,10 @@ def setting(request):
     folder and an announcement."""
     community, lead = community_with_lead(visibility=request.param)
     author = member_of(community)
-    discussion = thread(community, author)
-    box = folder(community, lead)
-    announcement = services.announcement_create(
-        by=lead, communities=[community], title_en="News", title_fr="Nouvelles",
-        body_en="Text", body_fr="Texte",
-    )  # fmt: skip
-    resource = document(box, author)
+    discussion = ThreadFactory(community=community, author=author)
+    box = FolderFactory(community=community)
+    announcement = AnnouncementFactory(communities=[community], author=lead)
+    resource = ResourceFactory(folder=box, created_by=author)
     return {
         "community": community,
         "thread": discussion,
@@ -141,8 +143,8 @@ def test_knowledge_permissions(setting, role, action):
     ],
 )
 def test_who_may_download_a_resource(role, community_visibility, resource_visibility, who):
-    community, lead = community_with_lead(visibility=community_visibility)
-    resource = document(folder(community, lead), lead, visibility=resource_visibility)
+    community = CommunityFactory(visibility=community_visibility)
+    resource = ResourceFactory(folder__community=community, visibility=resource_visibility)
     person = _person(role, community)
 
     assert policies.can_download(person, resource) == (role in who)
@@ -151,8 +153,7 @@ def test_who_may_download_a_resource(role, community_visibility, resource_visibi
 def test_hidden_thread_is_seen_by_its_leads_only():
     community, lead = community_with_lead()
     member = member_of(community)
-    discussion = thread(community, member)
-    services.thread_set_hidden(thread=discussion, by=lead, hidden=True)
+    discussion = ThreadFactory(community=community, author=member, hidden_at=timezone.now())
 
     assert policies.can_view_thread(lead, discussion)
     assert not policies.can_view_thread(member, discussion)
@@ -161,8 +162,7 @@ def test_hidden_thread_is_seen_by_its_leads_only():
 def test_locked_thread_takes_replies_from_leads_only():
     community, lead = community_with_lead()
     member = member_of(community)
-    discussion = thread(community, member)
-    services.thread_set_locked(thread=discussion, by=lead, locked=True)
+    discussion = ThreadFactory(community=community, author=member, locked=True)
 
     assert policies.can_reply(lead, discussion)
     assert not policies.can_reply(member, discussion)
@@ -197,10 +197,7 @@ def test_announcement_to_two_communities_is_edited_only_by_someone_leading_both(
     first, lead = community_with_lead()
     second, other_lead = community_with_lead()
     make_member(second, lead, Membership.Role.LEAD)
-    announcement = services.announcement_create(
-        by=fresh(lead), communities=[first, second], title_en="Joint", title_fr="Conjoint",
-        body_en="x", body_fr="x",
-    )  # fmt: skip
+    announcement = AnnouncementFactory(communities=[first, second], author=lead)
 
     assert policies.can_edit_announcement(fresh(lead), announcement)
     assert not policies.can_edit_announcement(other_lead, announcement)

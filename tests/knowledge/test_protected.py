@@ -13,17 +13,14 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
-from django.utils import translation
 
-from communities.models import Community, Membership
-from communities.services import portfolio_managers_group
+from communities.models import Community
 from knowledge import policies, selectors, services
 from knowledge.models import ProtectedDownload, Resource, Sensitivity
 from members.models import User
-from tests.communities.factories import CommunityFactory, make_member
-from tests.knowledge.factories import community_with_lead, document, folder, fresh, pdf
-from tests.members.factories import UserFactory
+from tests.communities.factories import CommunityFactory, person_as
+from tests.helpers import url
+from tests.knowledge.factories import community_with_lead, document, folder, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -42,30 +39,8 @@ PROTECTED_READERS = {"observer", "member", "co_lead", "lead", "admin"}
 MARKINGS = [Sensitivity.PROTECTED_A, Sensitivity.PROTECTED_B]
 
 
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
 def text(response) -> str:
     return " ".join(html.unescape(response.content.decode()).split())
-
-
-def _person(role, community):
-    if role == "anonymous":
-        return None
-    user = UserFactory(verified=True)
-    if role in ("observer", "member", "co_lead", "lead"):
-        make_member(community, user, role)
-    elif role == "lead_elsewhere":
-        make_member(CommunityFactory(), user, Membership.Role.LEAD)
-    elif role == "portfolio_manager":
-        user.groups.add(portfolio_managers_group())
-        community.portfolio_managers.add(user)
-    elif role == "admin":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    return fresh(user)
 
 
 @pytest.fixture
@@ -90,7 +65,7 @@ def test_only_the_owning_communitys_members_and_administrators_get_protected_ite
     client, library, role
 ):
     community, _lead, box, items = library
-    person = _person(role, community)
+    person = person_as(role, community)
     if person is not None:
         client.force_login(person)
 
@@ -100,13 +75,13 @@ def test_only_the_owning_communitys_members_and_administrators_get_protected_ite
             ("knowledge:download", [resource.pk]),
             ("knowledge:download_version", [resource.pk, 1]),
         ):
-            response = client.get(url("en", name, *args))
+            response = client.get(url(name, *args))
             expected = 200 if role in PROTECTED_READERS else 404
             assert response.status_code == expected, (marking, name)
-        listing = text(client.get(url("en", "knowledge:folder", box.pk)))
+        listing = text(client.get(url("knowledge:folder", box.pk)))
         assert (resource.title in listing) == (role in PROTECTED_READERS), marking
     if role in PROTECTED_READERS:
-        detail = text(client.get(url("fr", "knowledge:resource", items["protected_b"].pk)))
+        detail = text(client.get(url("knowledge:resource", items["protected_b"].pk, lang="fr")))
         assert "Chaque téléchargement de ce fichier protégé est consigné" in detail
 
 
@@ -117,7 +92,7 @@ def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_downloa
     protected_b = items[Sensitivity.PROTECTED_B]
     client.force_login(lead)
     client.post(
-        url("en", "knowledge:resource_edit", protected_b.pk),
+        url("knowledge:resource_edit", protected_b.pk),
         {
             "title_en": protected_b.title_en,
             "title_fr": protected_b.title_fr,
@@ -127,7 +102,7 @@ def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_downloa
     )
     client.logout()
     client.post(
-        url("en", "account_signup"),
+        url("account_signup"),
         {
             "first_name": "Sam",
             "last_name": "Stranger",
@@ -143,9 +118,9 @@ def test_f4_a_freshly_self_registered_stranger_gets_404_on_a_protected_b_downloa
 
     # When they ask for the file, its versions or its page
     responses = [
-        client.get(url("en", "knowledge:download", protected_b.pk)),
-        client.get(url("en", "knowledge:download_version", protected_b.pk, 2)),
-        client.get(url("en", "knowledge:resource", protected_b.pk)),
+        client.get(url("knowledge:download", protected_b.pk)),
+        client.get(url("knowledge:download_version", protected_b.pk, 2)),
+        client.get(url("knowledge:resource", protected_b.pk)),
     ]
 
     # Then nothing is there for them, and nothing was recorded as downloaded
@@ -161,14 +136,14 @@ def test_resources_visible_to_agrees_with_can_view_resource_on_protected_items(r
     ]
     resources = []
     for community in communities:
-        lead = _person("lead", community)
+        lead = person_as("lead", community)
         box = folder(community, lead)
         for marking in Sensitivity.values:
             visibility = "community" if marking != "unclassified" else "members"
             resources.append(
                 document(box, lead, title_en=marking, sensitivity=marking, visibility=visibility)
             )
-    person = _person(role, communities[0])
+    person = person_as(role, communities[0])
     who = AnonymousUser() if person is None else person
 
     listed = set(policies.resources_visible_to(who))
@@ -184,9 +159,9 @@ def test_resources_visible_to_agrees_with_can_view_resource_on_protected_items(r
 
 def test_notifications_about_a_protected_item_go_to_members_only():
     community, lead = community_with_lead()
-    member = _person("member", community)
-    manager = _person("portfolio_manager", community)
-    outsider = _person("non_member", community)
+    member = person_as("member", community)
+    manager = person_as("portfolio_manager", community)
+    outsider = person_as("non_member", community)
     resource = document(folder(community, lead), lead, sensitivity=Sensitivity.PROTECTED_B)
 
     readers = set(selectors.resource_readers(resource))
@@ -245,7 +220,7 @@ def test_sharing_protected_b_with_all_signed_in_members_is_refused_beside_the_fi
 
     # When they send the edit form, and the upload form
     edit = client.post(
-        url(lang, "knowledge:resource_edit", resource.pk),
+        url("knowledge:resource_edit", resource.pk, lang=lang),
         {
             "title_en": resource.title_en,
             "title_fr": resource.title_fr,
@@ -254,7 +229,7 @@ def test_sharing_protected_b_with_all_signed_in_members_is_refused_beside_the_fi
         },
     )
     upload = client.post(
-        url(lang, "knowledge:resource_create", box.pk),
+        url("knowledge:resource_create", box.pk, lang=lang),
         {
             "kind": "document",
             "title_en": "Injects",
@@ -322,15 +297,15 @@ def test_every_download_of_a_protected_file_is_recorded_and_unclassified_ones_ar
 ):
     # Given a member of the community
     community, lead, box, items = library
-    member = _person("member", community)
+    member = person_as("member", community)
     open_guide = document(box, lead, title_en="Open guide")
     client.force_login(member)
 
     # When they download a Protected B file, an older version of a Protected A one and an
     # Unclassified document
-    client.get(url("en", "knowledge:download", items[Sensitivity.PROTECTED_B].pk))
-    client.get(url("en", "knowledge:download_version", items[Sensitivity.PROTECTED_A].pk, 1))
-    client.get(url("en", "knowledge:download", open_guide.pk))
+    client.get(url("knowledge:download", items[Sensitivity.PROTECTED_B].pk))
+    client.get(url("knowledge:download_version", items[Sensitivity.PROTECTED_A].pk, 1))
+    client.get(url("knowledge:download", open_guide.pk))
 
     # Then the two protected downloads are recorded: who, which resource and which version
     records = list(ProtectedDownload.objects.order_by("pk"))
@@ -348,7 +323,7 @@ def test_every_download_of_a_protected_file_is_recorded_and_unclassified_ones_ar
 def test_the_service_records_nothing_for_someone_who_may_not_download(library):
     community, _lead, _box, items = library
     resource = items[Sensitivity.PROTECTED_B]
-    outsider = _person("portfolio_manager", community)
+    outsider = person_as("portfolio_manager", community)
 
     with pytest.raises(PermissionDenied):
         services.protected_download_record(
@@ -370,20 +345,20 @@ def test_the_leads_read_who_downloaded_what_linked_from_the_library(
 ):
     # Given downloads of protected files by several members
     community, lead, _box, items = library
-    members = [_person("member", community) for _ in range(3)]
+    members = [person_as("member", community) for _ in range(3)]
     for member in members:
         client.force_login(member)
-        client.get(url("en", "knowledge:download", items[Sensitivity.PROTECTED_B].pk))
-        client.get(url("en", "knowledge:download", items[Sensitivity.PROTECTED_A].pk))
+        client.get(url("knowledge:download", items[Sensitivity.PROTECTED_B].pk))
+        client.get(url("knowledge:download", items[Sensitivity.PROTECTED_A].pk))
     client.force_login(lead)
 
     # When the lead opens the library, then the record
-    library_page = text(client.get(url(lang, "knowledge:library", community.slug)))
+    library_page = text(client.get(url("knowledge:library", community.slug, lang=lang)))
     with django_assert_max_num_queries(12):
-        response = client.get(url(lang, "knowledge:download_log", community.slug))
+        response = client.get(url("knowledge:download_log", community.slug, lang=lang))
 
     # Then the library links to it, and it names each person, file, version and marking
-    log_url = url(lang, "knowledge:download_log", community.slug)
+    log_url = url("knowledge:download_log", community.slug, lang=lang)
     assert f'href="{log_url}"' in library_page
     page = text(response)
     assert heading in page
@@ -396,23 +371,23 @@ def test_the_leads_read_who_downloaded_what_linked_from_the_library(
 @pytest.mark.parametrize("role", ["member", "observer", "portfolio_manager"])
 def test_members_who_do_not_lead_neither_see_the_record_nor_its_link(client, library, role):
     community, _lead, _box, _items = library
-    client.force_login(_person(role, community))
+    client.force_login(person_as(role, community))
 
-    library_page = text(client.get(url("en", "knowledge:library", community.slug)))
-    response = client.get(url("en", "knowledge:download_log", community.slug))
+    library_page = text(client.get(url("knowledge:library", community.slug)))
+    response = client.get(url("knowledge:download_log", community.slug))
 
-    assert url("en", "knowledge:download_log", community.slug) not in library_page
+    assert url("knowledge:download_log", community.slug) not in library_page
     assert response.status_code == 403
 
 
 def test_the_record_is_read_only_in_the_administration(client, library):
     community, _lead, _box, items = library
-    member = _person("member", community)
+    member = person_as("member", community)
     resource = items[Sensitivity.PROTECTED_B]
     record = services.protected_download_record(
         resource=resource, version=resource.current_version, by=member
     )
-    client.force_login(_person("admin", community))
+    client.force_login(person_as("admin", community))
 
     listing = client.get("/en/admin/knowledge/protecteddownload/")
     detail = client.get(f"/en/admin/knowledge/protecteddownload/{record.pk}/change/")

@@ -1,12 +1,17 @@
 """The CPSEN Resource Centre: what communities shared beyond their members, portal-wide."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community
 from knowledge.models import Resource, Sensitivity
-from tests.knowledge.factories import community_with_lead, document, folder, member_of
+from tests.communities.factories import CommunityFactory
+from tests.helpers import url
+from tests.knowledge.factories import (
+    FolderFactory,
+    ResourceFactory,
+    community_with_lead,
+    member_of,
+)
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,44 +23,39 @@ PUBLIC, MEMBERS, COMMUNITY = (
 )
 
 
-def url(lang="en"):
-    with translation.override(lang):
-        return reverse("resource_centre:index")
-
-
 @pytest.fixture
 def library():
     cbrne, lead = community_with_lead(
         name_en="CBRNE", name_fr="CBRNE FR", working_languages=Community.WorkingLanguages.BOTH
     )
-    francophone, lead_fr = community_with_lead(
+    francophone = CommunityFactory(
         name_en="Quebec group",
         name_fr="Groupe québécois",
         working_languages=Community.WorkingLanguages.FRENCH,
     )
-    private, lead_private = community_with_lead(visibility=Community.Visibility.MEMBERS)
-    box = folder(cbrne, lead)
-    document(box, lead, title_en="Public protocol", title_fr="Protocole public", visibility=PUBLIC)
-    document(box, lead, title_en="Members checklist", title_fr="Liste membres", visibility=MEMBERS)
-    document(box, lead, title_en="Own members only", title_fr="Membres seuls", visibility=COMMUNITY)
-    document(
-        box,
-        lead,
+    private = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    box = FolderFactory(community=cbrne)
+    for title_en, title_fr, visibility in [
+        ("Public protocol", "Protocole public", PUBLIC),
+        ("Members checklist", "Liste membres", MEMBERS),
+        ("Own members only", "Membres seuls", COMMUNITY),
+    ]:
+        ResourceFactory(folder=box, title_en=title_en, title_fr=title_fr, visibility=visibility)
+    ResourceFactory(
+        folder=box,
         title_en="Protected plan",
         title_fr="Plan protégé",
         visibility=COMMUNITY,
         sensitivity=Sensitivity.PROTECTED_B,
     )
-    document(
-        folder(francophone, lead_fr),
-        lead_fr,
+    ResourceFactory(
+        folder__community=francophone,
         title_en="French tool",
         title_fr="Outil français",
         visibility=PUBLIC,
     )
-    document(
-        folder(private, lead_private),
-        lead_private,
+    ResourceFactory(
+        folder__community=private,
         title_en="Hidden community public doc",
         title_fr="Doc caché",
         visibility=PUBLIC,
@@ -64,7 +64,7 @@ def library():
 
 
 def test_visitors_see_public_resources_of_visible_communities_only(client, library):
-    page = client.get(url()).content.decode()
+    page = client.get(url("resource_centre:index")).content.decode()
 
     assert "Public protocol" in page and "French tool" in page
     assert "Members checklist" not in page  # signed-in members only
@@ -76,7 +76,7 @@ def test_visitors_see_public_resources_of_visible_communities_only(client, libra
 def test_members_see_what_is_shared_with_every_member_but_never_a_protected_item(client, library):
     client.force_login(library["lead"])  # reads the Protected plan in its own library
 
-    page = client.get(url()).content.decode()
+    page = client.get(url("resource_centre:index")).content.decode()
 
     assert "Members checklist" in page and "Public protocol" in page
     assert "Protected plan" not in page and "Own members only" not in page
@@ -85,11 +85,15 @@ def test_members_see_what_is_shared_with_every_member_but_never_a_protected_item
 def test_filters_by_community_type_language_and_date_and_explains_bad_ones(client, library):
     client.force_login(UserFactory(verified=True))
 
-    by_community = client.get(url(), {"community": library["cbrne"].pk}).content.decode()
-    french = client.get(url(), {"language": "fr"}).content.decode()
-    links = client.get(url(), {"kind": "link"}).content.decode()
-    future = client.get(url(), {"start": "2199-01-01"}).content.decode()
-    bad = client.get(url(), {"community": "x", "end": "2020-01-01", "start": "2021-01-01"})
+    by_community = client.get(
+        url("resource_centre:index"), {"community": library["cbrne"].pk}
+    ).content.decode()
+    french = client.get(url("resource_centre:index"), {"language": "fr"}).content.decode()
+    links = client.get(url("resource_centre:index"), {"kind": "link"}).content.decode()
+    future = client.get(url("resource_centre:index"), {"start": "2199-01-01"}).content.decode()
+    bad = client.get(
+        url("resource_centre:index"), {"community": "x", "end": "2020-01-01", "start": "2021-01-01"}
+    )
 
     assert "Public protocol" in by_community and "French tool" not in by_community
     assert "French tool" in french and "Public protocol" in french  # bilingual community too
@@ -100,7 +104,7 @@ def test_filters_by_community_type_language_and_date_and_explains_bad_ones(clien
 
 
 def test_resource_centre_in_french(client, library):
-    page = client.get(url("fr")).content.decode()
+    page = client.get(url("resource_centre:index", lang="fr")).content.decode()
 
     assert "Protocole public" in page and "Outil français" in page
     assert "Centre de ressources du CPSEN" in page
@@ -109,13 +113,11 @@ def test_resource_centre_in_french(client, library):
 def test_resource_centre_takes_a_fixed_number_of_queries(
     client, library, django_assert_max_num_queries
 ):
-    box = folder(library["cbrne"], library["lead"], name_en="More", name_fr="Plus")
+    box = FolderFactory(community=library["cbrne"])
     for n in range(12):
-        document(
-            box, library["lead"], title_en=f"Tool {n}", title_fr=f"Outil {n}", visibility=PUBLIC
-        )
+        ResourceFactory(folder=box, title_en=f"Tool {n}", title_fr=f"Outil {n}", visibility=PUBLIC)
     client.force_login(member_of(library["cbrne"]))
 
     with django_assert_max_num_queries(9):
-        page = client.get(url()).content.decode()
+        page = client.get(url("resource_centre:index")).content.decode()
     assert "Tool 11" in page

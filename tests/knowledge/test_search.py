@@ -1,44 +1,25 @@
 """The portal search on PostgreSQL: both languages, accents and plurals, what the user may see,
 highlighting, filters."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from events.models import Event
 from knowledge import services
 from knowledge.models import Resource
 from portal.search import search
-from proposals.models import Project
+from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.knowledge.factories import community_with_lead, document, folder, member_of, thread
 from tests.members.factories import UserFactory
+from tests.proposals.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(hits):
     return [str(hit.title).replace("<mark>", "").replace("</mark>", "") for hit in hits]
-
-
-def event(community, *, title_en, title_fr, status=Event.Status.PUBLISHED, **kwargs):
-    start = timezone.now() + datetime.timedelta(days=10)
-    return Event.objects.create(
-        community=community,
-        title_en=title_en,
-        title_fr=title_fr,
-        slug=f"event-{Event.objects.count()}",
-        event_type=Event.Type.EXERCISE,
-        summary_en="A summary.",
-        summary_fr="Un résumé.",
-        start=start,
-        end=start + datetime.timedelta(hours=2),
-        status=status,
-        visibility=kwargs.pop("visibility", Event.Visibility.PUBLIC),
-        **kwargs,
-    )
 
 
 @pytest.fixture
@@ -94,8 +75,20 @@ def test_search_shows_only_what_the_user_may_see(library):
     document(box, lead, title_en="Flood command roster", title_fr="Liste de commandement crue")
     private, private_lead = community_with_lead(visibility="members")
     thread(private, private_lead, title="Flood intelligence sharing", body="Restricted.")
-    event(community, title_en="Flood drill", title_fr="Exercice inondation")
-    event(community, title_en="Flood draft", title_fr="Brouillon", status=Event.Status.DRAFT)
+    public = Event.Visibility.PUBLIC
+    EventFactory(
+        community=community,
+        title_en="Flood drill",
+        title_fr="Exercice inondation",
+        visibility=public,
+    )
+    EventFactory(
+        community=community,
+        title_en="Flood draft",
+        title_fr="Brouillon",
+        visibility=public,
+        status=Event.Status.DRAFT,
+    )
     member = member_of(community)
 
     anonymous = titles(search(AnonymousUser(), "flood")[0])
@@ -143,10 +136,7 @@ def test_filters_by_type_and_community(library):
         by=other_lead, communities=[other], title_en="Flood news", title_fr="Nouvelles crue",
         body_en="x", body_fr="x",
     )  # fmt: skip
-    project = Project.objects.create(
-        title_en="Flood modelling", title_fr="Modélisation des crues", slug="flood-model",
-        year=2025, summary_en="Models.", summary_fr="Modèles.",
-    )  # fmt: skip
+    project = ProjectFactory(title_en="Flood modelling", title_fr="Modélisation des crues")
     project.communities.add(community)
 
     everything = titles(search(lead, "flood")[0])
@@ -179,11 +169,8 @@ def test_communities_are_found_in_either_language():
 def test_search_page_in_both_languages(
     client, library, language, heading, django_assert_max_num_queries
 ):
-    with translation.override(language):
-        url = reverse("knowledge:search")
-
     with django_assert_max_num_queries(14):
-        response = client.get(url, {"q": "exercices"})
+        response = client.get(url("knowledge:search", lang=language), {"q": "exercices"})
 
     page = response.content.decode()
     assert heading in page
@@ -192,7 +179,7 @@ def test_search_page_in_both_languages(
 
 
 def test_search_page_with_type_filter_and_nothing_found(client):
-    response = client.get(reverse("knowledge:search"), {"q": "zzzqqq", "type": ["resource"]})
+    response = client.get(url("knowledge:search"), {"q": "zzzqqq", "type": ["resource"]})
 
     assert "Nothing you may see matches" in response.content.decode()
 

@@ -8,7 +8,7 @@ from communities.services import membership_leave
 from knowledge import kinds, services
 from knowledge.models import Follow, Post, Resource, ResourceVersion
 from knowledge.services import library as library_services
-from notifications.models import DeliveryState, Frequency, Notification, NotificationPreference
+from notifications.models import DeliveryState, Frequency, Notification
 from tests.communities.factories import make_member
 from tests.knowledge.factories import (
     PDF,
@@ -20,6 +20,7 @@ from tests.knowledge.factories import (
     pdf,
     thread,
 )
+from tests.notifications.factories import NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,7 @@ def test_reply_counts_and_activity_are_kept_on_the_thread():
 def test_a_digest_follower_gets_no_immediate_email(django_capture_on_commit_callbacks):
     community, lead = community_with_lead()
     follower = member_of(community)
-    NotificationPreference.objects.create(
-        user=follower, kind=kinds.REPLY, frequency=Frequency.DAILY
-    )
+    NotificationPreferenceFactory(user=follower, kind=kinds.REPLY, frequency=Frequency.DAILY)
     discussion = thread(community, follower)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,13 +6,14 @@ from django.core import mail
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
-from knowledge import services
-from knowledge.models import Post, PostReport, Resource, Thread
+from knowledge import kinds, services
+from knowledge.models import PostReport, Resource, Thread
 from knowledge.selectors import community_announcements, home_announcements
+from notifications.models import Notification
 from tests.communities.factories import make_member
+from tests.helpers import page, url
 from tests.knowledge.factories import (
     PDF,
     community_with_lead,
@@ -25,15 +26,6 @@ from tests.knowledge.factories import (
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-def page(response) -> str:
-    return response.content.decode()
 
 
 # --- Discussions ---------------------------------------------------------------------------
@@ -54,7 +46,7 @@ def test_member_starts_a_discussion_and_another_replies(
     client.force_login(starter)
 
     response = client.post(
-        url(lang, "knowledge:thread_create", community.slug),
+        url("knowledge:thread_create", community.slug, lang=lang),
         {"title": "Shelter logistics", "body": "**Who** has cots? <script>x</script>"},
         follow=True,
     )
@@ -66,7 +58,7 @@ def test_member_starts_a_discussion_and_another_replies(
     discussion = Thread.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url(lang, "knowledge:thread_reply", discussion.pk),
+            url("knowledge:thread_reply", discussion.pk, lang=lang),
             {"body": "We have *forty*."},
             follow=True,
         )
@@ -81,7 +73,7 @@ def test_empty_reply_shows_the_error_next_to_the_field(client, lang):
     discussion = thread(community, lead)
     client.force_login(lead)
 
-    response = client.post(url(lang, "knowledge:thread_reply", discussion.pk), {"body": ""})
+    response = client.post(url("knowledge:thread_reply", discussion.pk, lang=lang), {"body": ""})
 
     assert response.status_code == 400
     expected = {"en": "This field is required.", "fr": "Ce champ est obligatoire."}[lang]
@@ -94,9 +86,9 @@ def test_discussions_of_a_private_community_are_404_to_outsiders(client):
     discussion = thread(community, lead)
     client.force_login(UserFactory())
 
-    assert client.get(url("en", "knowledge:threads", community.slug)).status_code == 404
-    assert client.get(url("en", "knowledge:thread", discussion.pk)).status_code == 404
-    reply = client.post(url("en", "knowledge:thread_reply", discussion.pk), {"body": "x"})
+    assert client.get(url("knowledge:threads", community.slug)).status_code == 404
+    assert client.get(url("knowledge:thread", discussion.pk)).status_code == 404
+    reply = client.post(url("knowledge:thread_reply", discussion.pk), {"body": "x"})
     assert reply.status_code == 404
 
 
@@ -104,11 +96,11 @@ def test_discussions_of_a_public_community_invite_visitors_to_join(client):
     community, lead = community_with_lead(visibility="public")
     discussion = thread(community, lead, title="Members only talk")
 
-    listing = client.get(url("en", "knowledge:threads", community.slug))
+    listing = client.get(url("knowledge:threads", community.slug))
 
     assert "Discussions are open to the community’s members." in page(listing)
     assert "Members only talk" not in page(listing)
-    assert client.get(url("en", "knowledge:thread", discussion.pk)).status_code == 404
+    assert client.get(url("knowledge:thread", discussion.pk)).status_code == 404
 
 
 def test_observer_reads_but_may_not_reply_or_moderate(client):
@@ -117,13 +109,13 @@ def test_observer_reads_but_may_not_reply_or_moderate(client):
     discussion = thread(community, lead)
     client.force_login(observer)
 
-    detail = client.get(url("en", "knowledge:thread", discussion.pk))
+    detail = client.get(url("knowledge:thread", discussion.pk))
     assert detail.status_code == 200 and "Post the reply" not in page(detail)
-    reply = client.post(url("en", "knowledge:thread_reply", discussion.pk), {"body": "x"})
+    reply = client.post(url("knowledge:thread_reply", discussion.pk), {"body": "x"})
     assert reply.status_code == 403
-    lock = client.post(url("en", "knowledge:thread_moderate", discussion.pk), {"action": "lock"})
+    lock = client.post(url("knowledge:thread_moderate", discussion.pk), {"action": "lock"})
     assert lock.status_code == 403
-    assert client.get(url("en", "knowledge:thread_create", community.slug)).status_code == 403
+    assert client.get(url("knowledge:thread_create", community.slug)).status_code == 403
 
 
 def test_lead_pins_locks_and_hides_a_thread(client):
@@ -131,7 +123,7 @@ def test_lead_pins_locks_and_hides_a_thread(client):
     member = member_of(community)
     discussion = thread(community, member, title="Off topic")
     client.force_login(lead)
-    moderate = url("en", "knowledge:thread_moderate", discussion.pk)
+    moderate = url("knowledge:thread_moderate", discussion.pk)
 
     client.post(moderate, {"action": "pin"})
     client.post(moderate, {"action": "lock"})
@@ -140,8 +132,8 @@ def test_lead_pins_locks_and_hides_a_thread(client):
     discussion.refresh_from_db()
     assert discussion.pinned and discussion.locked and discussion.is_hidden
     client.force_login(member)
-    assert client.get(url("en", "knowledge:thread", discussion.pk)).status_code == 404
-    assert "Off topic" not in page(client.get(url("en", "knowledge:threads", community.slug)))
+    assert client.get(url("knowledge:thread", discussion.pk)).status_code == 404
+    assert "Off topic" not in page(client.get(url("knowledge:threads", community.slug)))
 
 
 def test_moderation_needs_post(client):
@@ -149,7 +141,7 @@ def test_moderation_needs_post(client):
     discussion = thread(community, lead)
     client.force_login(lead)
 
-    response = client.get(url("en", "knowledge:thread_moderate", discussion.pk))
+    response = client.get(url("knowledge:thread_moderate", discussion.pk))
 
     assert response.status_code == 405
 
@@ -173,20 +165,22 @@ def test_member_reports_a_message_and_the_lead_hides_it(client, lang, thanks, qu
     client.force_login(reporter)
 
     response = client.post(
-        url(lang, "knowledge:post_report", post.pk), {"reason": "Spam"}, follow=True
+        url("knowledge:post_report", post.pk, lang=lang), {"reason": "Spam"}, follow=True
     )
     assert thanks in page(response)
 
     client.force_login(lead)
-    queue = client.get(url(lang, "knowledge:reports", community.slug))
+    queue = client.get(url("knowledge:reports", community.slug, lang=lang))
     assert queue_title in page(queue) and "Buy cheap watches" in page(queue)
-    client.post(url(lang, "knowledge:post_hide", post.pk), {"hidden": "1", "next": "reports"})
+    client.post(url("knowledge:post_hide", post.pk, lang=lang), {"hidden": "1", "next": "reports"})
 
     post.refresh_from_db()
     assert post.is_hidden
     assert not PostReport.objects.filter(resolved_at__isnull=True).exists()
     client.force_login(reporter)
-    assert "Buy cheap watches" not in page(client.get(url(lang, "knowledge:thread", discussion.pk)))
+    assert "Buy cheap watches" not in page(
+        client.get(url("knowledge:thread", discussion.pk, lang=lang))
+    )
 
 
 def test_authors_cannot_report_themselves_and_members_cannot_open_the_queue(client):
@@ -196,8 +190,8 @@ def test_authors_cannot_report_themselves_and_members_cannot_open_the_queue(clie
     client.force_login(member)
 
     opening = discussion.posts.get()
-    assert client.get(url("en", "knowledge:post_report", opening.pk)).status_code == 403
-    assert client.get(url("en", "knowledge:reports", community.slug)).status_code == 403
+    assert client.get(url("knowledge:post_report", opening.pk)).status_code == 403
+    assert client.get(url("knowledge:reports", community.slug)).status_code == 403
 
 
 def test_lead_shares_a_thread_with_another_community_they_belong_to(client):
@@ -207,12 +201,12 @@ def test_lead_shares_a_thread_with_another_community_they_belong_to(client):
     discussion = thread(home, lead, title="Joint exercise")
     client.force_login(lead)
 
-    form = client.get(url("en", "knowledge:thread_share", discussion.pk))
+    form = client.get(url("knowledge:thread_share", discussion.pk))
     assert other.name in page(form)
-    client.post(url("en", "knowledge:thread_share", discussion.pk), {"communities": [other.pk]})
+    client.post(url("knowledge:thread_share", discussion.pk), {"communities": [other.pk]})
 
     client.force_login(other_lead)
-    listing = client.get(url("en", "knowledge:threads", other.slug))
+    listing = client.get(url("knowledge:threads", other.slug))
     assert "Joint exercise" in page(listing) and "shared from" in page(listing)
 
 
@@ -227,7 +221,7 @@ def test_thread_list_queries_do_not_grow_with_threads(client, django_assert_max_
     community, lead = community_with_lead()
     thread(community, member_of(community), title="Topic first")
     client.force_login(lead)
-    target = url("en", "knowledge:threads", community.slug)
+    target = url("knowledge:threads", community.slug)
     few, _ = _queries(client, target)
     for number in range(30):
         thread(community, member_of(community), title=f"Topic {number}")
@@ -243,7 +237,7 @@ def test_thread_page_queries_do_not_grow_with_replies(client, django_assert_max_
     discussion = thread(community, lead)
     services.thread_reply(thread=discussion, by=member_of(community), body="Reply first")
     client.force_login(lead)
-    target = url("en", "knowledge:thread", discussion.pk)
+    target = url("knowledge:thread", discussion.pk)
     few, _ = _queries(client, target)
     for number in range(20):
         services.thread_reply(thread=discussion, by=member_of(community), body=f"Reply {number}")
@@ -255,17 +249,24 @@ def test_thread_page_queries_do_not_grow_with_replies(client, django_assert_max_
 
 
 def test_following_a_thread_from_its_page(client):
+    # given a member who follows a discussion from its page (in French), and one who does not
     community, lead = community_with_lead()
     member = member_of(community)
+    member_of(community)  # who does not follow it
     discussion = thread(community, lead)
     client.force_login(member)
-
     response = client.post(
-        url("fr", "knowledge:thread_follow", discussion.pk), {"follow": "1"}, follow=True
+        url("knowledge:thread_follow", discussion.pk, lang="fr"), {"follow": "1"}, follow=True
     )
-
     assert "Vous suivez cette discussion" in page(response)
     assert "Ne plus suivre" in page(response)
+
+    # when someone replies
+    services.thread_reply(thread=discussion, by=lead, body="The date is set.")
+
+    # then the follower is told of the reply
+    told = Notification.objects.filter(kind=kinds.REPLY)
+    assert [n.recipient for n in told] == [member]
 
 
 # --- Announcements -------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def test_lead_posts_an_announcement_members_read_it_in_their_language(client, la
     client.force_login(lead)
 
     response = client.post(
-        url("en", "knowledge:announcement_create", community.slug),
+        url("knowledge:announcement_create", community.slug),
         {
             "communities": [community.pk],
             "title_en": "Spring workshop",
@@ -293,17 +294,17 @@ def test_lead_posts_an_announcement_members_read_it_in_their_language(client, la
     assert "The announcement is published." in page(response)
 
     client.force_login(member)
-    listing = client.get(url(lang, "knowledge:announcements", community.slug))
+    listing = client.get(url("knowledge:announcements", community.slug, lang=lang))
     assert title in page(listing)
     client.logout()
-    assert client.get(url(lang, "knowledge:announcements", community.slug)).status_code == 404
+    assert client.get(url("knowledge:announcements", community.slug, lang=lang)).status_code == 404
 
 
 def test_announcement_form_shows_errors_and_members_may_not_post(client):
     community, lead = community_with_lead()
     member = member_of(community)
     client.force_login(member)
-    create = url("en", "knowledge:announcement_create", community.slug)
+    create = url("knowledge:announcement_create", community.slug)
     assert client.get(create).status_code == 403
 
     client.force_login(lead)
@@ -354,7 +355,7 @@ def test_member_uploads_a_marked_document_and_downloads_it(client, lang, added, 
     client.force_login(member)
 
     response = client.post(
-        url(lang, "knowledge:resource_create", box.pk),
+        url("knowledge:resource_create", box.pk, lang=lang),
         {
             "kind": "document",
             "title_en": "After-action report",
@@ -368,10 +369,10 @@ def test_member_uploads_a_marked_document_and_downloads_it(client, lang, added, 
     assert added in page(response)
     assert marking in page(response)
     resource = Resource.objects.get()
-    listing = client.get(url(lang, "knowledge:folder", box.pk))
+    listing = client.get(url("knowledge:folder", box.pk, lang=lang))
     assert marking in page(listing)
 
-    download = client.get(url(lang, "knowledge:download", resource.pk))
+    download = client.get(url("knowledge:download", resource.pk, lang=lang))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert download["Content-Disposition"] == 'attachment; filename="After action _report_.pdf"'
@@ -385,7 +386,7 @@ def test_upload_errors_are_shown_next_to_the_fields(client):
     client.force_login(lead)
 
     response = client.post(
-        url("en", "knowledge:resource_create", box.pk),
+        url("knowledge:resource_create", box.pk),
         {
             "kind": "document",
             "title_en": "x",
@@ -410,13 +411,13 @@ def test_downloads_of_non_public_files_are_checked(client):
     private = document(box, lead, visibility="community")
     public = document(box, lead, title_en="Open guide", visibility="public")
 
-    assert client.get(url("en", "knowledge:download", private.pk)).status_code == 404
-    version_url = url("en", "knowledge:download_version", private.pk, 1)
+    assert client.get(url("knowledge:download", private.pk)).status_code == 404
+    version_url = url("knowledge:download_version", private.pk, 1)
     assert client.get(version_url).status_code == 404
     client.force_login(UserFactory())
-    assert client.get(url("en", "knowledge:download", private.pk)).status_code == 404
+    assert client.get(url("knowledge:download", private.pk)).status_code == 404
     client.logout()
-    response = client.get(url("en", "knowledge:download", public.pk))
+    response = client.get(url("knowledge:download", public.pk))
     assert response.status_code == 200 and response["Cache-Control"] == "public, max-age=300"
 
 
@@ -426,7 +427,7 @@ def test_version_history_keeps_old_versions_downloadable(client):
     client.force_login(lead)
 
     response = client.post(
-        url("fr", "knowledge:version_create", resource.pk),
+        url("knowledge:version_create", resource.pk, lang="fr"),
         {"file": pdf("plan-v2.pdf", PDF + b"v2"), "note": "Nouvelles annexes"},
         follow=True,
     )
@@ -434,8 +435,8 @@ def test_version_history_keeps_old_versions_downloadable(client):
     text = page(response)
     assert "La version 2 est téléversée." in text
     assert "Historique des versions" in text and "Nouvelles annexes" in text
-    first = client.get(url("fr", "knowledge:download_version", resource.pk, 1))
-    latest = client.get(url("fr", "knowledge:download", resource.pk))
+    first = client.get(url("knowledge:download_version", resource.pk, 1, lang="fr"))
+    latest = client.get(url("knowledge:download", resource.pk, lang="fr"))
     assert b"".join(first.streaming_content).endswith(b"v1")
     assert b"".join(latest.streaming_content).endswith(b"v2")
 
@@ -446,7 +447,7 @@ def test_a_member_may_not_upload_versions_of_others_documents(client):
     resource = document(folder(community, lead), lead)
     client.force_login(member)
 
-    response = client.post(url("en", "knowledge:version_create", resource.pk), {"file": pdf()})
+    response = client.post(url("knowledge:version_create", resource.pk), {"file": pdf()})
 
     assert response.status_code == 403
     assert resource.versions.count() == 1
@@ -459,8 +460,8 @@ def test_library_queries_do_not_grow_with_resources(client, django_assert_max_nu
     folder(community, lead, name_en="Sub first", parent=box)
     client.force_login(lead)
     folder_url, library_url = (
-        url("en", "knowledge:folder", box.pk),
-        url("en", "knowledge:library", community.slug),
+        url("knowledge:folder", box.pk),
+        url("knowledge:library", community.slug),
     )
     few_in_folder, _ = _queries(client, folder_url)
     few_in_library, _ = _queries(client, library_url)
@@ -485,23 +486,44 @@ def test_outsiders_get_404_for_a_private_library(client):
     client.force_login(UserFactory())
 
     for target in (
-        url("en", "knowledge:library", community.slug),
-        url("en", "knowledge:folder", box.pk),
-        url("en", "knowledge:resource", resource.pk),
-        url("en", "knowledge:download", resource.pk),
+        url("knowledge:library", community.slug),
+        url("knowledge:folder", box.pk),
+        url("knowledge:resource", resource.pk),
+        url("knowledge:download", resource.pk),
     ):
         assert client.get(target).status_code == 404, target
 
 
-def test_following_a_folder(client):
+def test_following_a_folder_brings_each_document_added_to_it_to_the_member(client):
+    # given a member who follows a library folder from its page, and one who does not
+    community, lead = community_with_lead()
+    follower = member_of(community)
+    member_of(community)  # who does not follow it
+    box = folder(community, lead)
+    client.force_login(follower)
+    response = client.post(url("knowledge:folder_follow", box.pk), {"follow": "1"}, follow=True)
+    assert "You follow this folder" in page(response)
+
+    # when a lead adds a document to the folder
+    added = document(box, lead, title_en="Evacuation checklist")
+
+    # then the follower, and only they, is told of it, in their notification centre
+    told = Notification.objects.filter(kind=kinds.RESOURCE)
+    assert [(n.recipient, n.about) for n in told] == [(follower, added)]
+    assert "New in the library: “Evacuation checklist”" in page(
+        client.get(url("notifications:centre"))
+    )
+
+
+def test_a_member_who_stops_following_a_folder_hears_no_more_of_it(client):
     community, lead = community_with_lead()
     member = member_of(community)
     box = folder(community, lead)
     client.force_login(member)
+    client.post(url("knowledge:folder_follow", box.pk), {"follow": "1"})
 
-    response = client.post(
-        url("en", "knowledge:folder_follow", box.pk), {"follow": "1"}, follow=True
-    )
+    response = client.post(url("knowledge:folder_follow", box.pk), {"follow": "0"}, follow=True)
+    document(box, lead, title_en="Evacuation checklist")
 
-    assert "You follow this folder" in page(response)
-    assert Post.objects.count() == 0
+    assert "You no longer follow this folder." in page(response)
+    assert not Notification.objects.filter(kind=kinds.RESOURCE).exists()

@@ -13,11 +13,11 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from members.models import User
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +33,6 @@ def _no_rate_limit_history():
     cache.clear()
     yield
     cache.clear()
-
-
-def url(lang, name, **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def in_language(lang, message):
@@ -64,7 +59,7 @@ def link_in(mail, path_part):
 def sign_up(client, lang, *, email, preferred_language, capture):
     with capture(execute=True):
         return client.post(
-            url(lang, "account_signup"),
+            url("account_signup", lang=lang),
             {
                 "first_name": "Geneviève",
                 "last_name": "Côté",
@@ -77,13 +72,13 @@ def sign_up(client, lang, *, email, preferred_language, capture):
 
 
 def sign_in(client, lang, email, password=PASSWORD):
-    return client.post(url(lang, "account_login"), {"login": email, "password": password})
+    return client.post(url("account_login", lang=lang), {"login": email, "password": password})
 
 
 def signed_in(client, lang):
     """Whether the header of the home page offers to sign out (it does only to a member)."""
-    home = client.get(url(lang, "home"))
-    return f'href="{url(lang, "account_logout")}"' in home.content.decode()
+    home = client.get(url("home", lang=lang))
+    return f'href="{url("account_logout", lang=lang)}"' in home.content.decode()
 
 
 def current_totp_code(secret):
@@ -106,7 +101,7 @@ def test_sign_up_page_shows_the_form_in_the_page_language(
     client, lang, given_name, password, preferred_language
 ):
     # Given a visitor on the sign-up page of one language
-    signup_url = url(lang, "account_signup")
+    signup_url = url("account_signup", lang=lang)
 
     # When they open it
     response = client.get(signup_url)
@@ -138,7 +133,7 @@ def test_sign_up_creates_an_unverified_member_and_emails_a_confirmation_link_in_
 
     # Then they have an account with their names and language, not yet verified
     assert response.status_code == 302
-    assert response["Location"] == url(lang, "account_email_verification_sent")
+    assert response["Location"] == url("account_email_verification_sent", lang=lang)
     member = User.objects.get(email=email)
     assert (member.first_name, member.last_name, member.preferred_language) == (
         "Geneviève",
@@ -217,11 +212,11 @@ def test_following_the_confirmation_link_verifies_the_address_and_the_member_can
     assert confirmed.status_code == 302
     assert EmailAddress.objects.filter(email=email, verified=True, primary=True).exists()
     # And, signed out, they can sign in again with their password
-    client.post(url(lang, "account_logout"))
+    client.post(url("account_logout", lang=lang))
     assert not signed_in(client, lang)
     response = sign_in(client, lang, email)
     assert response.status_code == 302
-    assert response["Location"] == url(lang, "home")
+    assert response["Location"] == url("home", lang=lang)
     assert signed_in(client, lang)
 
 
@@ -282,7 +277,7 @@ def test_correct_password_signs_the_member_in_and_returns_them_home(client, lang
 
     # Then they land on the home page of their language, signed in as themselves
     assert response.status_code == 302
-    assert response["Location"] == url(lang, "home")
+    assert response["Location"] == url("home", lang=lang)
     assert client.session["_auth_user_id"] == str(member.pk)
     assert signed_in(client, lang)
 
@@ -300,7 +295,7 @@ def test_unverified_member_is_asked_to_verify_their_address_instead_of_being_sig
 
     # Then they are sent to the "verify your email address" page, and not signed in
     assert response.status_code == 302
-    assert response["Location"] == url(lang, "account_email_verification_sent")
+    assert response["Location"] == url("account_email_verification_sent", lang=lang)
     page = client.get(response["Location"])
     assert in_language(lang, "Verify Your Email Address") in page_text(page)
     assert not signed_in(client, lang)
@@ -319,13 +314,13 @@ def test_signing_out_by_post_ends_the_session(client, lang):
     assert signed_in(client, lang)
 
     # When they sign out
-    response = client.post(url(lang, "account_logout"))
+    response = client.post(url("account_logout", lang=lang))
 
     # Then the session no longer holds them and the header offers to sign in again
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
-    home = client.get(url(lang, "home"))
-    assert f'href="{url(lang, "account_login")}"' in home.content.decode()
+    home = client.get(url("home", lang=lang))
+    assert f'href="{url("account_login", lang=lang)}"' in home.content.decode()
     assert not signed_in(client, lang)
 
 
@@ -341,7 +336,7 @@ def test_password_reset_emails_a_link_in_the_members_language_and_the_new_passwo
 
     # When they ask for a reset, follow the emailed link and choose a new password
     with django_capture_on_commit_callbacks(execute=True):
-        requested = client.post(url(lang, "account_reset_password"), {"email": member.email})
+        requested = client.post(url("account_reset_password", lang=lang), {"email": member.email})
     (mail,) = mailoutbox
     key_page = client.get(link_in(mail, "/accounts/password/reset/key/"), follow=True)
     form_url = key_page.redirect_chain[-1][0]
@@ -361,7 +356,7 @@ def test_password_reset_emails_a_link_in_the_members_language_and_the_new_passwo
     ) in page_text(refused)
     assert not signed_in(client, lang)
     accepted = sign_in(client, lang, member.email, password=NEW_PASSWORD)
-    assert accepted["Location"] == url(lang, "home")
+    assert accepted["Location"] == url("home", lang=lang)
     assert signed_in(client, lang)
 
 
@@ -371,7 +366,7 @@ def test_password_reset_for_an_unknown_address_shows_the_same_confirmation(
 ):
     # Given one address with an account and one without
     member = UserFactory(verified=True, preferred_language=lang)
-    reset_url = url(lang, "account_reset_password")
+    reset_url = url("account_reset_password", lang=lang)
 
     # When a reset is asked for each
     with django_capture_on_commit_callbacks(execute=True):
@@ -380,7 +375,7 @@ def test_password_reset_for_an_unknown_address_shows_the_same_confirmation(
 
     # Then both lead to the same "we have sent you an email" page: nothing tells them apart
     assert known.status_code == unknown.status_code == 302
-    assert known["Location"] == unknown["Location"] == url(lang, "account_reset_password_done")
+    assert known["Location"] == unknown["Location"] == url("account_reset_password_done", lang=lang)
     done = client.get(unknown["Location"])
     assert in_language(lang, "Password Reset") in page_text(done)
     # And only the member's address received a reset link
@@ -401,7 +396,7 @@ def test_member_enrols_an_authenticator_app_and_is_then_asked_for_its_code_at_si
         sign_in(client, lang, member.email)
 
         # When they open the authenticator-app page, confirm their password as asked,
-        activate_url = url(lang, "mfa_activate_totp")
+        activate_url = url("mfa_activate_totp", lang=lang)
         reauthenticate = client.get(activate_url)
         confirmed = client.post(reauthenticate["Location"], {"password": PASSWORD})
         # read the secret the page shows, and enter the code their app computes from it
@@ -414,7 +409,7 @@ def test_member_enrols_an_authenticator_app_and_is_then_asked_for_its_code_at_si
 
         # Then the sensitive page first asked for their password, then showed the enrolment form
         assert reauthenticate.status_code == 302
-        assert reauthenticate["Location"].startswith(url(lang, "account_reauthenticate"))
+        assert reauthenticate["Location"].startswith(url("account_reauthenticate", lang=lang))
         assert confirmed["Location"] == activate_url
         assert in_language(lang, "Activate Authenticator App") in page_text(enrol_page)
         # And the code was accepted: the member has an authenticator app
@@ -422,17 +417,19 @@ def test_member_enrols_an_authenticator_app_and_is_then_asked_for_its_code_at_si
         assert Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists()
 
         # And, after signing out, the password alone no longer signs them in
-        client.post(url(lang, "account_logout"))
+        client.post(url("account_logout", lang=lang))
         password_step = sign_in(client, lang, member.email)
-        assert password_step["Location"] == url(lang, "mfa_authenticate")
+        assert password_step["Location"] == url("mfa_authenticate", lang=lang)
         challenge = client.get(password_step["Location"])
         assert in_language(lang, "Two-Factor Authentication") in page_text(challenge)
         assert not signed_in(client, lang)
 
         # And the next code from their app completes the sign-in
         clock.shift(dt.timedelta(seconds=mfa_settings.TOTP_PERIOD))
-        code_step = client.post(url(lang, "mfa_authenticate"), {"code": current_totp_code(secret)})
-        assert code_step["Location"] == url(lang, "home")
+        code_step = client.post(
+            url("mfa_authenticate", lang=lang), {"code": current_totp_code(secret)}
+        )
+        assert code_step["Location"] == url("home", lang=lang)
         assert signed_in(client, lang)
 
 
@@ -465,14 +462,14 @@ def test_ten_failed_sign_ins_on_one_account_lock_it_even_from_new_addresses(clie
     member = UserFactory(verified=True)
     for n in range(10):
         client.post(
-            url("en", "account_login"),
+            url("account_login"),
             {"login": member.email, "password": f"guess {n}"},
             REMOTE_ADDR=f"203.0.113.{n + 1}",
         )
 
     # When the right password comes from yet another address
     response = client.post(
-        url("en", "account_login"),
+        url("account_login"),
         {"login": member.email, "password": PASSWORD},
         REMOTE_ADDR="198.51.100.1",
     )
@@ -524,7 +521,7 @@ def test_signing_out_of_the_french_site_lands_on_the_french_home_page(client):
     client.force_login(member)
 
     # When they sign out
-    response = client.post(url("fr", "account_logout"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url("account_logout", lang="fr"), HTTP_ACCEPT_LANGUAGE="en")
 
     # Then they land on the French home page
     assert response.status_code == 302

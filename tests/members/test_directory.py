@@ -4,22 +4,16 @@ import itertools
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from communities.models import Community, Membership, Organization
 from members.models import ExpertiseArea, User
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.helpers import url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 _slugs = itertools.count()
-
-
-def _url(name, lang="en", **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs)
 
 
 def _area(name_en, name_fr):
@@ -29,7 +23,7 @@ def _area(name_en, name_fr):
 
 
 def _page(client, lang="en", **params):
-    response = client.get(_url("members:directory", lang), params)
+    response = client.get(url("members:directory", lang=lang), params)
     assert response.status_code == 200
     return response, html.unescape(response.content.decode())
 
@@ -53,12 +47,12 @@ def viewer(client):
     [("members:directory", {}), ("members:profile", {"pk": 1}), ("members:edit", {})],
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client, name, kwargs):
-    url = _url(name, **kwargs)
+    path = url(name, **kwargs)
 
-    response = client.get(url)
+    response = client.get(path)
 
     assert response.status_code == 302
-    assert response.url.startswith(_url("account_login"))
+    assert response.url.startswith(url("account_login"))
 
 
 def test_the_directory_lists_listed_active_members_only(client, viewer):
@@ -237,17 +231,17 @@ def test_the_directory_takes_the_same_queries_for_many_people(
             make_member(CommunityFactory() if n % 2 else community, person)
 
     add_people(3)
-    client.get(_url("members:directory"))  # the first request of a session does more
+    client.get(url("members:directory"))  # the first request of a session does more
     with CaptureQueriesContext(connection) as few:
-        client.get(_url("members:directory"))
+        client.get(url("members:directory"))
     add_people(27)
 
     with django_assert_max_num_queries(15):
-        response = client.get(_url("members:directory"))
+        response = client.get(url("members:directory"))
 
     assert len(response.context["cards"]) == 25
     with CaptureQueriesContext(connection) as many:
-        client.get(_url("members:directory"))
+        client.get(url("members:directory"))
     # 27 more people: a query per person would add at least 27 (a cache warmed or not by an
     # earlier test in the same process may move the count by one)
     assert len(many) - len(few) <= 1, [q["sql"][:120] for q in many.captured_queries]
@@ -286,7 +280,7 @@ def test_a_profile_shows_the_person_and_their_visible_communities(client, viewer
         CommunityFactory(name_en="Secret CoP", visibility=Community.Visibility.MEMBERS), person
     )
 
-    response = client.get(_url("members:profile", pk=person.pk))
+    response = client.get(url("members:profile", pk=person.pk))
     page = html.unescape(response.content.decode())
 
     assert response.status_code == 200
@@ -307,7 +301,7 @@ def test_a_profile_shows_contact_details_to_members_of_a_shared_community(client
     )
     make_member(community, person)
 
-    page = client.get(_url("members:profile", pk=person.pk)).content.decode()
+    page = client.get(url("members:profile", pk=person.pk)).content.decode()
 
     assert "marie@example.gc.ca" in page and "613-555-0199" in page
 
@@ -316,9 +310,9 @@ def test_the_biography_follows_the_page_language_and_falls_back(client, viewer):
     both = UserFactory(bio_en="English text.", bio_fr="Texte français.")
     english_only = UserFactory(bio_en="Only English.", bio_fr="")
 
-    french = client.get(_url("members:profile", "fr", pk=both.pk)).content.decode()
-    english = client.get(_url("members:profile", "en", pk=both.pk)).content.decode()
-    fallback = client.get(_url("members:profile", "fr", pk=english_only.pk)).content.decode()
+    french = client.get(url("members:profile", pk=both.pk, lang="fr")).content.decode()
+    english = client.get(url("members:profile", pk=both.pk)).content.decode()
+    fallback = client.get(url("members:profile", pk=english_only.pk, lang="fr")).content.decode()
 
     assert "Texte français." in french and "English text." not in french
     assert "English text." in english
@@ -328,15 +322,15 @@ def test_the_biography_follows_the_page_language_and_falls_back(client, viewer):
 def test_an_unlisted_profile_does_not_exist_for_other_members(client, viewer):
     hidden = UserFactory(listed_in_directory=False)
 
-    assert client.get(_url("members:profile", pk=hidden.pk)).status_code == 404
-    assert client.get(_url("members:profile", pk=999999)).status_code == 404
+    assert client.get(url("members:profile", pk=hidden.pk)).status_code == 404
+    assert client.get(url("members:profile", pk=999999)).status_code == 404
 
 
 def test_unlisted_profiles_remain_visible_to_their_owner_and_to_administrators(client, viewer):
-    own = client.get(_url("members:profile", pk=viewer.pk))
+    own = client.get(url("members:profile", pk=viewer.pk))
     staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)
-    seen_by_staff = client.get(_url("members:profile", pk=viewer.pk))
+    seen_by_staff = client.get(url("members:profile", pk=viewer.pk))
 
     assert own.status_code == 200
     assert "Your profile is not listed in the member directory" in own.content.decode()
@@ -344,10 +338,10 @@ def test_unlisted_profiles_remain_visible_to_their_owner_and_to_administrators(c
 
 
 def test_my_profile_leads_to_my_own_page(client, viewer):
-    response = client.get(_url("members:me"))
+    response = client.get(url("members:me"))
 
     assert response.status_code == 302
-    assert response.url == _url("members:profile", pk=viewer.pk)
+    assert response.url == url("members:profile", pk=viewer.pk)
 
 
 # --- Editing my profile --------------------------------------------------------------------------
@@ -378,17 +372,17 @@ def test_editing_my_profile_saves_it_and_shows_it(client, viewer):
     viewer.save()
     organization = OrganizationFactory(name_en="Transport Canada", name_fr="Transports Canada")
     area = _area("Rail safety", "Sécurité ferroviaire")
-    edit_page = client.get(_url("members:edit"))
+    edit_page = client.get(url("members:edit"))
 
     response = client.post(
-        _url("members:edit"),
+        url("members:edit"),
         _profile_data(organization=organization.pk, expertise_areas=[area.pk]),
         follow=True,
     )
 
     assert edit_page.status_code == 200
     assert "The emails the portal sends you come in this language." in edit_page.content.decode()
-    assert response.redirect_chain == [(_url("members:profile", pk=viewer.pk), 302)]
+    assert response.redirect_chain == [(url("members:profile", pk=viewer.pk), 302)]
     assert "Your profile is saved." in response.content.decode()
     viewer.refresh_from_db()
     assert (viewer.first_name, viewer.job_title, viewer.organization) == (
@@ -409,17 +403,15 @@ def test_unchecking_the_directory_box_takes_me_out_of_the_directory(client, view
     data = _profile_data()
     del data["listed_in_directory"]
 
-    client.post(_url("members:edit"), data)
+    client.post(url("members:edit"), data)
     client.force_login(other)
 
-    assert client.get(_url("members:profile", pk=viewer.pk)).status_code == 404
-    assert viewer.last_name not in client.get(_url("members:directory")).content.decode()
+    assert client.get(url("members:profile", pk=viewer.pk)).status_code == 404
+    assert viewer.last_name not in client.get(url("members:directory")).content.decode()
 
 
 def test_bad_input_is_reported_next_to_the_fields_and_nothing_is_lost(client, viewer):
-    response = client.post(
-        _url("members:edit"), _profile_data(first_name="", phone="call me maybe")
-    )
+    response = client.post(url("members:edit"), _profile_data(first_name="", phone="call me maybe"))
     page = html.unescape(response.content.decode())
 
     assert response.status_code == 200
@@ -432,7 +424,7 @@ def test_bad_input_is_reported_next_to_the_fields_and_nothing_is_lost(client, vi
 
 
 def test_bad_input_in_french_is_reported_in_french(client, viewer):
-    response = client.post(_url("members:edit", "fr"), _profile_data(last_name=""))
+    response = client.post(url("members:edit", lang="fr"), _profile_data(last_name=""))
     page = html.unescape(response.content.decode())
 
     assert response.status_code == 200
@@ -441,9 +433,9 @@ def test_bad_input_in_french_is_reported_in_french(client, viewer):
 
 
 def test_a_saved_profile_is_confirmed_in_french(client, viewer):
-    response = client.post(_url("members:edit", "fr"), _profile_data(), follow=True)
+    response = client.post(url("members:edit", lang="fr"), _profile_data(), follow=True)
 
-    assert response.redirect_chain == [(_url("members:profile", "fr", pk=viewer.pk), 302)]
+    assert response.redirect_chain == [(url("members:profile", pk=viewer.pk, lang="fr"), 302)]
     assert "Votre profil est enregistré." in response.content.decode()  # needs the catalogue
 
 
@@ -451,11 +443,11 @@ def test_someone_elses_profile_cannot_be_edited(client, viewer):
     other = UserFactory(first_name="Other", job_title="Untouched")
 
     # No address takes an id for editing; the profile page itself only reads.
-    posted_to_profile = client.post(_url("members:profile", pk=other.pk), _profile_data())
+    posted_to_profile = client.post(url("members:profile", pk=other.pk), _profile_data())
     edit_with_id = client.get(f"/en/members/{other.pk}/edit/")
     # Ids smuggled into the form are ignored: only the signed-in member changes.
     client.post(
-        _url("members:edit"),
+        url("members:edit"),
         _profile_data(id=other.pk, pk=other.pk, email=other.email, first_name="Changed"),
     )
 

@@ -7,9 +7,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import reverse
-from django.utils import translation
 
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +23,6 @@ def _no_rate_limit_history():
     cache.clear()
     yield
     cache.clear()
-
-
-def url(name):
-    with translation.override("en"):
-        return reverse(name)
 
 
 def open_home_page(client):

@@ -12,7 +12,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -30,6 +29,7 @@ from portal.seed.loader import load_cssp
 from proposals import policies as proposal_policies
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.members.factories import PASSWORD, UserFactory
 from tests.proposals.factories import CallFactory
 
@@ -44,11 +44,6 @@ def _no_rate_limit_history():
     cache.clear()
     yield
     cache.clear()
-
-
-def url(lang, name, **kwargs):
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def in_language(lang, message):
@@ -70,7 +65,7 @@ def register_and_confirm(client, lang, email, capture, mailoutbox):
     link: the person ends signed in, as allauth leaves them."""
     with capture(execute=True):
         response = client.post(
-            url(lang, "account_signup"),
+            url("account_signup", lang=lang),
             {
                 "first_name": "Geneviève",
                 "last_name": "Côté",
@@ -221,7 +216,7 @@ def test_a_guest_is_told_how_to_join_a_community(client, lang):
     community = CommunityFactory(join_policy=Community.JoinPolicy.OPEN)
     client.force_login(UserFactory(vetting="guest"))
 
-    page = page_text(client.get(url(lang, "communities:detail", slug=community.slug)))
+    page = page_text(client.get(url("communities:detail", slug=community.slug, lang=lang)))
 
     assert shown(lang, "Join the community") not in page
     assert {
@@ -247,9 +242,9 @@ def test_a_vetted_members_organization_cannot_be_changed_on_the_profile(client, 
     other = OrganizationFactory(sector=Organization.Sector.FEDERAL)
     client.force_login(member)
 
-    page = client.get(url("en", "members:edit"))
+    page = client.get(url("members:edit"))
     client.post(
-        url("en", "members:edit"),
+        url("members:edit"),
         {
             "first_name": "Sam",
             "last_name": "Roy",
@@ -295,15 +290,15 @@ def test_a_guest_registers_waits_for_review_and_is_approved(
 
     # Then they are a guest, told so on every page, and the directory explains why it is shut
     assert (guest.vetting, guest.organization) == ("guest", None)
-    home = page_text(client.get(url(lang, "home")))
+    home = page_text(client.get(url("home", lang=lang)))
     assert shown(lang, "You are signed in as a guest") in home
     assert {"en": "You are signed in as a guest", "fr": "Vous utilisez un compte invité"}[
         lang
     ] in home
-    directory = client.get(url(lang, "members:directory"))
+    directory = client.get(url("members:directory", lang=lang))
     assert directory.status_code == 403
     assert shown(lang, "The member directory is for vetted members") in page_text(directory)
-    access = page_text(client.get(url(lang, "members:access")))
+    access = page_text(client.get(url("members:access", lang=lang)))
     assert shown(lang, "What you can do as a guest") in access
     # And the administrators got one e-mail, in their own language, leading to the account
     (review,) = [m for m in mailoutbox if m.to == [administrator.email]]
@@ -315,11 +310,13 @@ def test_a_guest_registers_waits_for_review_and_is_approved(
 
     # When an administrator approves them from the admin's list of guests
     client.force_login(administrator)
-    changelist = client.get(url(lang, "admin:members_user_changelist"), {"vetting__exact": "guest"})
+    changelist = client.get(
+        url("admin:members_user_changelist", lang=lang), {"vetting__exact": "guest"}
+    )
     assert email in changelist.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            url(lang, "admin:members_user_changelist"),
+            url("admin:members_user_changelist", lang=lang),
             {"action": "approve_guests", "_selected_action": [guest.pk]},
         )
 
@@ -334,9 +331,9 @@ def test_a_guest_registers_waits_for_review_and_is_approved(
     assert approval.subject == in_language(lang, "Your account is approved")
     client.force_login(guest)
     assert shown(lang, "You are signed in as a guest") not in page_text(
-        client.get(url(lang, "home"))
+        client.get(url("home", lang=lang))
     )
-    assert client.get(url(lang, "members:directory")).status_code == 200
+    assert client.get(url("members:directory", lang=lang)).status_code == 200
     # Approving again sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         services.member_approve(member=guest, by=administrator)
@@ -362,10 +359,10 @@ def test_a_person_on_a_trusted_domain_lands_vetted_with_their_organization(
         drdc,
     )
     assert not Notification.objects.filter(kind="members.new_guest").exists()
-    home = page_text(client.get(url(lang, "home")))
+    home = page_text(client.get(url("home", lang=lang)))
     assert shown(lang, "You are signed in as a guest") not in home
-    assert client.get(url(lang, "members:directory")).status_code == 200
-    access = page_text(client.get(url(lang, "members:access")))
+    assert client.get(url("members:directory", lang=lang)).status_code == 200
+    access = page_text(client.get(url("members:access", lang=lang)))
     assert (
         shown(lang, "You are a vetted member: the portal is open to you as a signed-in member.")
         in access

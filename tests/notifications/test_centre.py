@@ -6,21 +6,17 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communities import kinds as community_kinds
 from notifications import services
-from notifications.models import Frequency, Notification, NotificationPreference
+from notifications.models import Frequency, Notification
 from tests.communities.factories import CommunityFactory
+from tests.helpers import url
 from tests.members.factories import UserFactory
+from tests.notifications.factories import NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, lang="en", *args):
-    with translation.override(lang):
-        return reverse(f"notifications:{name}", args=args)
 
 
 def notify(user, kind=community_kinds.COMMUNITY_JOIN_REQUEST, community=None, **context):
@@ -49,7 +45,7 @@ def test_centre_lists_the_members_own_notifications_in_the_pages_language(client
     # given a request to join, an invitation turned off by email, someone else's and an
     # account email (with its one-time link) for the member
     notify(member)
-    NotificationPreference.objects.create(
+    NotificationPreferenceFactory(
         user=member, kind=community_kinds.COMMUNITY_INVITATION, frequency=Frequency.OFF
     )
     off = notify(member, kind=community_kinds.COMMUNITY_INVITATION, inviter_name="Dana Diaz")
@@ -63,8 +59,8 @@ def test_centre_lists_the_members_own_notifications_in_the_pages_language(client
     )
 
     # when the member opens the centre in English then in French
-    english = client.get(url("centre")).content.decode()
-    french = client.get(url("centre", "fr")).content.decode()
+    english = client.get(url("notifications:centre")).content.decode()
+    french = client.get(url("notifications:centre", lang="fr")).content.decode()
 
     # then both of their community notifications show, the one turned off by email too
     assert off.state == "suppressed"
@@ -82,7 +78,7 @@ def test_header_count_is_cached_and_follows_new_notifications_and_reads(
     client, member, django_capture_on_commit_callbacks
 ):
     notify(member)
-    home = url("centre").replace("/notifications/", "/")
+    home = url("notifications:centre").replace("/notifications/", "/")
 
     with CaptureQueriesContext(connection) as first:
         assert "(1 unread)" in client.get(home).content.decode()
@@ -98,7 +94,7 @@ def test_header_count_is_cached_and_follows_new_notifications_and_reads(
 
     # and reading them all clears it
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("mark_all_read"))
+        client.post(url("notifications:mark_all_read"))
     assert "unread)" not in client.get(home).content.decode()
 
 
@@ -107,15 +103,15 @@ def test_mark_read_marks_one_and_refuses_someone_elses(client, member):
     other = notify(member, member_name="Kim Ko")
     theirs = notify(UserFactory())
 
-    response = client.post(url("mark_read", "en", mine.pk))
+    response = client.post(url("notifications:mark_read", mine.pk))
     assert response.status_code == 302
-    assert client.get(url("mark_read", "en", other.pk)).status_code == 405
-    assert client.post(url("mark_read", "en", theirs.pk)).status_code == 404
+    assert client.get(url("notifications:mark_read", other.pk)).status_code == 405
+    assert client.post(url("notifications:mark_read", theirs.pk)).status_code == 404
     assert client.post("/en/notifications/not-a-uuid/read/").status_code == 404
 
     read = set(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True))
     assert read == {mine.pk}
-    page = client.get(url("centre")).content.decode()
+    page = client.get(url("notifications:centre")).content.decode()
     assert "1 unread notification." in page
 
 
@@ -124,7 +120,7 @@ def test_mark_all_read_leaves_other_peoples_notifications_unread(client, member)
     notify(member, member_name="Kim Ko")
     theirs = notify(UserFactory())
 
-    response = client.post(url("mark_all_read", "fr"), follow=True)
+    response = client.post(url("notifications:mark_all_read", lang="fr"), follow=True)
 
     page = response.content.decode()
     assert "2 notifications sont marquées comme lues." in page
@@ -133,7 +129,7 @@ def test_mark_all_read_leaves_other_peoples_notifications_unread(client, member)
 
 
 def test_centre_needs_signing_in(client):
-    response = client.get(url("centre"))
+    response = client.get(url("notifications:centre"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -160,7 +156,7 @@ def test_centre_page_takes_a_fixed_number_of_queries(client, member, django_asse
         )
 
     with django_assert_max_num_queries(14):
-        response = client.get(url("centre"))
+        response = client.get(url("notifications:centre"))
 
     page = response.content.decode()
     assert "Person 29" in page and "Person 4" not in page  # 25 a page, newest first
@@ -183,7 +179,7 @@ def test_header_shows_99_plus_beyond_the_cap_and_the_centre_the_exact_count(clie
         ]
     )
 
-    page = client.get(url("centre")).content.decode()
+    page = client.get(url("notifications:centre")).content.decode()
 
     assert "(99+ unread)" in page
     assert "105 unread notifications." in page
@@ -192,7 +188,7 @@ def test_header_shows_99_plus_beyond_the_cap_and_the_centre_the_exact_count(clie
 def test_an_invitation_to_a_member_by_address_shows_in_their_header_at_once(
     client, member, django_capture_on_commit_callbacks
 ):
-    home = url("centre").replace("/notifications/", "/")
+    home = url("notifications:centre").replace("/notifications/", "/")
     assert "unread)" not in client.get(home).content.decode()  # the count is kept: 0
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,7 +211,7 @@ def test_a_notification_about_an_id_that_is_no_key_or_a_deleted_object_still_lis
     Notification.objects.filter(pk=first.pk).update(about_type=user_type, about_id="'><x")
     Notification.objects.filter(pk=second.pk).update(about_type=user_type, about_id="999999999")
 
-    response = client.get(url("centre"))
+    response = client.get(url("notifications:centre"))
 
     assert response.status_code == 200
     assert "Kim Ko asks to join the community" in response.content.decode()

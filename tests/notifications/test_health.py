@@ -10,6 +10,7 @@ from django.utils import timezone
 from cssp_portal.celery import HEARTBEAT_PREFIX, _redis, app
 from notifications import kinds
 from notifications.models import Notification
+from tests.notifications.factories import NotificationFactory
 
 # The checks run in threads of their own, which only see committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +55,7 @@ def test_health_reports_each_living_worker_and_the_outbox(client, with_workers):
 
 def test_health_fails_when_the_outbox_is_overdue(client, settings):
     # an email whose task was lost two hours ago, and no sweep has run since
-    Notification.objects.create(kind=kinds.ACCOUNT, email="a@example.gc.ca")
+    NotificationFactory(kind=kinds.ACCOUNT, recipient=None, email="a@example.gc.ca", community=None)
     long_ago = timezone.now() - datetime.timedelta(hours=2)
     Notification.objects.update(created_at=long_ago, next_attempt_at=long_ago)
     status, report = health(client)

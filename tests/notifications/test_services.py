@@ -17,11 +17,11 @@ from notifications.models import (
     DigestSchedule,
     Frequency,
     Notification,
-    NotificationPreference,
     Weekday,
 )
 from tests.communities.factories import CommunityFactory, make_member
 from tests.members.factories import UserFactory
+from tests.notifications.factories import DigestScheduleFactory, NotificationPreferenceFactory
 
 from .backends import ScriptedBackend
 
@@ -31,7 +31,7 @@ NEW_MEMBER = community_kinds.COMMUNITY_NEW_MEMBER
 
 
 def prefer(user, frequency, community=None, kind=NEW_MEMBER):
-    return NotificationPreference.objects.create(
+    return NotificationPreferenceFactory(
         user=user, kind=kind, community=community, frequency=frequency
     )
 
@@ -365,7 +365,7 @@ def test_daily_digest_groups_by_community_at_the_members_hour_and_never_repeats(
     chemical = CommunityFactory(name_en="Chemical", name_fr="Chimique")
     fire = CommunityFactory(name_en="Fire Services", name_fr="Services d'incendie")
     member = UserFactory(preferred_language="fr")
-    DigestSchedule.objects.create(user=member, hour=17, time_zone="America/Vancouver")
+    DigestScheduleFactory(user=member, hour=17, time_zone="America/Vancouver")
     vancouver = zoneinfo.ZoneInfo("America/Vancouver")
     morning = datetime.datetime(2026, 11, 24, 10, tzinfo=vancouver)
     with time_machine.travel(morning, tick=False):

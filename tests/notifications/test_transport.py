@@ -9,10 +9,11 @@ from django.db import OperationalError
 
 from communities import kinds as community_kinds
 from notifications import outbox, services
-from notifications.models import DeliveryState, Frequency, Notification, NotificationPreference
+from notifications.models import DeliveryState, Notification, NotificationPreference
 from notifications.transport import open_transport
 from tests.communities.factories import CommunityFactory
 from tests.members.factories import UserFactory
+from tests.notifications.factories import NotificationPreferenceFactory
 
 
 @pytest.fixture
@@ -47,9 +48,7 @@ def test_messages_share_one_connection_and_arrive_intact(smtp_settings, smtp_sin
 
 def new_member_notification() -> Notification:
     lead, community = UserFactory(), CommunityFactory()
-    NotificationPreference.objects.create(
-        user=lead, kind=community_kinds.COMMUNITY_NEW_MEMBER, frequency=Frequency.IMMEDIATE
-    )
+    NotificationPreferenceFactory(user=lead, kind=community_kinds.COMMUNITY_NEW_MEMBER)
     [notification] = services.notify(
         kind=community_kinds.COMMUNITY_NEW_MEMBER, recipients=[lead], community=community
     )

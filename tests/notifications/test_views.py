@@ -1,7 +1,5 @@
 import pytest
 from django.core import mail
-from django.urls import reverse
-from django.utils import translation
 
 from communities import kinds as community_kinds
 from communities.models import Membership
@@ -14,16 +12,13 @@ from notifications.models import (
     NotificationPreference,
 )
 from tests.communities.factories import CommunityFactory, make_member
+from tests.helpers import url
 from tests.members.factories import UserFactory
+from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
 NEW_MEMBER = community_kinds.COMMUNITY_NEW_MEMBER
-
-
-def url(name, lang="en", *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def general_field(kind=NEW_MEMBER):
@@ -57,7 +52,7 @@ def test_preferences_page_lists_kinds_and_the_members_communities_in_french(clie
     followed = CommunityFactory(name_en="Fire Services", name_fr="Services d'incendie")
     followed.portfolio_managers.add(member)
     CommunityFactory(name_en="Biological", name_fr="Biologique")
-    response = client.get(url("notifications:preferences", "fr"))
+    response = client.get(url("notifications:preferences", lang="fr"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Préférences de courriel" in page
@@ -111,9 +106,9 @@ def test_saving_preferences_keeps_general_community_and_schedule_choices(client,
 
 
 def test_bad_preferences_are_explained_in_french_and_nothing_is_saved(client, member):
-    NotificationPreference.objects.create(user=member, kind=NEW_MEMBER, frequency=Frequency.DAILY)
+    NotificationPreferenceFactory(user=member, kind=NEW_MEMBER, frequency=Frequency.DAILY)
     response = client.post(
-        url("notifications:preferences", "fr"),
+        url("notifications:preferences", lang="fr"),
         defaults(**{general_field(): "hourly", "hour": "25", "time_zone": "Mars/Olympus"}),
     )
     page = response.content.decode()
@@ -128,14 +123,12 @@ def test_bad_preferences_are_explained_in_french_and_nothing_is_saved(client, me
 
 def unsubscribe_url(user, kind=None, lang="en"):
     spec = kinds.get_kind(kind) if kind else None
-    return url("notifications:unsubscribe", lang, tokens.unsubscribe_token(user, spec))
+    return url("notifications:unsubscribe", tokens.unsubscribe_token(user, spec), lang=lang)
 
 
 def test_unsubscribe_link_asks_first_then_turns_the_kind_off_everywhere(client):
     user, community = UserFactory(), CommunityFactory()
-    NotificationPreference.objects.create(
-        user=user, kind=NEW_MEMBER, community=community, frequency=Frequency.IMMEDIATE
-    )
+    NotificationPreferenceFactory(user=user, kind=NEW_MEMBER, community=community)
     pending = services.notify(kind=NEW_MEMBER, recipients=[user], community=CommunityFactory())[0]
     link = unsubscribe_url(user, NEW_MEMBER, "fr")
 
@@ -194,7 +187,7 @@ def test_a_tampered_or_security_unsubscribe_link_is_refused_with_an_explanation(
 def test_emails_carry_a_working_unsubscribe_link(client, django_capture_on_commit_callbacks):
     community, lead = CommunityFactory(), UserFactory(preferred_language="fr")
     make_member(community, lead, role=Membership.Role.LEAD)
-    NotificationPreference.objects.create(user=lead, kind=NEW_MEMBER, frequency="immediate")
+    NotificationPreferenceFactory(user=lead, kind=NEW_MEMBER)
     with django_capture_on_commit_callbacks(execute=True):
         make_member(community, UserFactory())
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
@@ -222,12 +215,12 @@ def test_admin_lists_notifications_with_state_attempts_and_error(
         state=DeliveryState.FAILED, attempts=8, last_error="SMTPDataError: (451, 'busy')"
     )
     with django_assert_max_num_queries(12):
-        response = admin_client.get(url("admin:notifications_notification_changelist", "en"))
+        response = admin_client.get(url("admin:notifications_notification_changelist"))
     page = response.content.decode()
     assert "SMTPDataError: (451, &#x27;busy&#x27;)" in page
     assert "New members" in page
     response = admin_client.get(
-        url("admin:notifications_notification_changelist", "fr") + "?state__exact=failed"
+        url("admin:notifications_notification_changelist", lang="fr") + "?state__exact=failed"
     )
     page = response.content.decode()
     assert users[0].email in page and users[1].email not in page
@@ -235,11 +228,9 @@ def test_admin_lists_notifications_with_state_attempts_and_error(
 
 
 def test_admin_sends_failed_notifications_again(admin_client, django_capture_on_commit_callbacks):
-    community, user = CommunityFactory(), UserFactory()
-    NotificationPreference.objects.create(user=user, kind=NEW_MEMBER, frequency="immediate")
-    [notification] = services.notify(kind=NEW_MEMBER, recipients=[user], community=community)
-    Notification.objects.filter(pk=notification.pk).update(
-        state=DeliveryState.FAILED, attempts=8, last_error="boom"
+    user = UserFactory()
+    notification = NotificationFactory(
+        recipient=user, state=DeliveryState.FAILED, attempts=8, last_error="boom"
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -253,7 +244,7 @@ def test_admin_sends_failed_notifications_again(admin_client, django_capture_on_
     assert [m.to for m in mail.outbox] == [[user.email]]
     # the record's page is read-only and shows what happened
     page = admin_client.get(
-        url("admin:notifications_notification_change", "en", notification.pk)
+        url("admin:notifications_notification_change", notification.pk)
     ).content.decode()
     assert "boom" in page
 
@@ -265,7 +256,7 @@ def test_admin_shows_the_emails_whose_outcome_is_uncertain(admin_client):
         state=DeliveryState.SENT, interrupted=1
     )
     response = admin_client.get(
-        url("admin:notifications_notification_changelist", "fr") + "?outcome=uncertain"
+        url("admin:notifications_notification_changelist", lang="fr") + "?outcome=uncertain"
     )
     page = response.content.decode()
     assert users[0].email in page and users[1].email not in page

@@ -245,11 +245,33 @@ def test_an_attachment_is_stored_under_a_random_name_with_its_sanitized_name_kep
     assert attachment.file.read() == PDF
 
 
-def test_only_the_proposer_attaches_and_only_to_a_draft():
-    proposal = ProposalFactory(status="submitted")
-    upload = SimpleUploadedFile("plan.pdf", PDF)
-    with pytest.raises(PermissionDenied):
-        services.attachment_add(proposal=proposal, by=proposal.proposer, upload=upload)
+@pytest.mark.parametrize("status", Proposal.Status.values)
+@pytest.mark.parametrize("who", ["proposer", "colleague", "portfolio_manager", "admin"])
+def test_only_the_proposer_attaches_and_only_to_a_draft(who, status):
+    # given a proposal in `status`, and a person who may read it: its proposer, a colleague of
+    # the same department, its community's portfolio manager or an administrator
+    community = CommunityFactory()
+    proposal = ProposalFactory(status=status, communities=[community])
+    if who == "portfolio_manager":
+        person = portfolio_manager()
+        community.portfolio_managers.add(person)
+    else:
+        person = {
+            "proposer": lambda: proposal.proposer,
+            "colleague": lambda: UserFactory(
+                organization=proposal.proposer.organization, verified=True
+            ),
+            "admin": admin,
+        }[who]()
+    upload = SimpleUploadedFile("plan.pdf", PDF, "application/pdf")
+
+    if who == "proposer" and status == Proposal.Status.DRAFT:
+        attachment = services.attachment_add(proposal=proposal, by=person, upload=upload)
+        assert list(proposal.attachments.all()) == [attachment]
+    else:
+        with pytest.raises(PermissionDenied):
+            services.attachment_add(proposal=proposal, by=person, upload=upload)
+        assert not proposal.attachments.exists()
 
 
 def test_funding_a_proposal_enters_it_in_the_project_register_with_its_trace(

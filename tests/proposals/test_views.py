@@ -6,7 +6,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from communities.models import Community, Membership
@@ -14,6 +13,7 @@ from proposals import selectors
 from proposals.models import CapabilityGap, Project, ProjectOrganization, Proposal
 from proposals.selectors import DASHBOARD_LIST_LIMIT
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.helpers import page, url
 from tests.members.factories import UserFactory
 from tests.proposals.factories import (
     CallFactory,
@@ -27,15 +27,6 @@ from tests.proposals.factories import (
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
-
-
-def url(lang, name, *args):
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-def page(response) -> str:
-    return response.content.decode()
 
 
 def signed_in(user) -> Client:
@@ -80,16 +71,16 @@ def test_lead_records_a_gap_in_both_languages_members_vote_and_discuss(lang, tex
     member = make_member(community, UserFactory(verified=True)).user
     lead_client = signed_in(lead)
 
-    register = page(lead_client.get(url(lang, "proposals:gap_list", community.slug)))
+    register = page(lead_client.get(url("proposals:gap_list", community.slug, lang=lang)))
     assert texts["new"] in register
-    form = page(lead_client.get(url(lang, "proposals:gap_create", community.slug)))
+    form = page(lead_client.get(url("proposals:gap_create", community.slug, lang=lang)))
     # the two languages sit side by side, each tagged with its language
     pair = form.split('<div class="bilingual-pair">')[1]
     assert texts["en_label"] in pair and texts["fr_label"] in pair
     assert 'lang="fr"' in pair
 
     response = lead_client.post(
-        url(lang, "proposals:gap_create", community.slug),
+        url("proposals:gap_create", community.slug, lang=lang),
         {
             "kind": "capability_gap",
             "title_en": "Detection of fentanyl analogues",
@@ -113,11 +104,11 @@ def test_lead_records_a_gap_in_both_languages_members_vote_and_discuss(lang, tex
 
     member_client = signed_in(member)
     response = member_client.post(
-        url(lang, "proposals:gap_vote", community.slug, gap.slug), follow=True
+        url("proposals:gap_vote", community.slug, gap.slug, lang=lang), follow=True
     )
     assert texts["voted"] in page(response)
     response = member_client.post(
-        url(lang, "proposals:gap_comment", community.slug, gap.slug),
+        url("proposals:gap_comment", community.slug, gap.slug, lang=lang),
         {"text": "Our lab sees this weekly."},
         follow=True,
     )
@@ -135,19 +126,17 @@ def test_members_only_gaps_do_not_exist_for_outsiders():
         ("proposals:gap_detail", [community.slug, gap.slug]),
         ("proposals:gap_edit", [community.slug, gap.slug]),
     ]:
-        assert outsider.get(url("en", name, *args)).status_code == 404
-        assert Client().get(url("en", name, *args)).status_code in (302, 404)
-    assert Client().get(url("en", "proposals:gap_list", community.slug)).status_code == 404
-    assert (
-        outsider.post(url("en", "proposals:gap_vote", community.slug, gap.slug)).status_code == 404
-    )
+        assert outsider.get(url(name, *args)).status_code == 404
+        assert Client().get(url(name, *args)).status_code in (302, 404)
+    assert Client().get(url("proposals:gap_list", community.slug)).status_code == 404
+    assert outsider.post(url("proposals:gap_vote", community.slug, gap.slug)).status_code == 404
 
 
 def test_a_member_may_not_edit_and_a_lead_elsewhere_has_no_power():
     gap = GapFactory(community=CommunityFactory())
     member = make_member(gap.community, UserFactory()).user
     other_lead = make_member(CommunityFactory(), UserFactory(), Membership.Role.LEAD).user
-    edit = url("en", "proposals:gap_edit", gap.community.slug, gap.slug)
+    edit = url("proposals:gap_edit", gap.community.slug, gap.slug)
     assert signed_in(member).get(edit).status_code == 403
     response = signed_in(other_lead).post(
         edit, {"title_en": "Hijacked", "title_fr": "Piraté", "kind": "risk", "status": "closed"}
@@ -158,18 +147,15 @@ def test_a_member_may_not_edit_and_a_lead_elsewhere_has_no_power():
     # and an observer cannot vote or add
     observer = make_member(gap.community, UserFactory(), Membership.Role.OBSERVER).user
     client = signed_in(observer)
-    assert (
-        client.post(url("en", "proposals:gap_vote", gap.community.slug, gap.slug)).status_code
-        == 403
-    )
-    assert client.get(url("en", "proposals:gap_create", gap.community.slug)).status_code == 403
+    assert client.post(url("proposals:gap_vote", gap.community.slug, gap.slug)).status_code == 403
+    assert client.get(url("proposals:gap_create", gap.community.slug)).status_code == 403
 
 
 def test_the_gap_form_shows_missing_french_next_to_the_field():
     community = CommunityFactory()
     lead = make_member(community, UserFactory(), Membership.Role.LEAD).user
     response = signed_in(lead).post(
-        url("en", "proposals:gap_create", community.slug),
+        url("proposals:gap_create", community.slug),
         {"kind": "risk", "title_en": "Only English"},
     )
     assert response.status_code == 400
@@ -188,7 +174,7 @@ def test_gap_register_ordered_by_votes_in_a_fixed_number_of_queries(django_asser
     client = signed_in(member)
     # the policies' permission look-ups are a fixed cost; the rows add none
     with django_assert_max_num_queries(16):
-        response = client.get(url("en", "proposals:gap_list", community.slug) + "?order=votes")
+        response = client.get(url("proposals:gap_list", community.slug) + "?order=votes")
     html = page(response)
     # the titles end the links ("Gap 2" is also the start of "Gap 21")
     assert html.index(f"{gaps[-1].title_en}<") < html.index(f"{gaps[0].title_en}<")
@@ -202,7 +188,7 @@ def test_a_portfolio_manager_writes_and_publishes_a_call_members_cannot():
     gap = GapFactory()
     client = signed_in(pm)
     response = client.post(
-        url("en", "proposals:call_create"),
+        url("proposals:call_create"),
         {
             "title_en": "2027 Call for Proposals",
             "title_fr": "Appel de propositions 2027",
@@ -220,16 +206,16 @@ def test_a_portfolio_manager_writes_and_publishes_a_call_members_cannot():
     assert "Not published" in page(response)
     call = gap.calls.get()
     assert Client().get(call.get_absolute_url()).status_code == 404
-    client.post(url("en", "proposals:call_publish", call.slug))
-    response = Client().get(url("fr", "proposals:call_detail", call.slug))
+    client.post(url("proposals:call_publish", call.slug))
+    response = Client().get(url("proposals:call_detail", call.slug, lang="fr"))
     assert "Appel de propositions 2027" in page(response)
     assert gap.title_fr in page(response)
     gap.refresh_from_db()
     assert gap.status == CapabilityGap.Status.ADDRESSED_BY_CALL
 
     member = signed_in(government_member())
-    assert member.get(url("en", "proposals:call_create")).status_code == 403
-    assert member.post(url("en", "proposals:call_publish", call.slug)).status_code == 403
+    assert member.get(url("proposals:call_create")).status_code == 403
+    assert member.post(url("proposals:call_publish", call.slug)).status_code == 403
 
 
 # --- Proposals ----------------------------------------------------------------------------------
@@ -275,10 +261,10 @@ def test_proposal_journey_draft_attach_submit_review(
     make_member(community, member)
     client = signed_in(member)
 
-    assert texts["draft"] in page(client.get(url(lang, "proposals:call_detail", call.slug)))
+    assert texts["draft"] in page(client.get(url("proposals:call_detail", call.slug, lang=lang)))
     partner = OrganizationFactory(sector="academic")
     response = client.post(
-        url(lang, "proposals:proposal_create", call.slug),
+        url("proposals:proposal_create", call.slug, lang=lang),
         {
             "title": "Rapid fentanyl field test",
             "summary": "A field kit.",
@@ -298,44 +284,46 @@ def test_proposal_journey_draft_attach_submit_review(
     assert list(proposal.partners.all()) == [partner]
 
     response = client.post(
-        url(lang, "proposals:attachment_upload", proposal.pk),
+        url("proposals:attachment_upload", proposal.pk, lang=lang),
         {"file": SimpleUploadedFile("plan.pdf", PDF, "application/pdf")},
         follow=True,
     )
     assert texts["attached"] in page(response)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url(lang, "proposals:proposal_submit", proposal.pk), follow=True)
+        response = client.post(
+            url("proposals:proposal_submit", proposal.pk, lang=lang), follow=True
+        )
     assert texts["submitted"] in page(response)
     proposal.refresh_from_db()
     assert (proposal.status, proposal.portfolio_manager) == ("submitted", pm)
     assert {m.to[0] for m in mail.outbox} == {pm.email, member.email}
     # a submitted proposal can no longer be edited or given files
-    assert client.get(url(lang, "proposals:proposal_edit", proposal.pk)).status_code == 403
+    assert client.get(url("proposals:proposal_edit", proposal.pk, lang=lang)).status_code == 403
     assert (
         client.post(
-            url(lang, "proposals:attachment_upload", proposal.pk),
+            url("proposals:attachment_upload", proposal.pk, lang=lang),
             {"file": SimpleUploadedFile("more.pdf", PDF)},
         ).status_code
         == 403
     )
 
     pm_client = signed_in(pm)
-    dashboard = page(pm_client.get(url(lang, "proposals:dashboard")))
+    dashboard = page(pm_client.get(url("proposals:dashboard", lang=lang)))
     assert "Rapid fentanyl field test" in dashboard
     attachment = proposal.attachments.get()
-    download = pm_client.get(url(lang, "proposals:attachment_download", attachment.pk))
+    download = pm_client.get(url("proposals:attachment_download", attachment.pk, lang=lang))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert 'filename="plan.pdf"' in download["Content-Disposition"]
 
     response = pm_client.post(
-        url(lang, "proposals:proposal_transition", proposal.pk),
+        url("proposals:proposal_transition", proposal.pk, lang=lang),
         {"to_status": "under_review", "comment": "Reviewing with DRDC."},
         follow=True,
     )
     assert texts["under_review"] in page(response)
-    history = page(client.get(url(lang, "proposals:detail", proposal.pk)))
+    history = page(client.get(url("proposals:detail", proposal.pk, lang=lang)))
     assert "Reviewing with DRDC." in history
 
 
@@ -347,18 +335,16 @@ def test_a_proposal_and_its_files_do_not_exist_for_others():
         proposal=proposal, by=proposal.proposer, upload=SimpleUploadedFile("a.pdf", PDF)
     )
     stranger = signed_in(government_member())
-    assert stranger.get(url("en", "proposals:detail", proposal.pk)).status_code == 404
-    assert (
-        stranger.get(url("en", "proposals:attachment_download", attachment.pk)).status_code == 404
-    )
-    assert stranger.post(url("en", "proposals:attachment_delete", attachment.pk)).status_code == 404
-    anonymous = Client().get(url("en", "proposals:attachment_download", attachment.pk))
+    assert stranger.get(url("proposals:detail", proposal.pk)).status_code == 404
+    assert stranger.get(url("proposals:attachment_download", attachment.pk)).status_code == 404
+    assert stranger.post(url("proposals:attachment_delete", attachment.pk)).status_code == 404
+    anonymous = Client().get(url("proposals:attachment_download", attachment.pk))
     assert anonymous.status_code == 302
     assert "/accounts/login/" in anonymous["Location"]
     # a member cannot move someone else's proposal either
     assert (
         stranger.post(
-            url("en", "proposals:proposal_transition", proposal.pk), {"to_status": "withdrawn"}
+            url("proposals:proposal_transition", proposal.pk), {"to_status": "withdrawn"}
         ).status_code
         == 404
     )
@@ -381,8 +367,10 @@ def test_submitting_after_the_deadline_shows_a_clear_message(lang, message):
     proposal = ProposalFactory(call=call)
     with time_machine.travel(closes + datetime.timedelta(seconds=1), tick=False):
         client = signed_in(proposal.proposer)
-        detail = page(client.get(url(lang, "proposals:detail", proposal.pk)))
-        response = client.post(url(lang, "proposals:proposal_submit", proposal.pk), follow=True)
+        detail = page(client.get(url("proposals:detail", proposal.pk, lang=lang)))
+        response = client.post(
+            url("proposals:proposal_submit", proposal.pk, lang=lang), follow=True
+        )
     assert message.split(":")[0].split("\u00a0")[0] in detail
     assert message in page(response).replace("&#x27;", "'")
     proposal.refresh_from_db()
@@ -399,7 +387,7 @@ def test_submitting_after_the_deadline_shows_a_clear_message(lang, message):
 def test_a_refused_file_is_explained_next_to_the_field(name, content, error):
     proposal = ProposalFactory()
     response = signed_in(proposal.proposer).post(
-        url("en", "proposals:attachment_upload", proposal.pk),
+        url("proposals:attachment_upload", proposal.pk),
         {"file": SimpleUploadedFile(name, content)},
     )
     assert response.status_code == 400
@@ -433,7 +421,7 @@ def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries
     # page is full, below); besides them the person, their standing, the header's unread
     # count, the filter's two lists of choices and the session's first save
     with django_assert_max_num_queries(12):
-        response = client.get(url("en", "proposals:dashboard"))
+        response = client.get(url("proposals:dashboard"))
     assert response.context["counts"] == {"new": 5, "waiting": 4, "ending": 1, "unassigned": 1}
     assert ending.title_en in page(response)
     # a proposal to a community without a portfolio manager is shown to every manager
@@ -441,12 +429,12 @@ def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries
 
     for _ in range(DASHBOARD_LIST_LIMIT):
         ProposalFactory(status="submitted", communities=[community])
-    crowded = page(client.get(url("en", "proposals:dashboard")))
+    crowded = page(client.get(url("proposals:dashboard")))
     assert f"The {DASHBOARD_LIST_LIMIT} oldest of {DASHBOARD_LIST_LIMIT + 5} are shown." in crowded
 
-    filtered = client.get(url("en", "proposals:dashboard") + f"?community={community.pk}")
+    filtered = client.get(url("proposals:dashboard") + f"?community={community.pk}")
     assert filtered.context["counts"]["waiting"] == 0
-    assert signed_in(government_member()).get(url("en", "proposals:dashboard")).status_code == 403
+    assert signed_in(government_member()).get(url("proposals:dashboard")).status_code == 403
 
 
 def test_csv_exports_for_program_staff_only(django_assert_max_num_queries):
@@ -458,19 +446,19 @@ def test_csv_exports_for_program_staff_only(django_assert_max_num_queries):
     pm = signed_in(portfolio_manager())
 
     with django_assert_max_num_queries(10):
-        response = pm.get(url("en", "proposals:staff_proposal_list") + "?format=csv")
+        response = pm.get(url("proposals:staff_proposal_list") + "?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = response.content.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("Title,Call for proposals,Status")
     assert len(rows) == 6
-    response = pm.get(url("fr", "proposals:project_list") + "?format=csv")
+    response = pm.get(url("proposals:project_list", lang="fr") + "?format=csv")
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Titre,Année,Statut")
     assert "Santé Canada" in text
 
     member = signed_in(government_member())
-    assert member.get(url("en", "proposals:staff_proposal_list") + "?format=csv").status_code == 403
-    assert member.get(url("en", "proposals:project_list") + "?format=csv").status_code == 403
+    assert member.get(url("proposals:staff_proposal_list") + "?format=csv").status_code == 403
+    assert member.get(url("proposals:project_list") + "?format=csv").status_code == 403
 
 
 # --- Funded projects ----------------------------------------------------------------------------
@@ -486,9 +474,9 @@ def test_project_register_is_public_filterable_and_fast(django_assert_max_num_qu
                 project=project, organization=OrganizationFactory(), role="lead"
             )
     with django_assert_max_num_queries(10):
-        response = Client().get(url("en", "proposals:project_list"))
+        response = Client().get(url("proposals:project_list"))
     assert "12 projects found." in page(response)
-    response = Client().get(url("fr", "proposals:project_list") + "?year=2021")
+    response = Client().get(url("proposals:project_list", lang="fr") + "?year=2021")
     assert "4 projets trouvés." in page(response)
 
 
@@ -516,10 +504,10 @@ def test_the_seeded_projects_and_call_are_listed():
     from django.core.management import call_command
 
     call_command("load_cssp", verbosity=0)
-    response = Client().get(url("fr", "proposals:project_list"))
+    response = Client().get(url("proposals:project_list", lang="fr"))
     assert "Application SAVE" in page(response)
     assert Project.objects.count() == 3
-    calls = page(Client().get(url("fr", "proposals:call_list")))
+    calls = page(Client().get(url("proposals:call_list", lang="fr")))
     assert "Appel de propositions 2022" in calls
 
 
@@ -544,14 +532,14 @@ def test_call_documents_are_published_by_staff_and_downloaded_through_the_policy
     pm = signed_in(portfolio_manager())
     call = CallFactory(is_published=False)
     response = pm.post(
-        url("en", "proposals:call_document_upload", call.slug),
+        url("proposals:call_document_upload", call.slug),
         {"title": "Applicant guide", "language": "both", "file": SimpleUploadedFile("g.pdf", PDF)},
         follow=True,
     )
     assert "The document was added to the call." in page(response)
     document = call.documents.get()
     assert document.file.name.startswith("calls/")
-    download = url("en", "proposals:call_document_download", document.pk)
+    download = url("proposals:call_document_download", document.pk)
     # unpublished: the document does not exist for the public
     assert Client().get(download).status_code == 404
     call.is_published = True
@@ -562,7 +550,7 @@ def test_call_documents_are_published_by_staff_and_downloaded_through_the_policy
     assert "Applicant guide" in page(Client().get(call.get_absolute_url()))
 
     refused = pm.post(
-        url("en", "proposals:call_document_upload", call.slug),
+        url("proposals:call_document_upload", call.slug),
         {"language": "en", "file": SimpleUploadedFile("run.exe", b"MZ")},
     )
     assert refused.status_code == 400
@@ -570,12 +558,12 @@ def test_call_documents_are_published_by_staff_and_downloaded_through_the_policy
     member = signed_in(government_member())
     assert (
         member.post(
-            url("en", "proposals:call_document_upload", call.slug),
+            url("proposals:call_document_upload", call.slug),
             {"language": "en", "file": SimpleUploadedFile("g.pdf", PDF)},
         ).status_code
         == 403
     )
-    assert member.post(url("en", "proposals:call_document_delete", document.pk)).status_code == 403
+    assert member.post(url("proposals:call_document_delete", document.pk)).status_code == 403
 
 
 def test_call_list_sorts_open_upcoming_and_past_calls_in_few_queries(
@@ -591,7 +579,7 @@ def test_call_list_sorts_open_upcoming_and_past_calls_in_few_queries(
     hidden = CallFactory(is_published=False)
 
     with django_assert_max_num_queries(4):
-        response = Client().get(url("fr", "proposals:call_list"))
+        response = Client().get(url("proposals:call_list", lang="fr"))
     assert [c.pk for c in response.context["upcoming_calls"]] == [future.pk]
     assert [c.pk for c in response.context["closed_calls"]] == [past.pk]
     assert len(response.context["open_calls"]) == 5

@@ -3,7 +3,7 @@
 `portal_en` and `portal_fr` are PostgreSQL's english and french configurations with accents
 removed first (unaccent), so "evenement" finds "événement" and the French stemmer still turns
 "exercices" into "exercic". SQLite (the embedded default) has no full-text search of this kind:
-the search falls back to simpler matching there (portal/search.py).
+the search falls back to simpler matching there (portal/search/engine.py).
 """
 
 from django.db import migrations

@@ -1,4 +1,4 @@
-"""Accent-insensitive matching of the embedded default's search (portal/search.py, SQLite).
+"""Accent-insensitive matching of the embedded default's search (portal/search/engine.py, SQLite).
 
 The whole path on SQLite is exercised by test_make_run.py ("evenement" finds "Événement");
 these pin the folding and the highlight it drives.

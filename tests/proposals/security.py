@@ -5,7 +5,7 @@ Plugged in by tests/security with
     from tests.proposals.security import RULES as PROGRAM_RULES, extend_world
     RULES.update(PROGRAM_RULES)          # in rules.py
     EXTENSIONS.append(extend_world)      # in world.py
-and checked on its own by tests/proposals/test_url_access.py.
+and checked on its own by tests/security/test_url_access.py.
 """
 
 from __future__ import annotations

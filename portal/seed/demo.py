@@ -38,7 +38,7 @@ from members.services import member_update_profile
 from proposals import services as proposal_services
 from proposals.models import Call, CapabilityGap, Proposal
 
-from .loader import DEMO_DOMAIN
+from .cssp.loader import DEMO_DOMAIN
 
 ZONE = zoneinfo.ZoneInfo("America/Toronto")
 MEET = "https://meet.example.ca/demo/"

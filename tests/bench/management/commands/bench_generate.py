@@ -47,7 +47,7 @@ from communities.services import community_ensure_groups, portfolio_managers_gro
 from events.models import Event, EventReminder, Registration
 from knowledge.models import Folder, Post, Thread
 from members.models import ExpertiseArea, User
-from portal.seed.loader import load_cssp
+from portal.seed.cssp import load_cssp
 from proposals.models import Call, CapabilityGap, Proposal
 
 MEMBER_DOMAIN = "bench.cssp-cop.example.ca"

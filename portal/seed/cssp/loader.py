@@ -34,7 +34,7 @@ from events.models import Event, EventOutcome, EventReminder
 from members.models import ExpertiseArea, TrustedDomain, User
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
 
-DATA_FILE = Path(__file__).with_name("cssp.json")
+DATA_FILE = Path(__file__).parent.parent / "cssp.json"
 
 # The published e-mail domains of the seed's organizations (organization key -> domains): a
 # confirmed address on one of them makes a vetted member of that organization

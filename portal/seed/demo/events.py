@@ -35,10 +35,9 @@ from knowledge import services as knowledge_services
 from knowledge.models import Announcement, Folder, Resource, Sensitivity, Thread
 from members.models import ExpertiseArea, User
 from members.services import member_update_profile
+from portal.seed.cssp.loader import DEMO_DOMAIN
 from proposals import services as proposal_services
 from proposals.models import Call, CapabilityGap, Proposal
-
-from .cssp.loader import DEMO_DOMAIN
 
 ZONE = zoneinfo.ZoneInfo("America/Toronto")
 MEET = "https://meet.example.ca/demo/"

@@ -28,10 +28,8 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -47,7 +45,6 @@ from communities.services import community_ensure_groups, portfolio_managers_gro
 from events.models import Event, EventReminder, Registration
 from knowledge.models import Folder, Post, Thread
 from members.models import ExpertiseArea, User
-from portal.seed.cssp import load_cssp
 from proposals.models import Call, CapabilityGap, Proposal
 
 MEMBER_DOMAIN = "bench.cssp-cop.example.ca"
@@ -225,178 +222,38 @@ def _batched(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-class Command(BaseCommand):
-    help = (
-        "Generate (or grow to) a program-scale data set for the load benchmark: communities, "
-        "members, events with registrations, proposals. Creates only what is missing."
-    )
+class DataSet:
+    """What the generation steps share: the seeded random numbers, the progress bars, and the
+    ids the earlier steps made (the communities and their groups, the people, the calls...)
+    that the later ones pick from."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--communities", type=int, default=100)
-        parser.add_argument("--members", type=int, default=100_000)
-        parser.add_argument("--events", type=int, default=10_000)
-        parser.add_argument("--registrations", type=int, default=500_000)
-        parser.add_argument("--proposals", type=int, default=5_000)
-        parser.add_argument("--managers", type=int, default=20, help="Portfolio managers.")
-        parser.add_argument(
-            "--threads", type=int, default=4_000, help="Discussions, with 1 to 8 messages each."
-        )
-        parser.add_argument(
-            "--reset",
-            action="store_true",
-            help="Empty the database first (only a database whose name contains 'bench').",
-        )
-        parser.add_argument("--seed", type=int, default=2026)
-
-    def handle(self, *args, **options):
-        name = connection.settings_dict["NAME"]
-        if options["reset"]:
-            if "bench" not in name:
-                raise CommandError(
-                    f"Refusing to empty the database {name!r}: --reset only empties a database "
-                    "whose name contains 'bench'."
-                )
-            call_command("flush", interactive=False, verbosity=0)
-        self.seed = options["seed"]
-        self.now = timezone.now()
-        self.verbose = options["verbosity"] > 0
-        load_cssp()
+    def __init__(self, *, seed: int, now: datetime.datetime, verbose: bool):
+        self.seed = seed
+        self.now = now
+        self.verbose = verbose
         self.password = make_password(secrets.token_urlsafe(24))
         self.organizations = list(Organization.objects.values_list("pk", "sector"))
         self.federal = [pk for pk, sector in self.organizations if sector == "federal"]
         self.expertise = list(ExpertiseArea.objects.values_list("pk", flat=True))
+        # What the steps make, in this order, for the later steps to pick from.
+        self.communities: list[int] = []
+        self.weights: list[int] = []
+        self.groups: dict[tuple[int, str], int] = {}
+        self.community_names: dict[int, tuple[str, str]] = {}
+        self.managers: list[int] = []
+        self.members: list[int] = []
+        self.calls: list[tuple[int, int]] = []
+        self.gaps: dict[int, list[int]] = {}
+        self.community_managers: dict[int, list[int]] = {}
 
-        self._communities(options["communities"])
-        self._managers(options["managers"])
-        self._members(options["members"])
-        # Drafts take no registrations: the others share the target between them.
-        per_event = options["registrations"] / max(options["events"] * (1 - DRAFT_SHARE), 1)
-        self._events(options["events"], per_event)
-        self._calls_and_gaps()
-        self._proposals(options["proposals"])
-        self._discussions(options["threads"])
-        self._folders()
-        # Statistics for the planner, and the visibility map a live database's autovacuum
-        # keeps: without it, index-only scans of freshly loaded tables read the heap anyway.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        self.stdout.write(
-            "Data set: "
-            + ", ".join(
-                f"{model.objects.count():,} {label}"
-                for model, label in [
-                    (Community, "communities"),
-                    (User, "people"),
-                    (Membership, "memberships"),
-                    (Event, "events"),
-                    (Registration, "registrations"),
-                    (Proposal, "proposals"),
-                    (Thread, "discussions"),
-                    (Post, "messages"),
-                ]
-            )
-            + "."
-        )
-
-    def _rng(self, kind: str, start: int) -> random.Random:
+    def rng(self, kind: str, start: int) -> random.Random:
         # Made-up data, reproducible from the seed: no secret comes from this generator.
         return random.Random(f"{self.seed}:{kind}:{start}")
 
-    def _progress(self, total: int, desc: str):
+    def progress(self, total: int, desc: str):
         return tqdm(total=total, desc=desc, unit=" rows", disable=not self.verbose or not total)
 
-    # --- Communities -------------------------------------------------------------------------
-
-    def _communities(self, target: int) -> None:
-        existing = Community.objects.count()
-        names = [(t, r) for r in REGIONS for t in TOPICS]
-        rng = self._rng("communities", existing)
-        missing = max(target - existing, 0)
-        with self._progress(missing, "communities") as bar, transaction.atomic():
-            taken = set(Community.objects.values_list("slug", flat=True))
-            for (topic_en, topic_fr), (region_en, region_fr) in names:
-                if bar.n >= missing:
-                    break
-                slug = slugify(f"{region_en} {topic_en}")
-                if slug in taken:
-                    continue
-                members_only = rng.random() < 0.2
-                community = Community.objects.create(
-                    slug=slug,
-                    name_en=f"{region_en} {topic_en}",
-                    name_fr=f"{topic_fr} — {region_fr}",
-                    summary_en=(
-                        f"Practitioners, scientists and policy-makers working on "
-                        f"{topic_en.lower()} in the {region_en} region share research, "
-                        "lessons learned and priorities."
-                    ),
-                    summary_fr=(
-                        f"Praticiens, scientifiques et décideurs qui travaillent sur le thème "
-                        f"« {topic_fr.lower()} » dans la région {region_fr} mettent en commun "
-                        "recherches, leçons apprises et priorités."
-                    ),
-                    objectives_intro_en=(
-                        "The community contributes knowledge and expertise to support "
-                        "advancements in Canada’s ability to:"
-                    ),
-                    objectives_intro_fr=(
-                        "La communauté met ses connaissances et son expertise au service des "
-                        "progrès de la capacité du Canada à :"
-                    ),
-                    visibility=Community.Visibility.MEMBERS
-                    if members_only
-                    else Community.Visibility.PUBLIC,
-                    join_policy=rng.choice(Community.JoinPolicy.values),
-                    working_languages=rng.choice(Community.WorkingLanguages.values),
-                    contact_email=f"{slug}@{MEMBER_DOMAIN}",
-                )
-                community_ensure_groups(community=community)
-                orgs = rng.sample(self.organizations, 5)
-                CommunityOrganization.objects.bulk_create(
-                    CommunityOrganization(
-                        community=community,
-                        organization_id=pk,
-                        role=CommunityOrganization.Role.LEAD
-                        if position == 0
-                        else CommunityOrganization.Role.MEMBER,
-                        position=position,
-                    )
-                    for position, (pk, _sector) in enumerate(orgs)
-                )
-                CommunityObjective.objects.bulk_create(
-                    CommunityObjective(
-                        community=community,
-                        position=position,
-                        text_en=f"anticipate and mitigate risks to {subject_en}",
-                        text_fr=f"anticiper et atténuer les risques liés à : {subject_fr}",
-                    )
-                    for position, (subject_en, subject_fr) in enumerate(
-                        rng.sample(SUBJECTS, 3), start=1
-                    )
-                )
-                taken.add(slug)
-                bar.update(1)
-            if bar.n < missing:
-                raise CommandError(
-                    f"Only {len(names)} generated community names: ask for fewer communities."
-                )
-        # The seed's communities (and their working groups) are the big ones: they draw about
-        # half of all memberships and events.
-        seeded = set(
-            Community.objects.exclude(contact_email__endswith=MEMBER_DOMAIN).values_list(
-                "pk", flat=True
-            )
-        )
-        self.communities = list(Community.objects.order_by("pk").values_list("pk", flat=True))
-        self.weights = [6 if pk in seeded else 1 for pk in self.communities]
-        self.groups = {
-            (cg.community_id, cg.role): cg.group_id for cg in CommunityGroup.objects.all()
-        }
-        self.community_names = {
-            pk: (en, fr) for pk, en, fr in Community.objects.values_list("pk", "name_en", "name_fr")
-        }
-
-    def _pick_communities(self, rng: random.Random, k: int) -> list[int]:
+    def pick_communities(self, rng: random.Random, k: int) -> list[int]:
         picked: list[int] = []
         while len(picked) < k:
             (pk,) = rng.choices(self.communities, weights=self.weights)
@@ -404,472 +261,576 @@ class Command(BaseCommand):
                 picked.append(pk)
         return picked
 
-    # --- People ------------------------------------------------------------------------------
 
-    def _user(self, rng: random.Random, email: str, first: str, last: str) -> User:
-        french = rng.random() < 0.3
-        with_bio = rng.random() < 0.4
-        return User(
-            email=email,
-            password=self.password,
-            first_name=first,
-            last_name=last,
-            preferred_language="fr" if french else "en",
-            organization_id=rng.choice(self.organizations)[0],
-            job_title=rng.choice(JOB_TITLES),
-            role_type=rng.choice(User.RoleType.values),
-            bio_en=f"{first} works on {rng.choice(SUBJECTS)[0]}." if with_bio else "",
-            bio_fr=f"{first} travaille sur : {rng.choice(SUBJECTS)[1]}." if with_bio else "",
-            contact_visibility=rng.choice(User.ContactVisibility.values),
-            listed_in_directory=rng.random() < 0.9,
-            date_joined=self.now - datetime.timedelta(days=rng.randint(1, 1500)),
-        )
+# --- Communities ---------------------------------------------------------------------------------
 
-    def _managers(self, target: int) -> None:
-        existing = User.objects.filter(email__endswith="@" + MANAGER_DOMAIN).count()
-        rng = self._rng("managers", existing)
-        group = portfolio_managers_group()
-        with transaction.atomic():
-            managers = User.objects.bulk_create(
-                self._user(
-                    rng,
-                    f"portfolio.manager{index}@{MANAGER_DOMAIN}",
-                    rng.choice(FIRST_NAMES),
-                    rng.choice(LAST_NAMES),
-                )
-                for index in range(existing, target)
-            )
-            group.user_set.add(*managers)
-            EmailAddress.objects.bulk_create(
-                EmailAddress(user=user, email=user.email, verified=True, primary=True)
-                for user in managers
-            )
-            self.managers = list(
-                User.objects.filter(email__endswith="@" + MANAGER_DOMAIN)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            # Two portfolio managers for every community that has none yet.
-            through = Community.portfolio_managers.through
-            covered = set(through.objects.values_list("community_id", flat=True))
-            through.objects.bulk_create(
-                through(community_id=pk, user_id=manager)
-                for pk in self.communities
-                if pk not in covered
-                for manager in rng.sample(self.managers, 2)
-            )
 
-    def _members(self, target: int) -> None:
-        existing = User.objects.filter(email__endswith="@" + MEMBER_DOMAIN).count()
-        missing = max(target - existing, 0)
-        with self._progress(missing, "members") as bar:
-            for start in range(existing, target, BATCH):
-                with transaction.atomic():
-                    self._member_batch(start, min(start + BATCH, target))
-                bar.update(min(start + BATCH, target) - start)
-        self.members = list(
-            User.objects.filter(email__endswith="@" + MEMBER_DOMAIN).values_list("pk", flat=True)
-        )
-
-    def _member_batch(self, start: int, stop: int) -> None:
-        rng = self._rng("members", start)
-        users = []
-        for index in range(start, stop):
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            email = f"{_ascii(first)}.{_ascii(last)}.{index}@{MEMBER_DOMAIN}"
-            users.append(self._user(rng, email, first, last))
-        users = User.objects.bulk_create(users, batch_size=BATCH)
-        EmailAddress.objects.bulk_create(
-            (EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users),
-            batch_size=BATCH,
-        )
-        expertise = User.expertise_areas.through
-        expertise.objects.bulk_create(
-            (
-                expertise(user_id=u.pk, expertisearea_id=area)
-                for u in users
-                for area in rng.sample(self.expertise, rng.randint(0, 3))
-            ),
-            batch_size=BATCH,
-        )
-        memberships, grants = [], []
-        for user in users:
-            k = rng.choices((1, 2, 3), weights=(50, 35, 15))[0]
-            for community in self._pick_communities(rng, k):
-                created = user.date_joined + datetime.timedelta(days=rng.randint(0, 30))
-                roll = rng.random()
-                if roll < 0.04:
-                    state, role = Membership.State.REQUESTED, Membership.Role.MEMBER
-                elif roll < 0.08:
-                    state, role = Membership.State.LEFT, Membership.Role.MEMBER
-                else:
-                    state = Membership.State.ACTIVE
-                    role = rng.choices(Membership.Role.values, weights=(1, 1, 90, 8))[
-                        0
-                    ]  # lead, co-lead, member, observer
-                memberships.append(
-                    Membership(
-                        community_id=community,
-                        user_id=user.pk,
-                        role=role,
-                        state=state,
-                        created_at=created,
-                        joined_at=created if state != Membership.State.REQUESTED else None,
-                        ended_at=self.now if state == Membership.State.LEFT else None,
-                        message="" if state != Membership.State.REQUESTED else "Hello!",
-                    )
-                )
-                if state == Membership.State.ACTIVE:
-                    # What membership_sync_access does, in bulk: the group of the role.
-                    grants.append((user.pk, self.groups[(community, role)]))
-        Membership.objects.bulk_create(memberships, batch_size=BATCH)
-        groups = User.groups.through
-        groups.objects.bulk_create(
-            (groups(user_id=user, group_id=group) for user, group in grants), batch_size=BATCH
-        )
-
-    # --- Events ------------------------------------------------------------------------------
-
-    def _events(self, target: int, per_event: float) -> None:
-        existing = Event.objects.filter(slug__regex=rf"{EVENT_SLUG_MARK}[0-9]+$").count()
-        missing = max(target - existing, 0)
-        chunk = 500
-        with self._progress(missing, "events (with their registrations)") as bar:
-            for start in range(existing, target, chunk):
-                stop = min(start + chunk, target)
-                with transaction.atomic():
-                    self._event_batch(start, stop, per_event)
-                bar.update(stop - start)
-
-    def _event_batch(self, start: int, stop: int, per_event: float) -> None:
-        rng = self._rng("events", start)
-        events = []
-        for index in range(start, stop):
-            community = self._pick_communities(rng, 1)[0]
-            name_en, name_fr = self.community_names[community]
-            kind = rng.choice(Event.Type.values)
-            subject_en, subject_fr = rng.choice(SUBJECTS)
-            if kind == Event.Type.MEETING:
-                title = (f"{name_en}: quarterly meeting", f"{name_fr} : réunion trimestrielle")
-            elif kind == Event.Type.CONFERENCE:
-                title = (f"{name_en} symposium", f"Symposium — {name_fr}")
-            elif kind == Event.Type.EXERCISE:
-                scenario_en, scenario_fr = rng.choice(SCENARIOS)
-                title = (f"Tabletop exercise: {scenario_en}", f"Exercice sur table : {scenario_fr}")
-            elif kind == Event.Type.WEBINAR:
-                title = (f"Webinar: {subject_en}", f"Webinaire : {subject_fr}")
-            else:
-                title = (f"Workshop: {subject_en}", f"Atelier : {subject_fr}")
-            city, province, zone = rng.choice(CITIES)
-            # Two thirds in the past (completed), a third ahead; a few drafts and cancellations.
-            day = rng.randint(-720, 360)
-            hour = rng.choice((9, 10, 13, 14))
-            begin = datetime.datetime.combine(
-                (self.now + datetime.timedelta(days=day)).date(),
-                datetime.time(hour),
-                zoneinfo.ZoneInfo(zone),
-            )
-            fmt = rng.choices(Event.Format.values, weights=(5, 3, 2))[0]
-            roll = rng.random()
-            if roll < DRAFT_SHARE:
-                status = Event.Status.DRAFT
-            elif roll < DRAFT_SHARE + 0.03:
-                status = Event.Status.CANCELLED
-            elif begin < self.now:
-                status = Event.Status.COMPLETED
-            else:
-                status = Event.Status.PUBLISHED
-            events.append(
-                Event(
-                    community_id=community,
-                    title_en=title[0],
-                    title_fr=title[1],
-                    slug=f"{slugify(title[0])[:90]}{EVENT_SLUG_MARK}{index}",
-                    event_type=kind,
-                    format=fmt,
-                    summary_en=f"Join the community to discuss {subject_en}.",
-                    summary_fr=f"Joignez-vous à la communauté pour discuter du thème : "
-                    f"{subject_fr}.",
-                    description_en=f"An exchange on {subject_en} between practitioners, "
-                    "scientists and policy-makers, followed by questions.",
-                    description_fr=f"Un échange sur le thème « {subject_fr} » entre praticiens, "
-                    "scientifiques et décideurs, suivi d’une période de questions.",
-                    start=begin,
-                    end=begin + datetime.timedelta(hours=rng.choice((1, 2, 3, 7))),
-                    time_zone=zone,
-                    venue_en="" if fmt == Event.Format.VIRTUAL else f"{city} Convention Centre",
-                    venue_fr="" if fmt == Event.Format.VIRTUAL else f"Centre des congrès, {city}",
-                    city="" if fmt == Event.Format.VIRTUAL else city,
-                    province="" if fmt == Event.Format.VIRTUAL else province,
-                    virtual_link=""
-                    if fmt == Event.Format.IN_PERSON
-                    else f"https://meet.example.ca/{index}",
-                    capacity_in_person=None
-                    if fmt == Event.Format.VIRTUAL
-                    else rng.choice((None, int(per_event * 3))),
-                    visibility=rng.choices(Event.Visibility.values, weights=(6, 3, 1))[0],
-                    status=status,
-                    published_at=None
-                    if status == Event.Status.DRAFT
-                    else begin - datetime.timedelta(days=30),
-                    cancelled_at=begin - datetime.timedelta(days=2)
-                    if status == Event.Status.CANCELLED
-                    else None,
-                    created_by_id=rng.choice(self.members),
-                )
-            )
-        events = Event.objects.bulk_create(events)
-        EventReminder.objects.bulk_create(
-            EventReminder(
-                event=event,
-                hours_before=hours,
-                sent_at=event.start if event.start < self.now else None,
-            )
-            for event in events
-            for hours in (48, 2)
-        )
-        registrations = []
-        for event in events:
-            if event.status == Event.Status.DRAFT:
+def communities_generate(data: DataSet, target: int) -> None:
+    existing = Community.objects.count()
+    names = [(t, r) for r in REGIONS for t in TOPICS]
+    rng = data.rng("communities", existing)
+    missing = max(target - existing, 0)
+    with data.progress(missing, "communities") as bar, transaction.atomic():
+        taken = set(Community.objects.values_list("slug", flat=True))
+        for (topic_en, topic_fr), (region_en, region_fr) in names:
+            if bar.n >= missing:
+                break
+            slug = slugify(f"{region_en} {topic_en}")
+            if slug in taken:
                 continue
-            modes = {
-                Event.Format.IN_PERSON: [Registration.Mode.IN_PERSON],
-                Event.Format.VIRTUAL: [Registration.Mode.VIRTUAL],
-                Event.Format.HYBRID: [Registration.Mode.IN_PERSON, Registration.Mode.VIRTUAL],
-            }[event.format]
-            past = event.start < self.now
-            count = int(per_event) + (rng.random() < per_event % 1)
-            for user in rng.sample(self.members, min(count, len(self.members))):
-                roll = rng.random()
-                if roll < 0.1:
-                    state = Registration.State.CANCELLED
-                elif past:
-                    state = (
-                        Registration.State.ATTENDED if roll < 0.8 else Registration.State.CONFIRMED
-                    )
-                else:
-                    state = Registration.State.CONFIRMED
-                created = event.start - datetime.timedelta(hours=rng.randint(3, 60 * 24))
-                registrations.append(
-                    Registration(
-                        event=event,
-                        user_id=user,
-                        state=state,
-                        mode=rng.choice(modes),
-                        created_at=created,
-                        cancelled_at=created + datetime.timedelta(hours=1)
-                        if state == Registration.State.CANCELLED
-                        else None,
-                    )
+            members_only = rng.random() < 0.2
+            community = Community.objects.create(
+                slug=slug,
+                name_en=f"{region_en} {topic_en}",
+                name_fr=f"{topic_fr} — {region_fr}",
+                summary_en=(
+                    f"Practitioners, scientists and policy-makers working on "
+                    f"{topic_en.lower()} in the {region_en} region share research, "
+                    "lessons learned and priorities."
+                ),
+                summary_fr=(
+                    f"Praticiens, scientifiques et décideurs qui travaillent sur le thème "
+                    f"« {topic_fr.lower()} » dans la région {region_fr} mettent en commun "
+                    "recherches, leçons apprises et priorités."
+                ),
+                objectives_intro_en=(
+                    "The community contributes knowledge and expertise to support "
+                    "advancements in Canada’s ability to:"
+                ),
+                objectives_intro_fr=(
+                    "La communauté met ses connaissances et son expertise au service des "
+                    "progrès de la capacité du Canada à :"
+                ),
+                visibility=Community.Visibility.MEMBERS
+                if members_only
+                else Community.Visibility.PUBLIC,
+                join_policy=rng.choice(Community.JoinPolicy.values),
+                working_languages=rng.choice(Community.WorkingLanguages.values),
+                contact_email=f"{slug}@{MEMBER_DOMAIN}",
+            )
+            community_ensure_groups(community=community)
+            orgs = rng.sample(data.organizations, 5)
+            CommunityOrganization.objects.bulk_create(
+                CommunityOrganization(
+                    community=community,
+                    organization_id=pk,
+                    role=CommunityOrganization.Role.LEAD
+                    if position == 0
+                    else CommunityOrganization.Role.MEMBER,
+                    position=position,
                 )
-        Registration.objects.bulk_create(registrations, batch_size=BATCH)
-
-    # --- Calls, gaps and proposals -----------------------------------------------------------
-
-    def _calls_and_gaps(self) -> None:
-        with transaction.atomic():
-            for year in range(2019, 2028):
-                slug = f"cssp-call-for-proposals-{year}"
-                if Call.objects.filter(year=year).exists():
-                    continue
-                call = Call.objects.create(
-                    slug=slug,
-                    year=year,
-                    title_en=f"CSSP call for proposals {year}",
-                    title_fr=f"Appel de propositions du PCSS {year}",
-                    description_en="Science and technology solutions to the communities’ "
-                    "priorities.",
-                    description_fr="Des solutions scientifiques et technologiques aux priorités "
-                    "des communautés.",
-                    opens_at=datetime.datetime(year - 1, 10, 1, 9, tzinfo=datetime.UTC),
-                    closes_at=datetime.datetime(year, 1, 31, 17, tzinfo=datetime.UTC),
-                    is_published=True,
+                for position, (pk, _sector) in enumerate(orgs)
+            )
+            CommunityObjective.objects.bulk_create(
+                CommunityObjective(
+                    community=community,
+                    position=position,
+                    text_en=f"anticipate and mitigate risks to {subject_en}",
+                    text_fr=f"anticiper et atténuer les risques liés à : {subject_fr}",
                 )
-                call.communities.set(self.communities[:: max(1, len(self.communities) // 20)])
-            gaps = []
-            with_gaps = set(CapabilityGap.objects.values_list("community_id", flat=True))
-            for community in self.communities:
-                if community in with_gaps:
-                    continue
-                for position, (kind, title_en, title_fr) in enumerate(GAP_TITLES, start=1):
-                    gaps.append(
-                        CapabilityGap(
-                            community_id=community,
-                            kind=kind,
-                            title_en=title_en,
-                            title_fr=title_fr,
-                            slug=slugify(title_en),
-                            rank=position,
-                        )
-                    )
-            CapabilityGap.objects.bulk_create(gaps)
-        self.calls = list(Call.objects.values_list("pk", "year"))
-        self.gaps: dict[int, list[int]] = {}
-        for pk, community in CapabilityGap.objects.values_list("pk", "community_id"):
-            self.gaps.setdefault(community, []).append(pk)
-        self.community_managers: dict[int, list[int]] = {}
-        for community, user in Community.portfolio_managers.through.objects.values_list(
-            "community_id", "user_id"
-        ):
-            self.community_managers.setdefault(community, []).append(user)
-
-    def _proposals(self, target: int) -> None:
-        existing = Proposal.objects.filter(proposer__email__endswith="@" + MEMBER_DOMAIN).count()
-        missing = max(target - existing, 0)
-        with self._progress(missing, "proposals") as bar:
-            for start in range(existing, target, 1000):
-                stop = min(start + 1000, target)
-                with transaction.atomic():
-                    self._proposal_batch(start, stop)
-                bar.update(stop - start)
-
-    def _proposal_batch(self, start: int, stop: int) -> None:
-        rng = self._rng("proposals", start)
-        proposals, links = [], []
-        statuses = Proposal.Status
-        for index in range(start, stop):
-            call, year = rng.choice(self.calls)
-            communities = self._pick_communities(rng, rng.choice((1, 1, 2)))
-            title_en, title_fr = rng.choice(PROJECT_TITLES)
-            status = rng.choices(
-                [
-                    statuses.DRAFT,
-                    statuses.SUBMITTED,
-                    statuses.UNDER_REVIEW,
-                    statuses.RECOMMENDED,
-                    statuses.FUNDED,
-                    statuses.NOT_FUNDED,
-                    statuses.WITHDRAWN,
-                ],
-                weights=(15, 25, 25, 10, 10, 10, 5),
-            )[0]
-            assigned = status not in (statuses.DRAFT, statuses.SUBMITTED) or rng.random() < 0.5
-            managers = self.community_managers.get(communities[0]) or self.managers
-            proposals.append(
-                Proposal(
-                    call_id=call,
-                    title_en=f"{title_en} ({index})",
-                    title_fr=f"{title_fr} ({index})",
-                    summary_en=f"A {rng.randint(12, 36)}-month project: {title_en.lower()}.",
-                    summary_fr=f"Un projet de {rng.randint(12, 36)} mois : {title_fr.lower()}.",
-                    lead_department_id=rng.choice(self.federal),
-                    requested_funding=Decimal(rng.randrange(50_000, 1_500_000, 5_000)),
-                    duration_months=rng.choice((12, 18, 24, 36)),
-                    status=status,
-                    proposer_id=rng.choice(self.members),
-                    portfolio_manager_id=rng.choice(managers)
-                    if status != statuses.DRAFT and assigned
-                    else None,
-                    submitted_at=None
-                    if status == statuses.DRAFT
-                    else datetime.datetime(year - 1, 12, 1, tzinfo=datetime.UTC)
-                    + datetime.timedelta(hours=rng.randint(0, 24 * 50)),
+                for position, (subject_en, subject_fr) in enumerate(
+                    rng.sample(SUBJECTS, 3), start=1
                 )
             )
-            links.append(communities)
-        proposals = Proposal.objects.bulk_create(proposals)
-        through = Proposal.communities.through
+            taken.add(slug)
+            bar.update(1)
+        if bar.n < missing:
+            raise CommandError(
+                f"Only {len(names)} generated community names: ask for fewer communities."
+            )
+    # The seed's communities (and their working groups) are the big ones: they draw about
+    # half of all memberships and events.
+    seeded = set(
+        Community.objects.exclude(contact_email__endswith=MEMBER_DOMAIN).values_list(
+            "pk", flat=True
+        )
+    )
+    data.communities = list(Community.objects.order_by("pk").values_list("pk", flat=True))
+    data.weights = [6 if pk in seeded else 1 for pk in data.communities]
+    data.groups = {(cg.community_id, cg.role): cg.group_id for cg in CommunityGroup.objects.all()}
+    data.community_names = {
+        pk: (en, fr) for pk, en, fr in Community.objects.values_list("pk", "name_en", "name_fr")
+    }
+
+
+# --- People --------------------------------------------------------------------------------------
+
+
+def _user(data: DataSet, rng: random.Random, email: str, first: str, last: str) -> User:
+    french = rng.random() < 0.3
+    with_bio = rng.random() < 0.4
+    return User(
+        email=email,
+        password=data.password,
+        first_name=first,
+        last_name=last,
+        preferred_language="fr" if french else "en",
+        organization_id=rng.choice(data.organizations)[0],
+        job_title=rng.choice(JOB_TITLES),
+        role_type=rng.choice(User.RoleType.values),
+        bio_en=f"{first} works on {rng.choice(SUBJECTS)[0]}." if with_bio else "",
+        bio_fr=f"{first} travaille sur : {rng.choice(SUBJECTS)[1]}." if with_bio else "",
+        contact_visibility=rng.choice(User.ContactVisibility.values),
+        listed_in_directory=rng.random() < 0.9,
+        date_joined=data.now - datetime.timedelta(days=rng.randint(1, 1500)),
+    )
+
+
+def managers_generate(data: DataSet, target: int) -> None:
+    existing = User.objects.filter(email__endswith="@" + MANAGER_DOMAIN).count()
+    rng = data.rng("managers", existing)
+    group = portfolio_managers_group()
+    with transaction.atomic():
+        managers = User.objects.bulk_create(
+            _user(
+                data,
+                rng,
+                f"portfolio.manager{index}@{MANAGER_DOMAIN}",
+                rng.choice(FIRST_NAMES),
+                rng.choice(LAST_NAMES),
+            )
+            for index in range(existing, target)
+        )
+        group.user_set.add(*managers)
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=user, email=user.email, verified=True, primary=True)
+            for user in managers
+        )
+        data.managers = list(
+            User.objects.filter(email__endswith="@" + MANAGER_DOMAIN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # Two portfolio managers for every community that has none yet.
+        through = Community.portfolio_managers.through
+        covered = set(through.objects.values_list("community_id", flat=True))
         through.objects.bulk_create(
-            through(proposal_id=proposal.pk, community_id=community)
-            for proposal, communities in zip(proposals, links, strict=True)
-            for community in communities
-        )
-        gaps = Proposal.gaps.through
-        gaps.objects.bulk_create(
-            gaps(proposal_id=proposal.pk, capabilitygap_id=gap)
-            for proposal, communities in zip(proposals, links, strict=True)
-            for gap in rng.sample(
-                self.gaps.get(communities[0], []), min(1, len(self.gaps.get(communities[0], [])))
-            )
+            through(community_id=pk, user_id=manager)
+            for pk in data.communities
+            if pk not in covered
+            for manager in rng.sample(data.managers, 2)
         )
 
-    # --- Discussions and library -------------------------------------------------------------
 
-    def _discussions(self, target: int) -> None:
-        generated = Thread.objects.filter(author__email__endswith="@" + MEMBER_DOMAIN)
-        existing = generated.count()
-        missing = max(target - existing, 0)
-        if not missing:
-            return
-        # Each thread is started and answered by members of its community.
-        members: dict[int, list[int]] = {}
-        for community, user in Membership.objects.filter(
-            state=Membership.State.ACTIVE, user__email__endswith="@" + MEMBER_DOMAIN
-        ).values_list("community_id", "user_id"):
-            members.setdefault(community, []).append(user)
-        with self._progress(missing, "discussions") as bar:
-            for start in range(existing, target, 1000):
-                stop = min(start + 1000, target)
-                with transaction.atomic():
-                    self._discussion_batch(start, stop, members)
-                bar.update(stop - start)
+def members_generate(data: DataSet, target: int) -> None:
+    existing = User.objects.filter(email__endswith="@" + MEMBER_DOMAIN).count()
+    missing = max(target - existing, 0)
+    with data.progress(missing, "members") as bar:
+        for start in range(existing, target, BATCH):
+            with transaction.atomic():
+                _member_batch(data, start, min(start + BATCH, target))
+            bar.update(min(start + BATCH, target) - start)
+    data.members = list(
+        User.objects.filter(email__endswith="@" + MEMBER_DOMAIN).values_list("pk", flat=True)
+    )
 
-    def _discussion_batch(self, start: int, stop: int, members: dict[int, list[int]]) -> None:
-        rng = self._rng("discussions", start)
-        threads, messages = [], []
-        for index in range(start, stop):
-            community = self._pick_communities(rng, 1)[0]
-            people = members.get(community) or self.members
-            subject_en, subject_fr = rng.choice(SUBJECTS)
-            french = rng.random() < 0.3
-            started = self.now - datetime.timedelta(hours=rng.randint(1, 24 * 700))
-            replies = rng.choice((0, 0, 1, 2, 3, 4, 5, 7))
-            times = sorted(
-                started + datetime.timedelta(hours=rng.randint(1, 24 * 20)) for _ in range(replies)
-            )
-            threads.append(
-                Thread(
+
+def _member_batch(data: DataSet, start: int, stop: int) -> None:
+    rng = data.rng("members", start)
+    users = []
+    for index in range(start, stop):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        email = f"{_ascii(first)}.{_ascii(last)}.{index}@{MEMBER_DOMAIN}"
+        users.append(_user(data, rng, email, first, last))
+    users = User.objects.bulk_create(users, batch_size=BATCH)
+    EmailAddress.objects.bulk_create(
+        (EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users),
+        batch_size=BATCH,
+    )
+    expertise = User.expertise_areas.through
+    expertise.objects.bulk_create(
+        (
+            expertise(user_id=u.pk, expertisearea_id=area)
+            for u in users
+            for area in rng.sample(data.expertise, rng.randint(0, 3))
+        ),
+        batch_size=BATCH,
+    )
+    memberships, grants = [], []
+    for user in users:
+        k = rng.choices((1, 2, 3), weights=(50, 35, 15))[0]
+        for community in data.pick_communities(rng, k):
+            created = user.date_joined + datetime.timedelta(days=rng.randint(0, 30))
+            roll = rng.random()
+            if roll < 0.04:
+                state, role = Membership.State.REQUESTED, Membership.Role.MEMBER
+            elif roll < 0.08:
+                state, role = Membership.State.LEFT, Membership.Role.MEMBER
+            else:
+                state = Membership.State.ACTIVE
+                role = rng.choices(Membership.Role.values, weights=(1, 1, 90, 8))[
+                    0
+                ]  # lead, co-lead, member, observer
+            memberships.append(
+                Membership(
                     community_id=community,
-                    title=(
-                        f"Question sur : {subject_fr} ({index})"
-                        if french
-                        else f"Question about {subject_en} ({index})"
-                    ),
-                    author_id=rng.choice(people),
-                    reply_count=replies,
-                    last_activity_at=times[-1] if times else started,
-                    created_at=started,
+                    user_id=user.pk,
+                    role=role,
+                    state=state,
+                    created_at=created,
+                    joined_at=created if state != Membership.State.REQUESTED else None,
+                    ended_at=data.now if state == Membership.State.LEFT else None,
+                    message="" if state != Membership.State.REQUESTED else "Hello!",
                 )
             )
-            messages.append([started, *times])
-        threads = Thread.objects.bulk_create(threads)
-        posts = []
-        for thread, times in zip(threads, messages, strict=True):
-            people = members.get(thread.community_id) or self.members
-            for position, moment in enumerate(times):
-                body = (
-                    f"What has your organization learned about this? ({thread.pk}.{position})"
-                    if position
-                    else f"Opening message of {thread.title}."
+            if state == Membership.State.ACTIVE:
+                # What membership_sync_access does, in bulk: the group of the role.
+                grants.append((user.pk, data.groups[(community, role)]))
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    groups = User.groups.through
+    groups.objects.bulk_create(
+        (groups(user_id=user, group_id=group) for user, group in grants), batch_size=BATCH
+    )
+
+
+# --- Events --------------------------------------------------------------------------------------
+
+
+def events_generate(data: DataSet, target: int, per_event: float) -> None:
+    existing = Event.objects.filter(slug__regex=rf"{EVENT_SLUG_MARK}[0-9]+$").count()
+    missing = max(target - existing, 0)
+    chunk = 500
+    with data.progress(missing, "events (with their registrations)") as bar:
+        for start in range(existing, target, chunk):
+            stop = min(start + chunk, target)
+            with transaction.atomic():
+                _event_batch(data, start, stop, per_event)
+            bar.update(stop - start)
+
+
+def _event_batch(data: DataSet, start: int, stop: int, per_event: float) -> None:
+    rng = data.rng("events", start)
+    events = []
+    for index in range(start, stop):
+        community = data.pick_communities(rng, 1)[0]
+        name_en, name_fr = data.community_names[community]
+        kind = rng.choice(Event.Type.values)
+        subject_en, subject_fr = rng.choice(SUBJECTS)
+        if kind == Event.Type.MEETING:
+            title = (f"{name_en}: quarterly meeting", f"{name_fr} : réunion trimestrielle")
+        elif kind == Event.Type.CONFERENCE:
+            title = (f"{name_en} symposium", f"Symposium — {name_fr}")
+        elif kind == Event.Type.EXERCISE:
+            scenario_en, scenario_fr = rng.choice(SCENARIOS)
+            title = (f"Tabletop exercise: {scenario_en}", f"Exercice sur table : {scenario_fr}")
+        elif kind == Event.Type.WEBINAR:
+            title = (f"Webinar: {subject_en}", f"Webinaire : {subject_fr}")
+        else:
+            title = (f"Workshop: {subject_en}", f"Atelier : {subject_fr}")
+        city, province, zone = rng.choice(CITIES)
+        # Two thirds in the past (completed), a third ahead; a few drafts and cancellations.
+        day = rng.randint(-720, 360)
+        hour = rng.choice((9, 10, 13, 14))
+        begin = datetime.datetime.combine(
+            (data.now + datetime.timedelta(days=day)).date(),
+            datetime.time(hour),
+            zoneinfo.ZoneInfo(zone),
+        )
+        fmt = rng.choices(Event.Format.values, weights=(5, 3, 2))[0]
+        roll = rng.random()
+        if roll < DRAFT_SHARE:
+            status = Event.Status.DRAFT
+        elif roll < DRAFT_SHARE + 0.03:
+            status = Event.Status.CANCELLED
+        elif begin < data.now:
+            status = Event.Status.COMPLETED
+        else:
+            status = Event.Status.PUBLISHED
+        events.append(
+            Event(
+                community_id=community,
+                title_en=title[0],
+                title_fr=title[1],
+                slug=f"{slugify(title[0])[:90]}{EVENT_SLUG_MARK}{index}",
+                event_type=kind,
+                format=fmt,
+                summary_en=f"Join the community to discuss {subject_en}.",
+                summary_fr=f"Joignez-vous à la communauté pour discuter du thème : {subject_fr}.",
+                description_en=f"An exchange on {subject_en} between practitioners, "
+                "scientists and policy-makers, followed by questions.",
+                description_fr=f"Un échange sur le thème « {subject_fr} » entre praticiens, "
+                "scientifiques et décideurs, suivi d’une période de questions.",
+                start=begin,
+                end=begin + datetime.timedelta(hours=rng.choice((1, 2, 3, 7))),
+                time_zone=zone,
+                venue_en="" if fmt == Event.Format.VIRTUAL else f"{city} Convention Centre",
+                venue_fr="" if fmt == Event.Format.VIRTUAL else f"Centre des congrès, {city}",
+                city="" if fmt == Event.Format.VIRTUAL else city,
+                province="" if fmt == Event.Format.VIRTUAL else province,
+                virtual_link=""
+                if fmt == Event.Format.IN_PERSON
+                else f"https://meet.example.ca/{index}",
+                capacity_in_person=None
+                if fmt == Event.Format.VIRTUAL
+                else rng.choice((None, int(per_event * 3))),
+                visibility=rng.choices(Event.Visibility.values, weights=(6, 3, 1))[0],
+                status=status,
+                published_at=None
+                if status == Event.Status.DRAFT
+                else begin - datetime.timedelta(days=30),
+                cancelled_at=begin - datetime.timedelta(days=2)
+                if status == Event.Status.CANCELLED
+                else None,
+                created_by_id=rng.choice(data.members),
+            )
+        )
+    events = Event.objects.bulk_create(events)
+    EventReminder.objects.bulk_create(
+        EventReminder(
+            event=event,
+            hours_before=hours,
+            sent_at=event.start if event.start < data.now else None,
+        )
+        for event in events
+        for hours in (48, 2)
+    )
+    registrations = []
+    for event in events:
+        if event.status == Event.Status.DRAFT:
+            continue
+        modes = {
+            Event.Format.IN_PERSON: [Registration.Mode.IN_PERSON],
+            Event.Format.VIRTUAL: [Registration.Mode.VIRTUAL],
+            Event.Format.HYBRID: [Registration.Mode.IN_PERSON, Registration.Mode.VIRTUAL],
+        }[event.format]
+        past = event.start < data.now
+        count = int(per_event) + (rng.random() < per_event % 1)
+        for user in rng.sample(data.members, min(count, len(data.members))):
+            roll = rng.random()
+            if roll < 0.1:
+                state = Registration.State.CANCELLED
+            elif past:
+                state = Registration.State.ATTENDED if roll < 0.8 else Registration.State.CONFIRMED
+            else:
+                state = Registration.State.CONFIRMED
+            created = event.start - datetime.timedelta(hours=rng.randint(3, 60 * 24))
+            registrations.append(
+                Registration(
+                    event=event,
+                    user_id=user,
+                    state=state,
+                    mode=rng.choice(modes),
+                    created_at=created,
+                    cancelled_at=created + datetime.timedelta(hours=1)
+                    if state == Registration.State.CANCELLED
+                    else None,
                 )
-                posts.append(
-                    Post(
-                        thread=thread,
-                        author_id=thread.author_id if not position else rng.choice(people),
-                        body=body,
-                        body_html=f"<p>{body}</p>",
-                        is_opening=not position,
-                        created_at=moment,
+            )
+    Registration.objects.bulk_create(registrations, batch_size=BATCH)
+
+
+# --- Calls, gaps and proposals -------------------------------------------------------------------
+
+
+def calls_and_gaps_generate(data: DataSet) -> None:
+    with transaction.atomic():
+        for year in range(2019, 2028):
+            slug = f"cssp-call-for-proposals-{year}"
+            if Call.objects.filter(year=year).exists():
+                continue
+            call = Call.objects.create(
+                slug=slug,
+                year=year,
+                title_en=f"CSSP call for proposals {year}",
+                title_fr=f"Appel de propositions du PCSS {year}",
+                description_en="Science and technology solutions to the communities’ priorities.",
+                description_fr="Des solutions scientifiques et technologiques aux priorités "
+                "des communautés.",
+                opens_at=datetime.datetime(year - 1, 10, 1, 9, tzinfo=datetime.UTC),
+                closes_at=datetime.datetime(year, 1, 31, 17, tzinfo=datetime.UTC),
+                is_published=True,
+            )
+            call.communities.set(data.communities[:: max(1, len(data.communities) // 20)])
+        gaps = []
+        with_gaps = set(CapabilityGap.objects.values_list("community_id", flat=True))
+        for community in data.communities:
+            if community in with_gaps:
+                continue
+            for position, (kind, title_en, title_fr) in enumerate(GAP_TITLES, start=1):
+                gaps.append(
+                    CapabilityGap(
+                        community_id=community,
+                        kind=kind,
+                        title_en=title_en,
+                        title_fr=title_fr,
+                        slug=slugify(title_en),
+                        rank=position,
                     )
                 )
-        Post.objects.bulk_create(posts, batch_size=BATCH)
+        CapabilityGap.objects.bulk_create(gaps)
+    data.calls = list(Call.objects.values_list("pk", "year"))
+    data.gaps = {}
+    for pk, community in CapabilityGap.objects.values_list("pk", "community_id"):
+        data.gaps.setdefault(community, []).append(pk)
+    data.community_managers = {}
+    for community, user in Community.portfolio_managers.through.objects.values_list(
+        "community_id", "user_id"
+    ):
+        data.community_managers.setdefault(community, []).append(user)
 
-    def _folders(self) -> None:
-        """Five top-level library folders in every community that has none."""
-        with_folders = set(Folder.objects.values_list("community_id", flat=True))
-        Folder.objects.bulk_create(
-            Folder(
-                community_id=community,
-                name=f"{name_en} / {name_fr}",
-                description=f"{name_en} of the community. / {name_fr} de la communauté.",
-            )
-            for community in self.communities
-            if community not in with_folders
-            for name_en, name_fr in (
-                ("Reports", "Rapports"),
-                ("Meeting notes", "Notes de réunion"),
-                ("Presentations", "Présentations"),
-                ("Standards", "Normes"),
-                ("Exercises", "Exercices"),
+
+def proposals_generate(data: DataSet, target: int) -> None:
+    existing = Proposal.objects.filter(proposer__email__endswith="@" + MEMBER_DOMAIN).count()
+    missing = max(target - existing, 0)
+    with data.progress(missing, "proposals") as bar:
+        for start in range(existing, target, 1000):
+            stop = min(start + 1000, target)
+            with transaction.atomic():
+                _proposal_batch(data, start, stop)
+            bar.update(stop - start)
+
+
+def _proposal_batch(data: DataSet, start: int, stop: int) -> None:
+    rng = data.rng("proposals", start)
+    proposals, links = [], []
+    statuses = Proposal.Status
+    for index in range(start, stop):
+        call, year = rng.choice(data.calls)
+        communities = data.pick_communities(rng, rng.choice((1, 1, 2)))
+        title_en, title_fr = rng.choice(PROJECT_TITLES)
+        status = rng.choices(
+            [
+                statuses.DRAFT,
+                statuses.SUBMITTED,
+                statuses.UNDER_REVIEW,
+                statuses.RECOMMENDED,
+                statuses.FUNDED,
+                statuses.NOT_FUNDED,
+                statuses.WITHDRAWN,
+            ],
+            weights=(15, 25, 25, 10, 10, 10, 5),
+        )[0]
+        assigned = status not in (statuses.DRAFT, statuses.SUBMITTED) or rng.random() < 0.5
+        managers = data.community_managers.get(communities[0]) or data.managers
+        proposals.append(
+            Proposal(
+                call_id=call,
+                title_en=f"{title_en} ({index})",
+                title_fr=f"{title_fr} ({index})",
+                summary_en=f"A {rng.randint(12, 36)}-month project: {title_en.lower()}.",
+                summary_fr=f"Un projet de {rng.randint(12, 36)} mois : {title_fr.lower()}.",
+                lead_department_id=rng.choice(data.federal),
+                requested_funding=Decimal(rng.randrange(50_000, 1_500_000, 5_000)),
+                duration_months=rng.choice((12, 18, 24, 36)),
+                status=status,
+                proposer_id=rng.choice(data.members),
+                portfolio_manager_id=rng.choice(managers)
+                if status != statuses.DRAFT and assigned
+                else None,
+                submitted_at=None
+                if status == statuses.DRAFT
+                else datetime.datetime(year - 1, 12, 1, tzinfo=datetime.UTC)
+                + datetime.timedelta(hours=rng.randint(0, 24 * 50)),
             )
         )
+        links.append(communities)
+    proposals = Proposal.objects.bulk_create(proposals)
+    through = Proposal.communities.through
+    through.objects.bulk_create(
+        through(proposal_id=proposal.pk, community_id=community)
+        for proposal, communities in zip(proposals, links, strict=True)
+        for community in communities
+    )
+    gaps = Proposal.gaps.through
+    gaps.objects.bulk_create(
+        gaps(proposal_id=proposal.pk, capabilitygap_id=gap)
+        for proposal, communities in zip(proposals, links, strict=True)
+        for gap in rng.sample(
+            data.gaps.get(communities[0], []), min(1, len(data.gaps.get(communities[0], [])))
+        )
+    )
+
+
+# --- Discussions and library ---------------------------------------------------------------------
+
+
+def discussions_generate(data: DataSet, target: int) -> None:
+    generated = Thread.objects.filter(author__email__endswith="@" + MEMBER_DOMAIN)
+    existing = generated.count()
+    missing = max(target - existing, 0)
+    if not missing:
+        return
+    # Each thread is started and answered by members of its community.
+    members: dict[int, list[int]] = {}
+    for community, user in Membership.objects.filter(
+        state=Membership.State.ACTIVE, user__email__endswith="@" + MEMBER_DOMAIN
+    ).values_list("community_id", "user_id"):
+        members.setdefault(community, []).append(user)
+    with data.progress(missing, "discussions") as bar:
+        for start in range(existing, target, 1000):
+            stop = min(start + 1000, target)
+            with transaction.atomic():
+                _discussion_batch(data, start, stop, members)
+            bar.update(stop - start)
+
+
+def _discussion_batch(data: DataSet, start: int, stop: int, members: dict[int, list[int]]) -> None:
+    rng = data.rng("discussions", start)
+    threads, messages = [], []
+    for index in range(start, stop):
+        community = data.pick_communities(rng, 1)[0]
+        people = members.get(community) or data.members
+        subject_en, subject_fr = rng.choice(SUBJECTS)
+        french = rng.random() < 0.3
+        started = data.now - datetime.timedelta(hours=rng.randint(1, 24 * 700))
+        replies = rng.choice((0, 0, 1, 2, 3, 4, 5, 7))
+        times = sorted(
+            started + datetime.timedelta(hours=rng.randint(1, 24 * 20)) for _ in range(replies)
+        )
+        threads.append(
+            Thread(
+                community_id=community,
+                title=(
+                    f"Question sur : {subject_fr} ({index})"
+                    if french
+                    else f"Question about {subject_en} ({index})"
+                ),
+                author_id=rng.choice(people),
+                reply_count=replies,
+                last_activity_at=times[-1] if times else started,
+                created_at=started,
+            )
+        )
+        messages.append([started, *times])
+    threads = Thread.objects.bulk_create(threads)
+    posts = []
+    for thread, times in zip(threads, messages, strict=True):
+        people = members.get(thread.community_id) or data.members
+        for position, moment in enumerate(times):
+            body = (
+                f"What has your organization learned about this? ({thread.pk}.{position})"
+                if position
+                else f"Opening message of {thread.title}."
+            )
+            posts.append(
+                Post(
+                    thread=thread,
+                    author_id=thread.author_id if not position else rng.choice(people),
+                    body=body,
+                    body_html=f"<p>{body}</p>",
+                    is_opening=not position,
+                    created_at=moment,
+                )
+            )
+    Post.objects.bulk_create(posts, batch_size=BATCH)
+
+
+def folders_generate(data: DataSet) -> None:
+    """Five top-level library folders in every community that has none."""
+    with_folders = set(Folder.objects.values_list("community_id", flat=True))
+    Folder.objects.bulk_create(
+        Folder(
+            community_id=community,
+            name=f"{name_en} / {name_fr}",
+            description=f"{name_en} of the community. / {name_fr} de la communauté.",
+        )
+        for community in data.communities
+        if community not in with_folders
+        for name_en, name_fr in (
+            ("Reports", "Rapports"),
+            ("Meeting notes", "Notes de réunion"),
+            ("Presentations", "Présentations"),
+            ("Standards", "Normes"),
+            ("Exercises", "Exercices"),
+        )
+    )

@@ -11,10 +11,10 @@ from knowledge.models import Post, Thread
 from members.models import User
 from portal.seed.cssp import load_cssp
 from proposals.models import Proposal
+from tests.bench.generate.communities import communities_generate
 from tests.bench.generate.dataset import DRAFT_SHARE, DataSet
 from tests.bench.generate.events import (
     calls_and_gaps_generate,
-    communities_generate,
     discussions_generate,
     events_generate,
     folders_generate,

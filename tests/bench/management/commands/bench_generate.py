@@ -18,10 +18,9 @@ from tests.bench.generate.events import (
     discussions_generate,
     events_generate,
     folders_generate,
-    managers_generate,
-    members_generate,
     proposals_generate,
 )
+from tests.bench.generate.people import managers_generate, members_generate
 
 
 class Command(BaseCommand):

@@ -13,7 +13,8 @@ from portal.seed.cssp import load_cssp
 from proposals.models import Proposal
 from tests.bench.generate.communities import communities_generate
 from tests.bench.generate.dataset import DRAFT_SHARE, DataSet
-from tests.bench.generate.events import discussions_generate, events_generate, folders_generate
+from tests.bench.generate.events import events_generate
+from tests.bench.generate.knowledge import discussions_generate, folders_generate
 from tests.bench.generate.people import managers_generate, members_generate
 from tests.bench.generate.proposals import calls_and_gaps_generate, proposals_generate
 

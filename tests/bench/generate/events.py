@@ -1,22 +1,6 @@
-"""Generate a program-scale data set for the load benchmark (make bench).
-
-The CSSP's own data first (`load_cssp`: 11 communities, their working groups, organizations,
-projects, the 2022 call), then generated bilingual communities up to --communities, members with
-their memberships, permission groups and expertise, events with registrations and reminders,
-calls, gaps and proposals, discussions with their messages and library folders, with a progress
-bar.
-
-Every count is a target, not an increment: the command creates only what is missing, so running
-it again with the same targets creates nothing, and running it with larger targets grows the same
-data set (the benchmark measures queries per page at a small size, then grows it to the full one).
-`--reset` empties the database first; it refuses a database whose name does not contain
-"bench", so it can never flush a portal's real database.
-
-Rows are written with bulk_create in batches (one precomputed password hash for everyone);
-memberships follow the model's constraints (one current row per person and community) and the
-permission groups are filled in bulk exactly as `membership_sync_access` would, one row per
-active membership in the group of its role.
-"""
+"""Generated events: meetings, symposiums, exercises, webinars and workshops of every format,
+two thirds past and a third ahead (a few drafts and cancellations), with their reminders and
+registrations (confirmed, attended or cancelled)."""
 
 import datetime
 import zoneinfo
@@ -28,8 +12,6 @@ from events.models import Event, EventReminder, Registration
 
 from .dataset import BATCH, DRAFT_SHARE, EVENT_SLUG_MARK, DataSet
 from .vocabulary import CITIES, SCENARIOS, SUBJECTS
-
-# --- Events --------------------------------------------------------------------------------------
 
 
 def events_generate(data: DataSet, target: int, per_event: float) -> None:

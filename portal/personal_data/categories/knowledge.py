@@ -6,28 +6,18 @@ its expertise areas), whatever the number of rows, and returns plain values only
 another person's name or address (a thread the person started lists their own messages, an
 invitation they sent names the community, not the invitee), never a secret (passwords, API
 token keys, calendar-feed tokens, two-factor keys and codes).
-
-The same rows are written as one JSON document or as a .zip holding one CSV per category: each
-category has its own columns, so one table per category reads in a spreadsheet as the person
-expects; a single CSV of category/field/value triples would be complete but unreadable.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cssp_portal.csv_export import _safe_cell
 from members.models import User
 
 
@@ -539,42 +529,3 @@ def personal_data_of(user: User) -> dict[str, list[dict]]:
         ]
         for category in CATEGORIES
     }
-
-
-def as_json(user: User, data: dict[str, list[dict]]) -> bytes:
-    document = {
-        "portal": "CSSP Communities of Practice",
-        "generated": timezone.localtime().isoformat(),
-        "categories": {
-            category.key: {"title": str(category.label), "rows": data[category.key]}
-            for category in CATEGORIES
-        },
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
-
-
-def as_csv_zip(user: User, data: dict[str, list[dict]]) -> bytes:
-    """One CSV per category (UTF-8 with BOM so spreadsheets read the accents), in one .zip;
-    an empty category is a file with its title only, so the person sees it was looked at."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for number, category in enumerate(CATEGORIES, start=1):
-            rows = data[category.key]
-            text = io.StringIO()
-            text.write("\ufeff")
-            writer = csv.writer(text)
-            if rows:
-                header = list(rows[0])
-                writer.writerow(header)
-                for row in rows:
-                    writer.writerow([_safe_cell(_cell(row.get(key))) for key in header])
-            else:
-                writer.writerow([str(category.label)])
-            archive.writestr(f"{number:02d}-{category.key}.csv", text.getvalue())
-    return buffer.getvalue()
-
-
-def _cell(value):
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    return value

@@ -1,7 +1,11 @@
-"""Everything the portal holds about one person, for them to download: `personal_data_of`,
-written by `as_json` or `as_csv_zip`, category by category (CATEGORIES)."""
+"""Everything the portal holds about one person, for them to download (Privacy Act, right of
+access; issue #18, item 9): `personal_data_of` reads it, category by category (CATEGORIES, one
+module per app in categories/), and `as_json` or `as_csv_zip` writes it out (export.py).
+"""
 
-from .categories.knowledge import CATEGORIES, Category, personal_data_of
+from .categories import Category
+from .categories.knowledge import CATEGORIES
+from .collect import personal_data_of
 from .export import as_csv_zip, as_json
 
 __all__ = ["CATEGORIES", "Category", "as_csv_zip", "as_json", "personal_data_of"]

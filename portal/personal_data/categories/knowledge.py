@@ -1,41 +1,14 @@
-"""Everything the portal holds about one person, for them to download (Privacy Act, right of
-access; issue #18, item 9).
-
-`personal_data_of(user)` reads each category with one query (two for the account: the row and
-its expertise areas), whatever the number of rows, and returns plain values only: never
-another person's name or address (a thread the person started lists their own messages, an
-invitation they sent names the community, not the invitee), never a secret (passwords, API
-token keys, calendar-feed tokens, two-factor keys and codes).
-"""
+"""A person's data in the knowledge app: announcements, discussions, messages, reports, follows,
+library resources, uploads, folders and downloads of Protected files."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 
-
-def _plain(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    label: object  # lazy text, shown on the page and in the JSON
-    read: Callable[[User, dict], Iterable[dict]]
+from . import Category
 
 
 def _account(user: User, seen: dict) -> list[dict]:
@@ -517,15 +490,3 @@ CATEGORIES: tuple[Category, ...] = (
     Category("digest_schedule", _("Digest schedule"), _digest_schedule),
     Category("api_tokens", _("API tokens"), _api_tokens),
 )
-
-
-def personal_data_of(user: User) -> dict[str, list[dict]]:
-    """Every category of `user`'s data, as lists of plain rows (JSON-ready), in CATEGORIES
-    order. A bounded number of queries: one per category (two for the account)."""
-    seen: dict = {}
-    return {
-        category.key: [
-            {key: _plain(value) for key, value in row.items()} for row in category.read(user, seen)
-        ]
-        for category in CATEGORIES
-    }

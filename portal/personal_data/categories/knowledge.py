@@ -8,34 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 
-from . import Category, communities, events, members
-
-
-def _consultation_answers(user: User, seen: dict) -> list[dict]:
-    from consultations.models import Answer
-
-    return [
-        {
-            "consultation": a.response.consultation.title,
-            "question": a.question.text,
-            "answer": a.text,
-            "language": a.response.language,
-            "submitted": a.response.submitted_at,
-            "last_changed": a.response.updated_at,
-        }
-        for a in Answer.objects.filter(response__respondent=user)
-        .select_related("response__consultation", "question")
-        .order_by("response_id", "question__position", "pk")
-    ]
-
-
-def _consultations_opened(user: User, seen: dict) -> list[dict]:
-    from consultations.models import Consultation
-
-    return [
-        {"consultation": c.title, "created": c.created_at}
-        for c in Consultation.objects.filter(created_by=user).order_by("pk")
-    ]
+from . import Category, communities, consultations, events, members
 
 
 def _announcements(user: User, seen: dict) -> list[dict]:
@@ -302,8 +275,7 @@ CATEGORIES: tuple[Category, ...] = (
     *members.CATEGORIES,
     *communities.CATEGORIES,
     *events.CATEGORIES,
-    Category("consultation_answers", _("Consultation answers"), _consultation_answers),
-    Category("consultations_opened", _("Consultations opened"), _consultations_opened),
+    *consultations.CATEGORIES,
     Category("announcements", _("Announcements"), _announcements),
     Category("discussions_started", _("Discussions started"), _discussions),
     Category("discussion_messages", _("Messages and replies"), _messages),

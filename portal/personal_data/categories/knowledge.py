@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 
-from . import Category, communities, consultations, events, members, proposals
+from . import Category, communities, consultations, events, members, notifications, proposals
 
 
 def _announcements(user: User, seen: dict) -> list[dict]:
@@ -126,58 +126,6 @@ def _protected_downloads(user: User, seen: dict) -> list[dict]:
     ]
 
 
-def _notifications(user: User, seen: dict) -> list[dict]:
-    from notifications import kinds
-    from notifications.models import Notification
-
-    # What was sent and when; the stored context names other people (who joined, who asked).
-    rows = []
-    for n in (
-        Notification.objects.filter(recipient=user)
-        .select_related("community")
-        .order_by("created_at")
-    ):
-        kind = kinds.KINDS.get(n.kind)
-        rows.append(
-            {
-                "kind": kind.label if kind else n.kind,
-                "address": n.email,
-                "community": n.community.name if n.community else "",
-                "email_state": n.get_state_display(),
-                "created": n.created_at,
-                "sent": n.sent_at,
-                "read": n.read_at,
-            }
-        )
-    return rows
-
-
-def _preferences(user: User, seen: dict) -> list[dict]:
-    from notifications import kinds
-    from notifications.models import NotificationPreference
-
-    rows = []
-    for p in NotificationPreference.objects.filter(user=user).select_related("community"):
-        kind = kinds.KINDS.get(p.kind)
-        rows.append(
-            {
-                "kind": kind.label if kind else p.kind,
-                "community": p.community.name if p.community else "",
-                "delivery": p.get_frequency_display(),
-            }
-        )
-    return rows
-
-
-def _digest_schedule(user: User, seen: dict) -> list[dict]:
-    from notifications.models import DigestSchedule
-
-    return [
-        {"hour": d.hour, "weekly_on": d.get_weekday_display(), "time_zone": d.time_zone}
-        for d in DigestSchedule.objects.filter(user=user)
-    ]
-
-
 def _api_tokens(user: User, seen: dict) -> list[dict]:
     from api.models import ApiToken
 
@@ -206,8 +154,6 @@ CATEGORIES: tuple[Category, ...] = (
     Category("library_folders", _("Library folders created"), _folders),
     Category("protected_downloads", _("Downloads of Protected files"), _protected_downloads),
     *proposals.CATEGORIES,
-    Category("notifications", _("Notifications"), _notifications),
-    Category("email_preferences", _("Email preferences"), _preferences),
-    Category("digest_schedule", _("Digest schedule"), _digest_schedule),
+    *notifications.CATEGORIES,
     Category("api_tokens", _("API tokens"), _api_tokens),
 )

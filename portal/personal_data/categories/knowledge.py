@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 
-from . import Category, communities, consultations, events, members, notifications, proposals
+from . import Category, api, communities, consultations, events, members, notifications, proposals
 
 
 def _announcements(user: User, seen: dict) -> list[dict]:
@@ -126,19 +126,6 @@ def _protected_downloads(user: User, seen: dict) -> list[dict]:
     ]
 
 
-def _api_tokens(user: User, seen: dict) -> list[dict]:
-    from api.models import ApiToken
-
-    # Names and dates: the key is never stored, and not even its first characters leave here.
-    return [
-        {"name": t.name, "created": t.created_at, "last_used": t.last_used_at}
-        | {"revoked": t.revoked_at}
-        for t in ApiToken.objects.filter(user=user).only(
-            "name", "created_at", "last_used_at", "revoked_at"
-        )
-    ]
-
-
 CATEGORIES: tuple[Category, ...] = (
     *members.CATEGORIES,
     *communities.CATEGORIES,
@@ -155,5 +142,5 @@ CATEGORIES: tuple[Category, ...] = (
     Category("protected_downloads", _("Downloads of Protected files"), _protected_downloads),
     *proposals.CATEGORIES,
     *notifications.CATEGORIES,
-    Category("api_tokens", _("API tokens"), _api_tokens),
+    *api.CATEGORIES,
 )

@@ -4,8 +4,7 @@ module per app in categories/), and `as_json` or `as_csv_zip` writes it out (exp
 """
 
 from .categories import Category
-from .categories.knowledge import CATEGORIES
-from .collect import personal_data_of
+from .collect import CATEGORIES, personal_data_of
 from .export import as_csv_zip, as_json
 
 __all__ = ["CATEGORIES", "Category", "as_csv_zip", "as_json", "personal_data_of"]

@@ -1,4 +1,5 @@
-"""`personal_data_of(user)`: every category of a person's data, in CATEGORIES order.
+"""`personal_data_of(user)`: every category of a person's data, in CATEGORIES order (the order of
+the page and of the files: app by app, from the account to the API tokens).
 
 Each category is read with one query (two for the account: the row and its expertise areas),
 whatever the number of rows, and gives plain values only: never another person's name or address
@@ -15,7 +16,28 @@ from django.utils import timezone
 
 from members.models import User
 
-from .categories.knowledge import CATEGORIES
+from .categories import (
+    Category,
+    api,
+    communities,
+    consultations,
+    events,
+    knowledge,
+    members,
+    notifications,
+    proposals,
+)
+
+CATEGORIES: tuple[Category, ...] = (
+    *members.CATEGORIES,
+    *communities.CATEGORIES,
+    *events.CATEGORIES,
+    *consultations.CATEGORIES,
+    *knowledge.CATEGORIES,
+    *proposals.CATEGORIES,
+    *notifications.CATEGORIES,
+    *api.CATEGORIES,
+)
 
 
 def _plain(value):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from cssp_portal.csv_export import _safe_cell
 from members.models import User
 
-from .categories.knowledge import CATEGORIES
+from .collect import CATEGORIES
 
 
 def as_json(user: User, data: dict[str, list[dict]]) -> bytes:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 
-from . import Category, api, communities, consultations, events, members, notifications, proposals
+from . import Category
 
 
 def _announcements(user: User, seen: dict) -> list[dict]:
@@ -127,10 +127,6 @@ def _protected_downloads(user: User, seen: dict) -> list[dict]:
 
 
 CATEGORIES: tuple[Category, ...] = (
-    *members.CATEGORIES,
-    *communities.CATEGORIES,
-    *events.CATEGORIES,
-    *consultations.CATEGORIES,
     Category("announcements", _("Announcements"), _announcements),
     Category("discussions_started", _("Discussions started"), _discussions),
     Category("discussion_messages", _("Messages and replies"), _messages),
@@ -140,7 +136,4 @@ CATEGORIES: tuple[Category, ...] = (
     Category("library_uploads", _("Library files uploaded"), _uploads),
     Category("library_folders", _("Library folders created"), _folders),
     Category("protected_downloads", _("Downloads of Protected files"), _protected_downloads),
-    *proposals.CATEGORIES,
-    *notifications.CATEGORIES,
-    *api.CATEGORIES,
 )

@@ -7,8 +7,7 @@ from events.models import Event, Registration
 from knowledge.models import Announcement, Post, Resource, Sensitivity, Thread
 from members.models import User
 from portal.seed.cssp import load_cssp
-from portal.seed.cssp.loader import create_demo_accounts
-from portal.seed.demo import create_demo_content
+from portal.seed.demo import create_demo_accounts, create_demo_content
 from proposals.models import CapabilityGap, Proposal
 
 pytestmark = pytest.mark.django_db

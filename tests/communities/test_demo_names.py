@@ -7,7 +7,7 @@ from django.utils import translation
 from communities.models import Community, Membership
 from members.models import User
 from portal.seed.cssp import load_cssp
-from portal.seed.cssp.loader import DEMO_DOMAIN, create_demo_accounts
+from portal.seed.demo import DEMO_DOMAIN, create_demo_accounts
 
 pytestmark = pytest.mark.django_db
 

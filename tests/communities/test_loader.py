@@ -8,7 +8,7 @@ from django.utils import translation
 from communities.models import Community, CommunityOrganization, Membership, Organization
 from events.models import Event
 from portal.seed.cssp import load_cssp, read_data
-from portal.seed.cssp.loader import create_demo_accounts
+from portal.seed.demo import create_demo_accounts
 from proposals.models import Call, Project, ProjectOrganization
 
 pytestmark = pytest.mark.django_db

@@ -398,7 +398,7 @@ def test_a_guest_invited_by_a_lead_is_vetted_with_the_lead_as_sponsor(
 
 
 def test_the_demo_accounts_stay_vetted():
-    from portal.seed.cssp.loader import create_demo_accounts
+    from portal.seed.demo import create_demo_accounts
 
     accounts = create_demo_accounts()
 

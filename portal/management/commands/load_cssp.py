@@ -2,8 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from portal.seed.cssp import load_cssp
-from portal.seed.cssp.loader import create_demo_accounts
-from portal.seed.demo import create_demo_content
+from portal.seed.demo import create_demo_accounts, create_demo_content
 
 
 class Command(BaseCommand):

@@ -1,5 +1,13 @@
-"""Fictional demo content for the embedded default (`make run`): `create_demo_content`."""
+"""The fictional demo of the embedded default (`make run`, never a real database): its accounts
+(`create_demo_accounts`) and the content they make (`create_demo_content`)."""
 
+from .accounts import DEMO_DOMAIN, DemoAccount, create_demo_accounts
 from .events import DemoContentReport, create_demo_content
 
-__all__ = ["DemoContentReport", "create_demo_content"]
+__all__ = [
+    "DEMO_DOMAIN",
+    "DemoAccount",
+    "DemoContentReport",
+    "create_demo_accounts",
+    "create_demo_content",
+]

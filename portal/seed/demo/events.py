@@ -35,9 +35,10 @@ from knowledge import services as knowledge_services
 from knowledge.models import Announcement, Folder, Resource, Sensitivity, Thread
 from members.models import ExpertiseArea, User
 from members.services import member_update_profile
-from portal.seed.cssp.loader import DEMO_DOMAIN
 from proposals import services as proposal_services
 from proposals.models import Call, CapabilityGap, Proposal
+
+from .accounts import DEMO_DOMAIN
 
 ZONE = zoneinfo.ZoneInfo("America/Toronto")
 MEET = "https://meet.example.ca/demo/"
@@ -55,7 +56,7 @@ class DemoContentReport:
 
 def create_demo_content(*, now: datetime.datetime | None = None) -> DemoContentReport:
     """Create what is missing of the demo content; returns what was created. Needs the CSSP
-    data and the demo accounts (loader.load_cssp, loader.create_demo_accounts).
+    data and the demo accounts (load_cssp, create_demo_accounts).
 
     The notifications the demo's own activity would send (registrations, mentions,
     submissions) are recorded but not printed: the terminal shows the demo accounts, and the
@@ -113,7 +114,7 @@ PEOPLE = [
      ["natural-hazards", "explosives", "biological"]),
 ]  # fmt: skip
 
-# Profiles of the demo accounts created by loader.create_demo_accounts, filled when blank.
+# Profiles of the demo accounts created by create_demo_accounts, filled when blank.
 ACCOUNT_PROFILES = {
     "pm": ("css", "policy_maker",
            ("Fictional portfolio manager", "Gestionnaire de portefeuille fictif")),

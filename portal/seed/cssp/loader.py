@@ -6,10 +6,7 @@ not exist yet (matched by slug); an existing record is never modified, so runnin
 again changes nothing and never undoes an edit made in the admin since.
 """
 
-import datetime
 import json
-import zoneinfo
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -21,6 +18,8 @@ from consultations.seed import load_ccrs_consultations
 from events.models import Event, EventOutcome, EventReminder
 from members.models import ExpertiseArea, TrustedDomain
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
+
+from .records import LoadReport, aware, bilingual, create_if_absent
 
 DATA_FILE = Path(__file__).parent.parent / "cssp.json"
 
@@ -59,44 +58,9 @@ SEED_TRUSTED_DOMAINS: dict[str, list[str]] = {
 }
 
 
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    existing: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, created: bool) -> None:
-        bucket = self.created if created else self.existing
-        bucket[kind] = bucket.get(kind, 0) + 1
-
-
 def read_data(path: Path = DATA_FILE) -> dict:
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
-
-
-def _bilingual(record: dict, *names: str) -> dict:
-    return {
-        f"{name}_{lang}": record.get(f"{name}_{lang}", "")
-        for name in names
-        for lang in ("en", "fr")
-    }
-
-
-def _aware(value: str, zone: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(value).replace(tzinfo=zoneinfo.ZoneInfo(zone))
-
-
-def _create(model, report: LoadReport, kind: str, lookup: dict, values: dict):
-    """Create the record if absent; return (record, created). Never touches an existing one."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is not None:
-        report.count(kind, created=False)
-        return instance, False
-    instance = model(**lookup, **values)
-    instance.full_clean()
-    instance.save()
-    report.count(kind, created=True)
-    return instance, True
 
 
 @transaction.atomic
@@ -105,24 +69,24 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     report = LoadReport()
 
     for area in data.get("expertise_areas", []):
-        _create(
+        create_if_absent(
             ExpertiseArea,
             report,
             "expertise areas",
             {"slug": area["slug"]},
-            _bilingual(area, "name"),
+            bilingual(area, "name"),
         )
 
     organizations: dict[str, Organization] = {}
     created_now: set[str] = set()
     for org in data["organizations"]:
-        organizations[org["key"]], created = _create(
+        organizations[org["key"]], created = create_if_absent(
             Organization,
             report,
             "organizations",
             {"slug": org["key"]},
             {
-                **_bilingual(org, "name", "acronym"),
+                **bilingual(org, "name", "acronym"),
                 "former_names_en": "\n".join(org.get("former_names_en", [])),
                 "former_names_fr": "\n".join(org.get("former_names_fr", [])),
                 "sector": org["sector"],
@@ -142,7 +106,7 @@ def load_cssp(data: dict | None = None) -> LoadReport:
         if key not in organizations:
             continue
         for domain in domains:
-            _create(
+            create_if_absent(
                 TrustedDomain,
                 report,
                 "trusted domains",
@@ -152,13 +116,13 @@ def load_cssp(data: dict | None = None) -> LoadReport:
 
     communities: dict[str, Community] = {}
     for item in data["communities"]:
-        community, created = _create(
+        community, created = create_if_absent(
             Community,
             report,
             "communities",
             {"slug": item["slug"]},
             {
-                **_bilingual(item, "name", "summary", "objectives_intro", "member_description"),
+                **bilingual(item, "name", "summary", "objectives_intro", "member_description"),
                 "visibility": Community.Visibility.PUBLIC,
                 "join_policy": Community.JoinPolicy.REQUEST,
                 "working_languages": Community.WorkingLanguages.BOTH,
@@ -169,41 +133,41 @@ def load_cssp(data: dict | None = None) -> LoadReport:
         if created:
             _link_community(community, item, organizations)
         for group in item.get("working_groups", []):
-            working_group, _ = _create(
+            working_group, _ = create_if_absent(
                 Community,
                 report,
                 "working groups",
                 {"slug": group["slug"]},
-                {**_bilingual(group, "name", "summary"), "parent": community},
+                {**bilingual(group, "name", "summary"), "parent": community},
             )
             community_ensure_groups(community=working_group)
 
     gaps: dict[str, CapabilityGap] = {}
     for gap in data.get("gaps", []):
         community = communities[gap["community"]]
-        gaps[gap["key"]], _ = _create(
+        gaps[gap["key"]], _ = create_if_absent(
             CapabilityGap,
             report,
             "gaps",
             {"community": community, "slug": gap["key"]},
             {
-                **_bilingual(gap, "title", "description"),
+                **bilingual(gap, "title", "description"),
                 "kind": gap["kind"],
                 "status": gap["status"],
             },
         )
 
     for call in data.get("calls", []):
-        instance, created = _create(
+        instance, created = create_if_absent(
             Call,
             report,
             "calls",
             {"slug": call["slug"]},
             {
-                **_bilingual(call, "title", "description", "eligibility"),
+                **bilingual(call, "title", "description", "eligibility"),
                 "year": call["year"],
-                "opens_at": _aware(call["opens_at"], call["timezone"]),
-                "closes_at": _aware(call["closes_at"], call["timezone"]),
+                "opens_at": aware(call["opens_at"], call["timezone"]),
+                "closes_at": aware(call["closes_at"], call["timezone"]),
                 "is_published": True,
             },
         )
@@ -212,13 +176,13 @@ def load_cssp(data: dict | None = None) -> LoadReport:
             instance.priorities.set([gaps[k] for k in call.get("priorities", [])])
 
     for project in data.get("projects", []):
-        instance, created = _create(
+        instance, created = create_if_absent(
             Project,
             report,
             "projects",
             {"slug": project["slug"]},
             {
-                **_bilingual(project, "title", "summary", "outcomes"),
+                **bilingual(project, "title", "summary", "outcomes"),
                 "year": project["year"],
                 "status": project["status"],
             },
@@ -267,19 +231,19 @@ def _link_community(community: Community, item: dict, organizations: dict) -> No
 
 
 def _load_event(event: dict, report: LoadReport, communities: dict, organizations: dict) -> None:
-    start = _aware(event["start"], event["timezone"])
-    instance, created = _create(
+    start = aware(event["start"], event["timezone"])
+    instance, created = create_if_absent(
         Event,
         report,
         "events",
         {"slug": event["slug"]},
         {
-            **_bilingual(event, "title", "summary", "description", "venue"),
+            **bilingual(event, "title", "summary", "description", "venue"),
             "community": communities[event["host"]],
             "event_type": event["event_type"],
             "format": event["format"],
             "start": start,
-            "end": _aware(event["end"], event["timezone"]),
+            "end": aware(event["end"], event["timezone"]),
             "time_zone": event["timezone"],
             "city": event.get("city", ""),
             "province": event.get("province", ""),
@@ -302,5 +266,5 @@ def _load_event(event: dict, report: LoadReport, communities: dict, organization
         EventOutcome.objects.create(
             event=instance,
             published_at=instance.end,
-            **_bilingual(outcome, "summary", "key_takeaways", "recommendations"),
+            **bilingual(outcome, "summary", "key_takeaways", "recommendations"),
         )

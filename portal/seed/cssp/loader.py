@@ -12,50 +12,16 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Community, CommunityObjective, CommunityOrganization, Organization
+from communities.models import Community, CommunityObjective, CommunityOrganization
 from communities.services import community_ensure_groups
 from consultations.seed import load_ccrs_consultations
 from events.models import Event, EventOutcome, EventReminder
-from members.models import ExpertiseArea, TrustedDomain
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
 
+from .organizations import load_expertise_areas, load_organizations, load_trusted_domains
 from .records import LoadReport, aware, bilingual, create_if_absent
 
 DATA_FILE = Path(__file__).parent.parent / "cssp.json"
-
-# The published e-mail domains of the seed's organizations (organization key -> domains): a
-# confirmed address on one of them makes a vetted member of that organization
-# (members.services.member_email_confirmed). Only domains each organization publishes as its
-# own; a domain shared by many (canada.ca, gov.bc.ca) names no single organization and is left
-# to the administrators, who edit this list in the admin.
-SEED_TRUSTED_DOMAINS: dict[str, list[str]] = {
-    "aafc": ["agr.gc.ca"],
-    "cbsa": ["cbsa-asfc.gc.ca"],
-    "cfia": ["inspection.gc.ca"],
-    "cnsc": ["cnsc-ccsn.gc.ca"],
-    "csc": ["csc-scc.gc.ca"],
-    "dnd": ["forces.gc.ca"],
-    "drdc": ["drdc-rddc.gc.ca"],
-    "doj": ["justice.gc.ca"],
-    "eccc": ["ec.gc.ca"],
-    "dfo": ["dfo-mpo.gc.ca"],
-    "gac": ["international.gc.ca"],
-    "hc": ["hc-sc.gc.ca"],
-    "ised": ["ised-isde.gc.ca"],
-    "nrc": ["nrc-cnrc.gc.ca"],
-    "nrcan": ["nrcan-rncan.gc.ca"],
-    "phac": ["phac-aspc.gc.ca"],
-    "ps": ["ps-sp.gc.ca", "publicsafety.gc.ca"],
-    "rcmp": ["rcmp-grc.gc.ca"],
-    "tc": ["tc.gc.ca"],
-    "opp": ["opp.ca"],
-    "sq": ["surete.qc.ca"],
-    "msp-qc": ["msp.gouv.qc.ca"],
-    "yukon": ["yukon.ca"],
-    "nova-scotia": ["novascotia.ca"],
-    "halifax": ["halifax.ca"],
-    "thunder-bay": ["thunderbay.ca"],
-}
 
 
 def read_data(path: Path = DATA_FILE) -> dict:
@@ -68,51 +34,9 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     data = data or read_data()
     report = LoadReport()
 
-    for area in data.get("expertise_areas", []):
-        create_if_absent(
-            ExpertiseArea,
-            report,
-            "expertise areas",
-            {"slug": area["slug"]},
-            bilingual(area, "name"),
-        )
-
-    organizations: dict[str, Organization] = {}
-    created_now: set[str] = set()
-    for org in data["organizations"]:
-        organizations[org["key"]], created = create_if_absent(
-            Organization,
-            report,
-            "organizations",
-            {"slug": org["key"]},
-            {
-                **bilingual(org, "name", "acronym"),
-                "former_names_en": "\n".join(org.get("former_names_en", [])),
-                "former_names_fr": "\n".join(org.get("former_names_fr", [])),
-                "sector": org["sector"],
-                "jurisdiction": org["jurisdiction"],
-            },
-        )
-        if created:
-            created_now.add(org["key"])
-    # Parents are linked once both exist, and only on organizations this run created.
-    for org in data["organizations"]:
-        if org.get("parent") and org["key"] in created_now:
-            child = organizations[org["key"]]
-            child.parent = organizations[org["parent"]]
-            child.save(update_fields=["parent"])
-
-    for key, domains in SEED_TRUSTED_DOMAINS.items():
-        if key not in organizations:
-            continue
-        for domain in domains:
-            create_if_absent(
-                TrustedDomain,
-                report,
-                "trusted domains",
-                {"domain": domain},
-                {"organization": organizations[key]},
-            )
+    load_expertise_areas(data, report)
+    organizations = load_organizations(data, report)
+    load_trusted_domains(report, organizations=organizations)
 
     communities: dict[str, Community] = {}
     for item in data["communities"]:

@@ -12,12 +12,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Community, CommunityObjective, CommunityOrganization
-from communities.services import community_ensure_groups
 from consultations.seed import load_ccrs_consultations
 from events.models import Event, EventOutcome, EventReminder
 from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
 
+from .communities import load_communities
 from .organizations import load_expertise_areas, load_organizations, load_trusted_domains
 from .records import LoadReport, aware, bilingual, create_if_absent
 
@@ -38,33 +37,7 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     organizations = load_organizations(data, report)
     load_trusted_domains(report, organizations=organizations)
 
-    communities: dict[str, Community] = {}
-    for item in data["communities"]:
-        community, created = create_if_absent(
-            Community,
-            report,
-            "communities",
-            {"slug": item["slug"]},
-            {
-                **bilingual(item, "name", "summary", "objectives_intro", "member_description"),
-                "visibility": Community.Visibility.PUBLIC,
-                "join_policy": Community.JoinPolicy.REQUEST,
-                "working_languages": Community.WorkingLanguages.BOTH,
-            },
-        )
-        communities[item["slug"]] = community
-        community_ensure_groups(community=community)
-        if created:
-            _link_community(community, item, organizations)
-        for group in item.get("working_groups", []):
-            working_group, _ = create_if_absent(
-                Community,
-                report,
-                "working groups",
-                {"slug": group["slug"]},
-                {**bilingual(group, "name", "summary"), "parent": community},
-            )
-            community_ensure_groups(community=working_group)
+    communities = load_communities(data, report, organizations=organizations)
 
     gaps: dict[str, CapabilityGap] = {}
     for gap in data.get("gaps", []):
@@ -133,25 +106,6 @@ def load_cssp(data: dict | None = None) -> LoadReport:
     load_ccrs_consultations(report)
 
     return report
-
-
-def _link_community(community: Community, item: dict, organizations: dict) -> None:
-    links = [(lead["org"], lead["role"]) for lead in item.get("leads", [])]
-    links += [
-        (key, CommunityOrganization.Role.MEMBER) for key in item.get("member_organizations", [])
-    ]
-    CommunityOrganization.objects.bulk_create(
-        CommunityOrganization(
-            community=community, organization=organizations[key], role=role, position=position
-        )
-        for position, (key, role) in enumerate(links)
-    )
-    CommunityObjective.objects.bulk_create(
-        CommunityObjective(
-            community=community, position=position, text_en=objective["en"], text_fr=objective["fr"]
-        )
-        for position, objective in enumerate(item.get("objectives", []), start=1)
-    )
 
 
 def _load_event(event: dict, report: LoadReport, communities: dict, organizations: dict) -> None:

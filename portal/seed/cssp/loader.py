@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from consultations.seed import load_ccrs_consultations
 from events.models import Event, EventOutcome, EventReminder
-from proposals.models import Call, CapabilityGap, Project, ProjectOrganization
 
 from .communities import load_communities
 from .organizations import load_expertise_areas, load_organizations, load_trusted_domains
+from .program import load_calls, load_gaps, load_projects
 from .records import LoadReport, aware, bilingual, create_if_absent
 
 DATA_FILE = Path(__file__).parent.parent / "cssp.json"
@@ -39,65 +39,11 @@ def load_cssp(data: dict | None = None) -> LoadReport:
 
     communities = load_communities(data, report, organizations=organizations)
 
-    gaps: dict[str, CapabilityGap] = {}
-    for gap in data.get("gaps", []):
-        community = communities[gap["community"]]
-        gaps[gap["key"]], _ = create_if_absent(
-            CapabilityGap,
-            report,
-            "gaps",
-            {"community": community, "slug": gap["key"]},
-            {
-                **bilingual(gap, "title", "description"),
-                "kind": gap["kind"],
-                "status": gap["status"],
-            },
-        )
+    gaps = load_gaps(data, report, communities=communities)
 
-    for call in data.get("calls", []):
-        instance, created = create_if_absent(
-            Call,
-            report,
-            "calls",
-            {"slug": call["slug"]},
-            {
-                **bilingual(call, "title", "description", "eligibility"),
-                "year": call["year"],
-                "opens_at": aware(call["opens_at"], call["timezone"]),
-                "closes_at": aware(call["closes_at"], call["timezone"]),
-                "is_published": True,
-            },
-        )
-        if created:
-            instance.communities.set([communities[s] for s in call.get("communities", [])])
-            instance.priorities.set([gaps[k] for k in call.get("priorities", [])])
+    load_calls(data, report, communities=communities, gaps=gaps)
 
-    for project in data.get("projects", []):
-        instance, created = create_if_absent(
-            Project,
-            report,
-            "projects",
-            {"slug": project["slug"]},
-            {
-                **bilingual(project, "title", "summary", "outcomes"),
-                "year": project["year"],
-                "status": project["status"],
-            },
-        )
-        if created:
-            links = [(key, ProjectOrganization.Role.LEAD) for key in project["lead_organizations"]]
-            links += [
-                (key, ProjectOrganization.Role.PARTNER)
-                for key in project.get("partner_organizations", [])
-            ]
-            ProjectOrganization.objects.bulk_create(
-                ProjectOrganization(
-                    project=instance, organization=organizations[key], role=role, position=position
-                )
-                for position, (key, role) in enumerate(links)
-            )
-            instance.communities.set([communities[s] for s in project.get("communities", [])])
-            instance.gaps.set([gaps[k] for k in project.get("gaps", [])])
+    load_projects(data, report, communities=communities, organizations=organizations, gaps=gaps)
 
     for event in data.get("events", []):
         _load_event(event, report, communities, organizations)

@@ -67,16 +67,16 @@ def create_demo_content(*, now: datetime.datetime | None = None) -> DemoContentR
 
 @transaction.atomic
 def _create(now: datetime.datetime) -> DemoContentReport:
-    demo = _Demo(now)
+    demo = DemoContext(now)
     if demo.pm is None:
         return demo.report  # no demo accounts: nothing to act as
-    demo.people()
-    demo.profiles()
-    demo.events()
-    demo.announcements()
-    demo.discussions()
-    demo.library()
-    demo.program()
+    create_demo_people(demo)
+    create_demo_profiles(demo)
+    create_demo_events(demo)
+    create_demo_announcements(demo)
+    create_demo_discussions(demo)
+    create_demo_library(demo)
+    create_demo_program(demo)
     return demo.report
 
 
@@ -180,7 +180,10 @@ def _pdf_file(name: str, line: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, bytes(out), content_type="application/pdf")
 
 
-class _Demo:
+class DemoContext:
+    """The demo as it is being made: when, in which communities, acting as whom, and what was
+    created (the report)."""
+
     def __init__(self, now: datetime.datetime):
         self.now = now
         self.report = DemoContentReport()
@@ -195,595 +198,613 @@ class _Demo:
     def lead(self, slug: str) -> User | None:
         return self.user(f"lead.{slug}")
 
-    def people(self) -> None:
-        for index, (local, first, last, language, _o, _r, _t, _e, slugs) in enumerate(PEOPLE):
-            user = self.user(local)
-            if user is None:
-                user = User.objects.create_user(
-                    email=_email(local),
-                    password=None,  # people of the story: nobody signs in as them
-                    first_name=first,
-                    last_name=last,
-                    preferred_language=language,
-                )
-                self.report.add("people")
-            for slug in slugs:
-                community = self.communities.get(slug)
-                current = Membership.objects.filter(
-                    community=community, user=user, state__in=Membership.CURRENT_STATES
-                )
-                if community is not None and not current.exists():
-                    role = Membership.Role.CO_LEAD if index == 0 else Membership.Role.MEMBER
-                    membership_add_active(community=community, user=user, role=role, notify=False)
 
-    def profiles(self) -> None:
-        organizations = {o.slug: o for o in Organization.objects.all()}
-        areas = {a.slug: a for a in ExpertiseArea.objects.all()}
-        cast = [
-            (local, organization, role, title, expertise)
-            for local, _f, _l, _lang, organization, role, title, expertise, _s in PEOPLE
-        ]
-        cast += [
-            (local, organization, role, title, [])
-            for local, (organization, role, title) in ACCOUNT_PROFILES.items()
-        ]
-        for slug, community in self.communities.items():
-            cast.append(
+def create_demo_people(demo: DemoContext) -> None:
+    for index, (local, first, last, language, _o, _r, _t, _e, slugs) in enumerate(PEOPLE):
+        user = demo.user(local)
+        if user is None:
+            user = User.objects.create_user(
+                email=_email(local),
+                password=None,  # people of the story: nobody signs in as them
+                first_name=first,
+                last_name=last,
+                preferred_language=language,
+            )
+            demo.report.add("people")
+        for slug in slugs:
+            community = demo.communities.get(slug)
+            current = Membership.objects.filter(
+                community=community, user=user, state__in=Membership.CURRENT_STATES
+            )
+            if community is not None and not current.exists():
+                role = Membership.Role.CO_LEAD if index == 0 else Membership.Role.MEMBER
+                membership_add_active(community=community, user=user, role=role, notify=False)
+
+
+def create_demo_profiles(demo: DemoContext) -> None:
+    organizations = {o.slug: o for o in Organization.objects.all()}
+    areas = {a.slug: a for a in ExpertiseArea.objects.all()}
+    cast = [
+        (local, organization, role, title, expertise)
+        for local, _f, _l, _lang, organization, role, title, expertise, _s in PEOPLE
+    ]
+    cast += [
+        (local, organization, role, title, [])
+        for local, (organization, role, title) in ACCOUNT_PROFILES.items()
+    ]
+    for slug, community in demo.communities.items():
+        cast.append(
+            (
+                f"lead.{slug}",
+                "drdc" if len(cast) % 2 else "ps",
+                "senior_decision_maker",
                 (
-                    f"lead.{slug}",
-                    "drdc" if len(cast) % 2 else "ps",
-                    "senior_decision_maker",
-                    (
-                        f"Fictional lead of the {community.name_en} community",
-                        f"Responsable fictif de la communauté {community.name_fr}",
-                    ),
-                    [],
-                )
-            )
-        for number, (local, organization, role, title, expertise) in enumerate(cast, start=1):
-            user = self.user(local)
-            if user is None or user.job_title or user.bio_en or user.bio_fr:
-                continue  # absent, or a profile someone wrote: leave it
-            bio_en, bio_fr = _bio(user.first_name, title)
-            if organizations.get(organization) != user.organization:
-                # A vetted member's organization is the program's word, not the member's
-                # (members.services.member_update_profile refuses it): the seed speaks for the
-                # program here, as an administrator would in the admin.
-                user.organization = organizations.get(organization)
-                user.save(update_fields=["organization", "updated_at"])
-            member_update_profile(
-                member=user,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                job_title=title[0] if user.preferred_language == "en" else title[1],
-                organization=user.organization,
-                role_type=role,
-                expertise_areas=[areas[s] for s in expertise if s in areas],
-                bio_en=bio_en,
-                bio_fr=bio_fr,
-                phone=_phone(number),
-                contact_visibility=User.ContactVisibility.MEMBERS,
-                listed_in_directory=True,
-                preferred_language=user.preferred_language,
-            )
-            self.report.add("profiles")
-
-    # --- Events ------------------------------------------------------------------------------
-
-    def _event(self, slug: str, community: str, *, registrants=(), waitlisted=(), **values):
-        """An event created, published and registered for through the events services
-        (past ones: registrations recorded, attendance marked, outcomes published)."""
-        if Event.objects.filter(slug=slug).exists() or community not in self.communities:
-            return None
-        lead = self.lead(community)
-        co_hosts = [
-            self.communities[s] for s in values.pop("co_hosts", []) if s in self.communities
-        ]
-        outcome = values.pop("outcome", None)
-        event = Event(slug=slug, **values)
-        event.description_en = f"{EN_NOTE}\n\n{event.description_en or ''}".strip()
-        event.description_fr = f"{FR_NOTE}\n\n{event.description_fr or ''}".strip()
-        event = event_services.event_create(
-            event=event, community=self.communities[community], by=lead, co_hosts=co_hosts
-        )
-        event = event_services.event_publish(event=event, by=lead)
-        self.report.add("events")
-        people = [p for p in (self.user(local) for local in registrants) if p is not None]
-        if event.start > self.now:
-            for person in people + [self.user(local) for local in waitlisted]:
-                if person is not None:
-                    event_services.event_register(event=event, user=person)
-            return event
-        # A past event: who came, then what it produced.
-        registrations = [
-            Registration.objects.create(
-                event=event, user=person, state=Registration.State.CONFIRMED, mode=mode
-            )
-            for person, mode in zip(people, self._modes(event, len(people)), strict=True)
-        ]
-        event_services.registrations_mark_attendance(
-            event=event, by=lead, attended_ids=[r.pk for r in registrations[:-1]]
-        )
-        if outcome:
-            event_services.outcome_save(
-                outcome=EventOutcome(event=event, **outcome), by=lead, publish=True
-            )
-        return event
-
-    @staticmethod
-    def _modes(event: Event, n: int) -> list[str]:
-        modes = event_services.modes_of(event)
-        return [modes[i % len(modes)] for i in range(n)]
-
-    def events(self) -> None:
-        now = self.now
-        self._event(
-            "demo-chemical-rail-yard-tabletop",
-            "chemical",
-            title_en="[Demo] Fictional tabletop exercise: chemical spill at a rail yard",
-            title_fr="[Démo] Exercice fictif sur table : déversement chimique dans une gare de "
-            "triage",
-            summary_en="A fictional half-day tabletop exercise for hazmat teams, public health "
-            "and rail operators. Seats are full: new registrations join the waitlist.",
-            summary_fr="Un exercice fictif d’une demi-journée sur table pour les équipes "
-            "d’intervention en matières dangereuses, la santé publique et les exploitants "
-            "ferroviaires. Complet : les nouvelles inscriptions vont sur la liste d’attente.",
-            description_en="Scenario, injects and a hot wash. Bring your organization's "
-            "hazmat procedures.",
-            description_fr="Scénario, injections et débreffage à chaud. Apportez les "
-            "procédures de votre organisation en matières dangereuses.",
-            agenda_en="9:00 Welcome\n9:30 Scenario\n11:30 Hot wash",
-            agenda_fr="9 h Accueil\n9 h 30 Scénario\n11 h 30 Débreffage à chaud",
-            event_type=Event.Type.EXERCISE,
-            format=Event.Format.IN_PERSON,
-            # Starts within two days: its first reminder goes out as soon as `make run` starts.
-            start=_at(now, days=1, hour=9),
-            end=_at(now, days=1, hour=12),
-            venue_en="Fictional Training Centre, room 101",
-            venue_fr="Centre de formation fictif, salle 101",
-            address="100 Example Street",
-            city="Ottawa",
-            province="ON",
-            capacity_in_person=4,
-            visibility=Event.Visibility.PUBLIC,
-            registrants=["member2", "riley.gagnon", "avery.chen", "dominique.roy"],
-            waitlisted=["sasha.mackenzie"],
-        )
-        self._event(
-            "demo-biological-lab-surge-workshop",
-            "biological",
-            title_en="[Demo] Fictional workshop: sharing laboratory capacity during an outbreak",
-            title_fr="[Démo] Atelier fictif : partager la capacité des laboratoires pendant "
-            "une éclosion",
-            summary_en="A fictional hybrid workshop: in the room in Winnipeg or online. The "
-            "in-person seats are taken (waitlist open); online seats remain.",
-            summary_fr="Un atelier fictif hybride : sur place à Winnipeg ou en ligne. Les places "
-            "sur place sont prises (liste d’attente ouverte); il reste des places en ligne.",
-            event_type=Event.Type.WORKSHOP,
-            format=Event.Format.HYBRID,
-            start=_at(now, days=6, hour=13),
-            end=_at(now, days=6, hour=16),
-            time_zone="America/Winnipeg",
-            venue_en="Fictional Science Centre",
-            venue_fr="Centre scientifique fictif",
-            city="Winnipeg",
-            province="MB",
-            virtual_link=f"{MEET}lab-surge",
-            capacity_in_person=2,
-            capacity_virtual=40,
-            visibility=Event.Visibility.PUBLIC,
-            co_hosts=["paramedic-services"],
-            registrants=["avery.chen", "noor.haddad"],
-            waitlisted=["sasha.mackenzie"],
-        )
-        self._event(
-            "demo-natural-hazards-flood-debrief",
-            "natural-hazards",
-            title_en="[Demo] Fictional spring flood exercise debrief (held in French)",
-            title_fr="[Démo] Retour d’expérience fictif sur un exercice de crue printanière",
-            summary_en="This fictional meeting is held in French only; questions may be asked "
-            "in English.",
-            summary_fr="Cette rencontre fictive se déroule en français seulement; les questions "
-            "peuvent être posées en anglais.",
-            description_fr="Retour sur l’exercice fictif de crue : ce qui a fonctionné, ce qui "
-            "reste à améliorer et les prochaines étapes.",
-            event_type=Event.Type.MEETING,
-            format=Event.Format.VIRTUAL,
-            start=_at(now, days=12, hour=10),
-            end=_at(now, days=12, hour=11, minute=30),
-            virtual_link=f"{MEET}crue-printaniere",
-            visibility=Event.Visibility.PUBLIC,
-            registrants=["member1", "dominique.roy", "jordan.white-eagle"],
-        )
-        self._event(
-            "demo-e-security-phishing-webinar",
-            "e-security",
-            title_en="[Demo] Fictional webinar: phishing exercises for municipalities",
-            title_fr="[Démo] Webinaire fictif : exercices d’hameçonnage pour les municipalités",
-            summary_en="A fictional one-hour webinar for signed-in members.",
-            summary_fr="Un webinaire fictif d’une heure pour les membres connectés.",
-            event_type=Event.Type.WEBINAR,
-            format=Event.Format.VIRTUAL,
-            start=_at(now, days=20, hour=13),
-            end=_at(now, days=20, hour=14),
-            virtual_link=f"{MEET}phishing",
-            capacity_virtual=100,
-            visibility=Event.Visibility.MEMBERS,
-            registrants=["felix.ouellet", "noor.haddad", "member1"],
-        )
-        self._event(
-            "demo-fire-services-research-day",
-            "fire-services",
-            title_en="[Demo] Fictional fire services research day",
-            title_fr="[Démo] Journée fictive de la recherche en services d’incendie",
-            summary_en="A fictional day of short talks on firefighter safety research. Full: "
-            "join the waitlist.",
-            summary_fr="Une journée fictive de courtes présentations sur la recherche en "
-            "sécurité des pompiers. Complet : inscrivez-vous sur la liste d’attente.",
-            event_type=Event.Type.CONFERENCE,
-            format=Event.Format.IN_PERSON,
-            start=_at(now, days=45, hour=8, minute=30),
-            end=_at(now, days=45, hour=16, minute=30),
-            time_zone="America/Halifax",
-            venue_en="Fictional Fire Academy",
-            venue_fr="Académie d’incendie fictive",
-            city="Halifax",
-            province="NS",
-            capacity_in_person=2,
-            visibility=Event.Visibility.PUBLIC,
-            registrants=["sasha.mackenzie", "member3"],
-            waitlisted=["riley.gagnon"],
-        )
-        self._event(
-            "demo-police-leads-coordination",
-            "police-law-enforcement",
-            title_en="[Demo] Fictional coordination meeting of the community",
-            title_fr="[Démo] Réunion fictive de coordination de la communauté",
-            summary_en="A fictional meeting for the community's members only.",
-            summary_fr="Une réunion fictive réservée aux membres de la communauté.",
-            event_type=Event.Type.MEETING,
-            format=Event.Format.VIRTUAL,
-            start=_at(now, days=9, hour=11),
-            end=_at(now, days=9, hour=12),
-            virtual_link=f"{MEET}coordination",
-            visibility=Event.Visibility.HOSTS,
-            registrants=["member3", "felix.ouellet"],
-        )
-        self._event(
-            "demo-explosives-detection-exercise",
-            "explosives",
-            title_en="[Demo] Fictional explosives detection field exercise",
-            title_fr="[Démo] Exercice fictif de détection d’explosifs sur le terrain",
-            summary_en="A fictional field exercise held last month; its outcomes are published.",
-            summary_fr="Un exercice fictif sur le terrain tenu le mois dernier; ses résultats "
-            "sont publiés.",
-            event_type=Event.Type.EXERCISE,
-            format=Event.Format.IN_PERSON,
-            start=_at(now, days=-30, hour=9),
-            end=_at(now, days=-30, hour=15),
-            city="Regina",
-            province="SK",
-            time_zone="America/Regina",
-            visibility=Event.Visibility.PUBLIC,
-            registrants=["member2", "felix.ouellet", "maya.lindqvist"],
-            outcome={
-                "summary_en": "[Demo] Three fictional teams tested detection procedures.",
-                "summary_fr": "[Démo] Trois équipes fictives ont mis à l’épreuve les "
-                "procédures de détection.",
-                "key_takeaways_en": "Radio interoperability remains the main gap.",
-                "key_takeaways_fr": "L’interopérabilité radio demeure la principale lacune.",
-            },
-        )
-        self._event(
-            "demo-psychosocial-support-webinar",
-            "psychosocial-community-resilience",
-            title_en="[Demo] Fictional webinar: psychosocial support after an evacuation",
-            title_fr="[Démo] Webinaire fictif : soutien psychosocial après une évacuation",
-            summary_en="A fictional webinar held two months ago, with its outcomes.",
-            summary_fr="Un webinaire fictif tenu il y a deux mois, avec ses résultats.",
-            event_type=Event.Type.WEBINAR,
-            format=Event.Format.VIRTUAL,
-            start=_at(now, days=-60, hour=12),
-            end=_at(now, days=-60, hour=13),
-            virtual_link=f"{MEET}psychosocial",
-            visibility=Event.Visibility.PUBLIC,
-            registrants=["noor.haddad", "jordan.white-eagle"],
-            outcome={
-                "summary_en": "[Demo] Fictional speakers shared lessons from evacuation centres.",
-                "summary_fr": "[Démo] Des conférenciers fictifs ont présenté des leçons tirées "
-                "des centres d’évacuation.",
-            },
-        )
-
-    # --- Announcements and discussions ---------------------------------------------------------
-
-    def announcements(self) -> None:
-        items = [
-            (
-                "lead.chemical",
-                ["chemical"],
-                "[Demo] Welcome to the fictional chemical community space",
-                "[Démo] Bienvenue dans l’espace fictif de la communauté chimique",
-                "This **fictional** announcement shows how leads share news. Register for the "
-                "tabletop exercise and look at the exercise materials in the library.",
-                "Cette annonce **fictive** montre comment les responsables diffusent les "
-                "nouvelles. Inscrivez-vous à l’exercice sur table et consultez le matériel "
-                "d’exercice dans la bibliothèque.",
-            ),
-            (
-                # To two communities: by the administrator, who leads none but manages all.
-                "admin",
-                ["biological", "paramedic-services"],
-                "[Demo] Fictional joint workshop with the paramedic services community",
-                "[Démo] Atelier conjoint fictif avec la communauté des services paramédicaux",
-                "Both communities are invited to the fictional laboratory surge workshop, in "
-                "Winnipeg or online.",
-                "Les deux communautés sont invitées à l’atelier fictif sur la capacité des "
-                "laboratoires, à Winnipeg ou en ligne.",
-            ),
-            (
-                "lead.natural-hazards",
-                ["natural-hazards"],
-                "[Demo] Fictional call for proposals open: submit before the deadline",
-                "[Démo] Appel de propositions fictif ouvert : soumettez avant la date limite",
-                "The fictional call addresses the priorities this community voted for.",
-                "L’appel fictif porte sur les priorités pour lesquelles cette communauté a voté.",
-            ),
-        ]
-        for author, slugs, title_en, title_fr, body_en, body_fr in items:
-            communities = [self.communities[s] for s in slugs if s in self.communities]
-            if not communities or Announcement.objects.filter(title_en=title_en).exists():
-                continue
-            knowledge_services.announcement_create(
-                by=self.user(author),
-                communities=communities,
-                title_en=title_en,
-                title_fr=title_fr,
-                body_en=body_en,
-                body_fr=body_fr,
-            )
-            self.report.add("announcements")
-
-    def discussions(self) -> None:
-        chem_lead = _email("lead.chemical")
-        items = [
-            (
-                "chemical",
-                "member2",
-                "[Demo] Fictional question: decontamination checklists for small fire halls?",
-                f"Does anyone have a short checklist that works for volunteer fire halls? "
-                f"@{chem_lead} may know of one. *(Fictional discussion.)*",
-                [
-                    ("riley.gagnon", "We use a one-page version: I will add it to the library."),
-                    ("lead.chemical", f"Thanks! @{_email('member2')}, see the exercise "
-                     "materials folder."),
-                    ("avery.chen", "Adding public health's view: keep the triage step first."),
-                ],
-            ),
-            (
-                "natural-hazards",
-                "member1",
-                "[Démo] Question fictive : qui a utilisé l’outil d’autoévaluation municipal?",
-                f"Nous préparons un exercice de crue. @{_email('dominique.roy')}, votre "
-                "ministère l’a-t-il essayé? *(Discussion fictive.)*",
-                [
-                    ("dominique.roy", "Oui, l’an dernier : comptez deux demi-journées."),
-                    ("maya.lindqvist", "The hazard maps in the library can feed the scenario."),
-                ],
-            ),
-            (
-                "e-security",
-                "felix.ouellet",
-                "[Demo] Fictional: lessons from a phishing exercise",
-                "Our fictional exercise reached a 12% click rate. What did yours show?",
-                [("noor.haddad", f"About the same. @{_email('member1')}, you ran one too?")],
-            ),
-        ]  # fmt: skip
-        for slug, author, title, body, replies in items:
-            community = self.communities.get(slug)
-            if community is None or Thread.objects.filter(title=title).exists():
-                continue
-            thread = knowledge_services.thread_start(
-                community=community, by=self.user(author), title=title, body=body
-            )
-            for who, text in replies:
-                knowledge_services.thread_reply(thread=thread, by=self.user(who), body=text)
-            self.report.add("discussions")
-
-    # --- Library -------------------------------------------------------------------------------
-
-    def library(self) -> None:
-        folders = [
-            (
-                "chemical",
-                ("[Demo] Exercise materials", "[Démo] Matériel d’exercice"),
-                (
-                    "Fictional documents for the rail yard tabletop exercise.",
-                    "Documents fictifs pour l’exercice sur table à la gare de triage.",
+                    f"Fictional lead of the {community.name_en} community",
+                    f"Responsable fictif de la communauté {community.name_fr}",
                 ),
-                [
-                    (
-                        ("Fictional exercise scenario", "Scénario d’exercice fictif"),
-                        Sensitivity.UNCLASSIFIED,
-                        Resource.Visibility.PUBLIC,
-                        _pdf_file("demo-scenario.pdf", "Fictional exercise scenario - demo only"),
-                    ),
-                    (
-                        ("Fictional contact list", "Liste de contacts fictive"),
-                        Sensitivity.PROTECTED_A,
-                        Resource.Visibility.COMMUNITY,
-                        SimpleUploadedFile(
-                            "demo-contacts.csv",
-                            b"name,role,phone\nRiley Gagnon (fictional),Hazmat,613-555-0101\n",
-                            content_type="text/csv",
-                        ),
-                    ),
-                    (
-                        ("Fictional injects (sensitive)", "Injections fictives (sensibles)"),
-                        Sensitivity.PROTECTED_B,
-                        Resource.Visibility.COMMUNITY,
-                        _text_file("demo-injects.txt", "Fictional inject list - demo only.\n"),
-                    ),
-                ],
-            ),
-            (
-                "natural-hazards",
-                ("[Demo] Hazard maps", "[Démo] Cartes des aléas"),
-                ("Fictional maps and notes.", "Cartes et notes fictives."),
-                [
-                    (
-                        ("Fictional flood map notes", "Notes fictives sur la carte des crues"),
-                        Sensitivity.UNCLASSIFIED,
-                        Resource.Visibility.MEMBERS,
-                        _text_file("demo-flood-notes.txt", "Fictional flood map notes.\n"),
-                    ),
-                ],
-            ),
-        ]
-        for slug, (name_en, name_fr), (description_en, description_fr), documents in folders:
-            community = self.communities.get(slug)
-            if community is None or Folder.objects.filter(name_en=name_en).exists():
-                continue
-            lead = self.lead(slug)
-            folder = knowledge_services.folder_create(
-                community=community,
-                by=lead,
-                name_en=name_en,
-                name_fr=name_fr,
-                description_en=description_en,
-                description_fr=description_fr,
+                [],
             )
-            for (title_en, title_fr), sensitivity, visibility, upload in documents:
-                knowledge_services.resource_create(
-                    folder=folder,
-                    by=lead,
-                    kind=Resource.Kind.DOCUMENT,
-                    title_en=f"[Demo] {title_en}",
-                    title_fr=f"[Démo] {title_fr}",
-                    sensitivity=sensitivity,
-                    visibility=visibility,
-                    upload=upload,
-                )
-                self.report.add("documents")
+        )
+    for number, (local, organization, role, title, expertise) in enumerate(cast, start=1):
+        user = demo.user(local)
+        if user is None or user.job_title or user.bio_en or user.bio_fr:
+            continue  # absent, or a profile someone wrote: leave it
+        bio_en, bio_fr = _bio(user.first_name, title)
+        if organizations.get(organization) != user.organization:
+            # A vetted member's organization is the program's word, not the member's
+            # (members.services.member_update_profile refuses it): the seed speaks for the
+            # program here, as an administrator would in the admin.
+            user.organization = organizations.get(organization)
+            user.save(update_fields=["organization", "updated_at"])
+        member_update_profile(
+            member=user,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            job_title=title[0] if user.preferred_language == "en" else title[1],
+            organization=user.organization,
+            role_type=role,
+            expertise_areas=[areas[s] for s in expertise if s in areas],
+            bio_en=bio_en,
+            bio_fr=bio_fr,
+            phone=_phone(number),
+            contact_visibility=User.ContactVisibility.MEMBERS,
+            listed_in_directory=True,
+            preferred_language=user.preferred_language,
+        )
+        demo.report.add("profiles")
+
+
+# --- Events --------------------------------------------------------------------------------------
+
+
+def _event(
+    demo: DemoContext, slug: str, community: str, *, registrants=(), waitlisted=(), **values
+):
+    """An event created, published and registered for through the events services
+    (past ones: registrations recorded, attendance marked, outcomes published)."""
+    if Event.objects.filter(slug=slug).exists() or community not in demo.communities:
+        return None
+    lead = demo.lead(community)
+    co_hosts = [demo.communities[s] for s in values.pop("co_hosts", []) if s in demo.communities]
+    outcome = values.pop("outcome", None)
+    event = Event(slug=slug, **values)
+    event.description_en = f"{EN_NOTE}\n\n{event.description_en or ''}".strip()
+    event.description_fr = f"{FR_NOTE}\n\n{event.description_fr or ''}".strip()
+    event = event_services.event_create(
+        event=event, community=demo.communities[community], by=lead, co_hosts=co_hosts
+    )
+    event = event_services.event_publish(event=event, by=lead)
+    demo.report.add("events")
+    people = [p for p in (demo.user(local) for local in registrants) if p is not None]
+    if event.start > demo.now:
+        for person in people + [demo.user(local) for local in waitlisted]:
+            if person is not None:
+                event_services.event_register(event=event, user=person)
+        return event
+    # A past event: who came, then what it produced.
+    registrations = [
+        Registration.objects.create(
+            event=event, user=person, state=Registration.State.CONFIRMED, mode=mode
+        )
+        for person, mode in zip(people, _modes(event, len(people)), strict=True)
+    ]
+    event_services.registrations_mark_attendance(
+        event=event, by=lead, attended_ids=[r.pk for r in registrations[:-1]]
+    )
+    if outcome:
+        event_services.outcome_save(
+            outcome=EventOutcome(event=event, **outcome), by=lead, publish=True
+        )
+    return event
+
+
+def _modes(event: Event, n: int) -> list[str]:
+    modes = event_services.modes_of(event)
+    return [modes[i % len(modes)] for i in range(n)]
+
+
+def create_demo_events(demo: DemoContext) -> None:
+    now = demo.now
+    _event(
+        demo,
+        "demo-chemical-rail-yard-tabletop",
+        "chemical",
+        title_en="[Demo] Fictional tabletop exercise: chemical spill at a rail yard",
+        title_fr="[Démo] Exercice fictif sur table : déversement chimique dans une gare de triage",
+        summary_en="A fictional half-day tabletop exercise for hazmat teams, public health "
+        "and rail operators. Seats are full: new registrations join the waitlist.",
+        summary_fr="Un exercice fictif d’une demi-journée sur table pour les équipes "
+        "d’intervention en matières dangereuses, la santé publique et les exploitants "
+        "ferroviaires. Complet : les nouvelles inscriptions vont sur la liste d’attente.",
+        description_en="Scenario, injects and a hot wash. Bring your organization's "
+        "hazmat procedures.",
+        description_fr="Scénario, injections et débreffage à chaud. Apportez les "
+        "procédures de votre organisation en matières dangereuses.",
+        agenda_en="9:00 Welcome\n9:30 Scenario\n11:30 Hot wash",
+        agenda_fr="9 h Accueil\n9 h 30 Scénario\n11 h 30 Débreffage à chaud",
+        event_type=Event.Type.EXERCISE,
+        format=Event.Format.IN_PERSON,
+        # Starts within two days: its first reminder goes out as soon as `make run` starts.
+        start=_at(now, days=1, hour=9),
+        end=_at(now, days=1, hour=12),
+        venue_en="Fictional Training Centre, room 101",
+        venue_fr="Centre de formation fictif, salle 101",
+        address="100 Example Street",
+        city="Ottawa",
+        province="ON",
+        capacity_in_person=4,
+        visibility=Event.Visibility.PUBLIC,
+        registrants=["member2", "riley.gagnon", "avery.chen", "dominique.roy"],
+        waitlisted=["sasha.mackenzie"],
+    )
+    _event(
+        demo,
+        "demo-biological-lab-surge-workshop",
+        "biological",
+        title_en="[Demo] Fictional workshop: sharing laboratory capacity during an outbreak",
+        title_fr="[Démo] Atelier fictif : partager la capacité des laboratoires pendant "
+        "une éclosion",
+        summary_en="A fictional hybrid workshop: in the room in Winnipeg or online. The "
+        "in-person seats are taken (waitlist open); online seats remain.",
+        summary_fr="Un atelier fictif hybride : sur place à Winnipeg ou en ligne. Les places "
+        "sur place sont prises (liste d’attente ouverte); il reste des places en ligne.",
+        event_type=Event.Type.WORKSHOP,
+        format=Event.Format.HYBRID,
+        start=_at(now, days=6, hour=13),
+        end=_at(now, days=6, hour=16),
+        time_zone="America/Winnipeg",
+        venue_en="Fictional Science Centre",
+        venue_fr="Centre scientifique fictif",
+        city="Winnipeg",
+        province="MB",
+        virtual_link=f"{MEET}lab-surge",
+        capacity_in_person=2,
+        capacity_virtual=40,
+        visibility=Event.Visibility.PUBLIC,
+        co_hosts=["paramedic-services"],
+        registrants=["avery.chen", "noor.haddad"],
+        waitlisted=["sasha.mackenzie"],
+    )
+    _event(
+        demo,
+        "demo-natural-hazards-flood-debrief",
+        "natural-hazards",
+        title_en="[Demo] Fictional spring flood exercise debrief (held in French)",
+        title_fr="[Démo] Retour d’expérience fictif sur un exercice de crue printanière",
+        summary_en="This fictional meeting is held in French only; questions may be asked "
+        "in English.",
+        summary_fr="Cette rencontre fictive se déroule en français seulement; les questions "
+        "peuvent être posées en anglais.",
+        description_fr="Retour sur l’exercice fictif de crue : ce qui a fonctionné, ce qui "
+        "reste à améliorer et les prochaines étapes.",
+        event_type=Event.Type.MEETING,
+        format=Event.Format.VIRTUAL,
+        start=_at(now, days=12, hour=10),
+        end=_at(now, days=12, hour=11, minute=30),
+        virtual_link=f"{MEET}crue-printaniere",
+        visibility=Event.Visibility.PUBLIC,
+        registrants=["member1", "dominique.roy", "jordan.white-eagle"],
+    )
+    _event(
+        demo,
+        "demo-e-security-phishing-webinar",
+        "e-security",
+        title_en="[Demo] Fictional webinar: phishing exercises for municipalities",
+        title_fr="[Démo] Webinaire fictif : exercices d’hameçonnage pour les municipalités",
+        summary_en="A fictional one-hour webinar for signed-in members.",
+        summary_fr="Un webinaire fictif d’une heure pour les membres connectés.",
+        event_type=Event.Type.WEBINAR,
+        format=Event.Format.VIRTUAL,
+        start=_at(now, days=20, hour=13),
+        end=_at(now, days=20, hour=14),
+        virtual_link=f"{MEET}phishing",
+        capacity_virtual=100,
+        visibility=Event.Visibility.MEMBERS,
+        registrants=["felix.ouellet", "noor.haddad", "member1"],
+    )
+    _event(
+        demo,
+        "demo-fire-services-research-day",
+        "fire-services",
+        title_en="[Demo] Fictional fire services research day",
+        title_fr="[Démo] Journée fictive de la recherche en services d’incendie",
+        summary_en="A fictional day of short talks on firefighter safety research. Full: "
+        "join the waitlist.",
+        summary_fr="Une journée fictive de courtes présentations sur la recherche en "
+        "sécurité des pompiers. Complet : inscrivez-vous sur la liste d’attente.",
+        event_type=Event.Type.CONFERENCE,
+        format=Event.Format.IN_PERSON,
+        start=_at(now, days=45, hour=8, minute=30),
+        end=_at(now, days=45, hour=16, minute=30),
+        time_zone="America/Halifax",
+        venue_en="Fictional Fire Academy",
+        venue_fr="Académie d’incendie fictive",
+        city="Halifax",
+        province="NS",
+        capacity_in_person=2,
+        visibility=Event.Visibility.PUBLIC,
+        registrants=["sasha.mackenzie", "member3"],
+        waitlisted=["riley.gagnon"],
+    )
+    _event(
+        demo,
+        "demo-police-leads-coordination",
+        "police-law-enforcement",
+        title_en="[Demo] Fictional coordination meeting of the community",
+        title_fr="[Démo] Réunion fictive de coordination de la communauté",
+        summary_en="A fictional meeting for the community's members only.",
+        summary_fr="Une réunion fictive réservée aux membres de la communauté.",
+        event_type=Event.Type.MEETING,
+        format=Event.Format.VIRTUAL,
+        start=_at(now, days=9, hour=11),
+        end=_at(now, days=9, hour=12),
+        virtual_link=f"{MEET}coordination",
+        visibility=Event.Visibility.HOSTS,
+        registrants=["member3", "felix.ouellet"],
+    )
+    _event(
+        demo,
+        "demo-explosives-detection-exercise",
+        "explosives",
+        title_en="[Demo] Fictional explosives detection field exercise",
+        title_fr="[Démo] Exercice fictif de détection d’explosifs sur le terrain",
+        summary_en="A fictional field exercise held last month; its outcomes are published.",
+        summary_fr="Un exercice fictif sur le terrain tenu le mois dernier; ses résultats "
+        "sont publiés.",
+        event_type=Event.Type.EXERCISE,
+        format=Event.Format.IN_PERSON,
+        start=_at(now, days=-30, hour=9),
+        end=_at(now, days=-30, hour=15),
+        city="Regina",
+        province="SK",
+        time_zone="America/Regina",
+        visibility=Event.Visibility.PUBLIC,
+        registrants=["member2", "felix.ouellet", "maya.lindqvist"],
+        outcome={
+            "summary_en": "[Demo] Three fictional teams tested detection procedures.",
+            "summary_fr": "[Démo] Trois équipes fictives ont mis à l’épreuve les "
+            "procédures de détection.",
+            "key_takeaways_en": "Radio interoperability remains the main gap.",
+            "key_takeaways_fr": "L’interopérabilité radio demeure la principale lacune.",
+        },
+    )
+    _event(
+        demo,
+        "demo-psychosocial-support-webinar",
+        "psychosocial-community-resilience",
+        title_en="[Demo] Fictional webinar: psychosocial support after an evacuation",
+        title_fr="[Démo] Webinaire fictif : soutien psychosocial après une évacuation",
+        summary_en="A fictional webinar held two months ago, with its outcomes.",
+        summary_fr="Un webinaire fictif tenu il y a deux mois, avec ses résultats.",
+        event_type=Event.Type.WEBINAR,
+        format=Event.Format.VIRTUAL,
+        start=_at(now, days=-60, hour=12),
+        end=_at(now, days=-60, hour=13),
+        virtual_link=f"{MEET}psychosocial",
+        visibility=Event.Visibility.PUBLIC,
+        registrants=["noor.haddad", "jordan.white-eagle"],
+        outcome={
+            "summary_en": "[Demo] Fictional speakers shared lessons from evacuation centres.",
+            "summary_fr": "[Démo] Des conférenciers fictifs ont présenté des leçons tirées "
+            "des centres d’évacuation.",
+        },
+    )
+
+
+# --- Announcements and discussions ---------------------------------------------------------------
+
+
+def create_demo_announcements(demo: DemoContext) -> None:
+    items = [
+        (
+            "lead.chemical",
+            ["chemical"],
+            "[Demo] Welcome to the fictional chemical community space",
+            "[Démo] Bienvenue dans l’espace fictif de la communauté chimique",
+            "This **fictional** announcement shows how leads share news. Register for the "
+            "tabletop exercise and look at the exercise materials in the library.",
+            "Cette annonce **fictive** montre comment les responsables diffusent les "
+            "nouvelles. Inscrivez-vous à l’exercice sur table et consultez le matériel "
+            "d’exercice dans la bibliothèque.",
+        ),
+        (
+            # To two communities: by the administrator, who leads none but manages all.
+            "admin",
+            ["biological", "paramedic-services"],
+            "[Demo] Fictional joint workshop with the paramedic services community",
+            "[Démo] Atelier conjoint fictif avec la communauté des services paramédicaux",
+            "Both communities are invited to the fictional laboratory surge workshop, in "
+            "Winnipeg or online.",
+            "Les deux communautés sont invitées à l’atelier fictif sur la capacité des "
+            "laboratoires, à Winnipeg ou en ligne.",
+        ),
+        (
+            "lead.natural-hazards",
+            ["natural-hazards"],
+            "[Demo] Fictional call for proposals open: submit before the deadline",
+            "[Démo] Appel de propositions fictif ouvert : soumettez avant la date limite",
+            "The fictional call addresses the priorities this community voted for.",
+            "L’appel fictif porte sur les priorités pour lesquelles cette communauté a voté.",
+        ),
+    ]
+    for author, slugs, title_en, title_fr, body_en, body_fr in items:
+        communities = [demo.communities[s] for s in slugs if s in demo.communities]
+        if not communities or Announcement.objects.filter(title_en=title_en).exists():
+            continue
+        knowledge_services.announcement_create(
+            by=demo.user(author),
+            communities=communities,
+            title_en=title_en,
+            title_fr=title_fr,
+            body_en=body_en,
+            body_fr=body_fr,
+        )
+        demo.report.add("announcements")
+
+
+def create_demo_discussions(demo: DemoContext) -> None:
+    chem_lead = _email("lead.chemical")
+    items = [
+        (
+            "chemical",
+            "member2",
+            "[Demo] Fictional question: decontamination checklists for small fire halls?",
+            f"Does anyone have a short checklist that works for volunteer fire halls? "
+            f"@{chem_lead} may know of one. *(Fictional discussion.)*",
+            [
+                ("riley.gagnon", "We use a one-page version: I will add it to the library."),
+                ("lead.chemical", f"Thanks! @{_email('member2')}, see the exercise "
+                 "materials folder."),
+                ("avery.chen", "Adding public health's view: keep the triage step first."),
+            ],
+        ),
+        (
+            "natural-hazards",
+            "member1",
+            "[Démo] Question fictive : qui a utilisé l’outil d’autoévaluation municipal?",
+            f"Nous préparons un exercice de crue. @{_email('dominique.roy')}, votre "
+            "ministère l’a-t-il essayé? *(Discussion fictive.)*",
+            [
+                ("dominique.roy", "Oui, l’an dernier : comptez deux demi-journées."),
+                ("maya.lindqvist", "The hazard maps in the library can feed the scenario."),
+            ],
+        ),
+        (
+            "e-security",
+            "felix.ouellet",
+            "[Demo] Fictional: lessons from a phishing exercise",
+            "Our fictional exercise reached a 12% click rate. What did yours show?",
+            [("noor.haddad", f"About the same. @{_email('member1')}, you ran one too?")],
+        ),
+    ]  # fmt: skip
+    for slug, author, title, body, replies in items:
+        community = demo.communities.get(slug)
+        if community is None or Thread.objects.filter(title=title).exists():
+            continue
+        thread = knowledge_services.thread_start(
+            community=community, by=demo.user(author), title=title, body=body
+        )
+        for who, text in replies:
+            knowledge_services.thread_reply(thread=thread, by=demo.user(who), body=text)
+        demo.report.add("discussions")
+
+
+# --- Library -------------------------------------------------------------------------------------
+
+
+def create_demo_library(demo: DemoContext) -> None:
+    folders = [
+        (
+            "chemical",
+            ("[Demo] Exercise materials", "[Démo] Matériel d’exercice"),
+            (
+                "Fictional documents for the rail yard tabletop exercise.",
+                "Documents fictifs pour l’exercice sur table à la gare de triage.",
+            ),
+            [
+                (
+                    ("Fictional exercise scenario", "Scénario d’exercice fictif"),
+                    Sensitivity.UNCLASSIFIED,
+                    Resource.Visibility.PUBLIC,
+                    _pdf_file("demo-scenario.pdf", "Fictional exercise scenario - demo only"),
+                ),
+                (
+                    ("Fictional contact list", "Liste de contacts fictive"),
+                    Sensitivity.PROTECTED_A,
+                    Resource.Visibility.COMMUNITY,
+                    SimpleUploadedFile(
+                        "demo-contacts.csv",
+                        b"name,role,phone\nRiley Gagnon (fictional),Hazmat,613-555-0101\n",
+                        content_type="text/csv",
+                    ),
+                ),
+                (
+                    ("Fictional injects (sensitive)", "Injections fictives (sensibles)"),
+                    Sensitivity.PROTECTED_B,
+                    Resource.Visibility.COMMUNITY,
+                    _text_file("demo-injects.txt", "Fictional inject list - demo only.\n"),
+                ),
+            ],
+        ),
+        (
+            "natural-hazards",
+            ("[Demo] Hazard maps", "[Démo] Cartes des aléas"),
+            ("Fictional maps and notes.", "Cartes et notes fictives."),
+            [
+                (
+                    ("Fictional flood map notes", "Notes fictives sur la carte des crues"),
+                    Sensitivity.UNCLASSIFIED,
+                    Resource.Visibility.MEMBERS,
+                    _text_file("demo-flood-notes.txt", "Fictional flood map notes.\n"),
+                ),
+            ],
+        ),
+    ]
+    for slug, (name_en, name_fr), (description_en, description_fr), documents in folders:
+        community = demo.communities.get(slug)
+        if community is None or Folder.objects.filter(name_en=name_en).exists():
+            continue
+        lead = demo.lead(slug)
+        folder = knowledge_services.folder_create(
+            community=community,
+            by=lead,
+            name_en=name_en,
+            name_fr=name_fr,
+            description_en=description_en,
+            description_fr=description_fr,
+        )
+        for (title_en, title_fr), sensitivity, visibility, upload in documents:
             knowledge_services.resource_create(
                 folder=folder,
                 by=lead,
-                kind=Resource.Kind.LINK,
-                title_en="[Demo] Fictional reference link",
-                title_fr="[Démo] Lien de référence fictif",
-                sensitivity=Sensitivity.UNCLASSIFIED,
-                visibility=Resource.Visibility.PUBLIC,
-                url="https://www.example.ca/demo-reference",
+                kind=Resource.Kind.DOCUMENT,
+                title_en=f"[Demo] {title_en}",
+                title_fr=f"[Démo] {title_fr}",
+                sensitivity=sensitivity,
+                visibility=visibility,
+                upload=upload,
             )
-            self.report.add("folders")
+            demo.report.add("documents")
+        knowledge_services.resource_create(
+            folder=folder,
+            by=lead,
+            kind=Resource.Kind.LINK,
+            title_en="[Demo] Fictional reference link",
+            title_fr="[Démo] Lien de référence fictif",
+            sensitivity=Sensitivity.UNCLASSIFIED,
+            visibility=Resource.Visibility.PUBLIC,
+            url="https://www.example.ca/demo-reference",
+        )
+        demo.report.add("folders")
 
-    # --- Gaps, the call and proposals ----------------------------------------------------------
 
-    def program(self) -> None:
-        gaps = [
-            ("chemical", "member2", CapabilityGap.Kind.CAPABILITY_GAP,
-             ("[Demo] Fictional gap: field detection of industrial chemicals",
-              "[Démo] Lacune fictive : détection sur le terrain des produits chimiques "
-              "industriels"),
-             ["riley.gagnon", "avery.chen", "dominique.roy"]),
-            ("natural-hazards", "member1", CapabilityGap.Kind.PRIORITY,
-             ("[Demo] Fictional priority: flood forecasting for small municipalities",
-              "[Démo] Priorité fictive : prévision des crues pour les petites municipalités"),
-             ["dominique.roy", "maya.lindqvist", "jordan.white-eagle", "member1"]),
-            ("biological", "avery.chen", CapabilityGap.Kind.RISK,
-             ("[Demo] Fictional risk: laboratory surge capacity",
-              "[Démo] Risque fictif : capacité de pointe des laboratoires"),
-             ["noor.haddad", "sasha.mackenzie"]),
-        ]  # fmt: skip
-        created_gaps = []
-        for slug, author, kind, (title_en, title_fr), voters in gaps:
-            community = self.communities.get(slug)
-            if community is None:
-                continue
-            gap = CapabilityGap.objects.filter(community=community, title_en=title_en).first()
-            if gap is None:
-                gap = proposal_services.gap_create(
-                    community=community,
-                    by=self.user(author),
-                    data={
-                        "kind": kind,
-                        "title_en": title_en,
-                        "title_fr": title_fr,
-                        "description_en": "A fictional gap, for the demonstration.",
-                        "description_fr": "Une lacune fictive, pour la démonstration.",
-                    },
-                )
-                for voter in voters:
-                    proposal_services.gap_vote_toggle(gap=gap, by=self.user(voter))
-                self.report.add("gaps")
-            created_gaps.append(gap)
+# --- Gaps, the call and proposals ----------------------------------------------------------------
 
-        call = Call.objects.filter(slug="demo-call-for-proposals").first()
-        if call is None:
-            call = proposal_services.call_save(
-                call=Call(
-                    slug="demo-call-for-proposals",
-                    title_en="[Demo] Fictional call for proposals",
-                    title_fr="[Démo] Appel de propositions fictif",
-                    description_en="A fictional call, open now, to show drafting and "
-                    "submitting proposals. No funding is real.",
-                    description_fr="Un appel fictif, ouvert maintenant, pour montrer la "
-                    "rédaction et la soumission de propositions. Aucun financement n’est réel.",
-                    eligibility_en="Members acting for a government organization (fictional).",
-                    eligibility_fr="Membres agissant pour une organisation gouvernementale "
-                    "(fictif).",
-                    year=self.now.year,
-                    opens_at=self.now - datetime.timedelta(days=14),
-                    closes_at=_at(self.now, days=60, hour=14),
-                ),
-                by=self.pm,
-                communities=[
-                    self.communities[s]
-                    for s in ("chemical", "natural-hazards", "biological")
-                    if s in self.communities
-                ],
-                priorities=created_gaps,
-            )
-            call = proposal_services.call_publish(call=call, by=self.pm)
-            self.report.add("calls")
-        if not call.is_open(self.now):
-            return
-        proposals = [
-            ("member1", "natural-hazards", True,
-             ("[Demo] Fictional proposal: flood early warning for small towns",
-              "[Démo] Proposition fictive : alerte précoce aux crues pour les petites villes")),
-            ("member2", "chemical", False,
-             ("[Demo] Fictional draft: portable chemical detectors trial",
-              "[Démo] Ébauche fictive : essai de détecteurs chimiques portatifs")),
-            ("avery.chen", "biological", True,
-             ("[Demo] Fictional proposal: shared laboratory surge roster",
-              "[Démo] Proposition fictive : liste de renfort partagée entre laboratoires")),
-        ]  # fmt: skip
-        for author, slug, submit, (title_en, title_fr) in proposals:
-            person = self.user(author)
-            community = self.communities.get(slug)
-            if person is None or community is None:
-                continue
-            if Proposal.objects.filter(call=call, title_en=title_en).exists():
-                continue
-            proposal = proposal_services.proposal_create(
-                call=call,
-                by=person,
+
+def create_demo_program(demo: DemoContext) -> None:
+    gaps = [
+        ("chemical", "member2", CapabilityGap.Kind.CAPABILITY_GAP,
+         ("[Demo] Fictional gap: field detection of industrial chemicals",
+          "[Démo] Lacune fictive : détection sur le terrain des produits chimiques "
+          "industriels"),
+         ["riley.gagnon", "avery.chen", "dominique.roy"]),
+        ("natural-hazards", "member1", CapabilityGap.Kind.PRIORITY,
+         ("[Demo] Fictional priority: flood forecasting for small municipalities",
+          "[Démo] Priorité fictive : prévision des crues pour les petites municipalités"),
+         ["dominique.roy", "maya.lindqvist", "jordan.white-eagle", "member1"]),
+        ("biological", "avery.chen", CapabilityGap.Kind.RISK,
+         ("[Demo] Fictional risk: laboratory surge capacity",
+          "[Démo] Risque fictif : capacité de pointe des laboratoires"),
+         ["noor.haddad", "sasha.mackenzie"]),
+    ]  # fmt: skip
+    created_gaps = []
+    for slug, author, kind, (title_en, title_fr), voters in gaps:
+        community = demo.communities.get(slug)
+        if community is None:
+            continue
+        gap = CapabilityGap.objects.filter(community=community, title_en=title_en).first()
+        if gap is None:
+            gap = proposal_services.gap_create(
+                community=community,
+                by=demo.user(author),
                 data={
+                    "kind": kind,
                     "title_en": title_en,
                     "title_fr": title_fr,
-                    "summary_en": "A fictional proposal written for the demonstration.",
-                    "summary_fr": "Une proposition fictive rédigée pour la démonstration.",
-                    "objectives_en": "Show how a proposal moves through the workflow.",
-                    "objectives_fr": "Montrer le cheminement d’une proposition.",
-                    "requested_funding": Decimal("150000"),
-                    "duration_months": 18,
-                },
-                m2m={
-                    "communities": [community],
-                    "gaps": [g for g in created_gaps if g.community_id == community.pk],
+                    "description_en": "A fictional gap, for the demonstration.",
+                    "description_fr": "Une lacune fictive, pour la démonstration.",
                 },
             )
-            if submit:
-                proposal_services.proposal_submit(proposal=proposal, by=person)
-            self.report.add("proposals")
+            for voter in voters:
+                proposal_services.gap_vote_toggle(gap=gap, by=demo.user(voter))
+            demo.report.add("gaps")
+        created_gaps.append(gap)
+
+    call = Call.objects.filter(slug="demo-call-for-proposals").first()
+    if call is None:
+        call = proposal_services.call_save(
+            call=Call(
+                slug="demo-call-for-proposals",
+                title_en="[Demo] Fictional call for proposals",
+                title_fr="[Démo] Appel de propositions fictif",
+                description_en="A fictional call, open now, to show drafting and "
+                "submitting proposals. No funding is real.",
+                description_fr="Un appel fictif, ouvert maintenant, pour montrer la "
+                "rédaction et la soumission de propositions. Aucun financement n’est réel.",
+                eligibility_en="Members acting for a government organization (fictional).",
+                eligibility_fr="Membres agissant pour une organisation gouvernementale (fictif).",
+                year=demo.now.year,
+                opens_at=demo.now - datetime.timedelta(days=14),
+                closes_at=_at(demo.now, days=60, hour=14),
+            ),
+            by=demo.pm,
+            communities=[
+                demo.communities[s]
+                for s in ("chemical", "natural-hazards", "biological")
+                if s in demo.communities
+            ],
+            priorities=created_gaps,
+        )
+        call = proposal_services.call_publish(call=call, by=demo.pm)
+        demo.report.add("calls")
+    if not call.is_open(demo.now):
+        return
+    proposals = [
+        ("member1", "natural-hazards", True,
+         ("[Demo] Fictional proposal: flood early warning for small towns",
+          "[Démo] Proposition fictive : alerte précoce aux crues pour les petites villes")),
+        ("member2", "chemical", False,
+         ("[Demo] Fictional draft: portable chemical detectors trial",
+          "[Démo] Ébauche fictive : essai de détecteurs chimiques portatifs")),
+        ("avery.chen", "biological", True,
+         ("[Demo] Fictional proposal: shared laboratory surge roster",
+          "[Démo] Proposition fictive : liste de renfort partagée entre laboratoires")),
+    ]  # fmt: skip
+    for author, slug, submit, (title_en, title_fr) in proposals:
+        person = demo.user(author)
+        community = demo.communities.get(slug)
+        if person is None or community is None:
+            continue
+        if Proposal.objects.filter(call=call, title_en=title_en).exists():
+            continue
+        proposal = proposal_services.proposal_create(
+            call=call,
+            by=person,
+            data={
+                "title_en": title_en,
+                "title_fr": title_fr,
+                "summary_en": "A fictional proposal written for the demonstration.",
+                "summary_fr": "Une proposition fictive rédigée pour la démonstration.",
+                "objectives_en": "Show how a proposal moves through the workflow.",
+                "objectives_fr": "Montrer le cheminement d’une proposition.",
+                "requested_funding": Decimal("150000"),
+                "duration_months": 18,
+            },
+            m2m={
+                "communities": [community],
+                "gaps": [g for g in created_gaps if g.community_id == community.pk],
+            },
+        )
+        if submit:
+            proposal_services.proposal_submit(proposal=proposal, by=person)
+        demo.report.add("proposals")

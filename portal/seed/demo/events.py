@@ -18,8 +18,6 @@ only on the embedded SQLite default, never on a real database.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +25,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from communities.models import Community, Membership, Organization
+from communities.models import Membership, Organization
 from communities.services import membership_add_active
 from events import services as event_services
 from events.models import Event, EventOutcome, Registration
@@ -38,20 +36,11 @@ from members.services import member_update_profile
 from proposals import services as proposal_services
 from proposals.models import Call, CapabilityGap, Proposal
 
-from .accounts import DEMO_DOMAIN
+from .context import DemoContentReport, DemoContext, demo_email, demo_time
 
-ZONE = zoneinfo.ZoneInfo("America/Toronto")
 MEET = "https://meet.example.ca/demo/"
 EN_NOTE = "Fictional event created to demonstrate the portal: nothing here is real."
 FR_NOTE = "Événement fictif créé pour la démonstration du portail : rien n’y est réel."
-
-
-@dataclass
-class DemoContentReport:
-    created: dict[str, int] = field(default_factory=dict)
-
-    def add(self, kind: str, n: int = 1) -> None:
-        self.created[kind] = self.created.get(kind, 0) + n
 
 
 def create_demo_content(*, now: datetime.datetime | None = None) -> DemoContentReport:
@@ -127,10 +116,6 @@ ACCOUNT_PROFILES = {
 }  # fmt: skip
 
 
-def _email(local: str) -> str:
-    return f"{local}@{DEMO_DOMAIN}"
-
-
 def _bio(first: str, title: tuple[str, str]) -> tuple[str, str]:
     return (
         f"[Demo] {first} is a fictional person ({title[0].lower()}) invented to show the "
@@ -143,11 +128,6 @@ def _bio(first: str, title: tuple[str, str]) -> tuple[str, str]:
 def _phone(n: int) -> str:
     # 555-01xx numbers are reserved for fiction in North America.
     return f"613-555-01{n:02d}"
-
-
-def _at(now: datetime.datetime, *, days: int, hour: int, minute: int = 0) -> datetime.datetime:
-    local = (now + datetime.timedelta(days=days)).astimezone(ZONE)
-    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
 def _text_file(name: str, text: str) -> SimpleUploadedFile:
@@ -180,31 +160,12 @@ def _pdf_file(name: str, line: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, bytes(out), content_type="application/pdf")
 
 
-class DemoContext:
-    """The demo as it is being made: when, in which communities, acting as whom, and what was
-    created (the report)."""
-
-    def __init__(self, now: datetime.datetime):
-        self.now = now
-        self.report = DemoContentReport()
-        self.communities = {c.slug: c for c in Community.objects.top_level()}
-        self.pm = User.objects.filter(email=_email("pm")).first()
-
-    # Standings (what a person may do) are kept on the user object: fetch people afresh after
-    # their memberships change.
-    def user(self, local: str) -> User | None:
-        return User.objects.filter(email=_email(local)).first()
-
-    def lead(self, slug: str) -> User | None:
-        return self.user(f"lead.{slug}")
-
-
 def create_demo_people(demo: DemoContext) -> None:
     for index, (local, first, last, language, _o, _r, _t, _e, slugs) in enumerate(PEOPLE):
         user = demo.user(local)
         if user is None:
             user = User.objects.create_user(
-                email=_email(local),
+                email=demo_email(local),
                 password=None,  # people of the story: nobody signs in as them
                 first_name=first,
                 last_name=last,
@@ -345,8 +306,8 @@ def create_demo_events(demo: DemoContext) -> None:
         event_type=Event.Type.EXERCISE,
         format=Event.Format.IN_PERSON,
         # Starts within two days: its first reminder goes out as soon as `make run` starts.
-        start=_at(now, days=1, hour=9),
-        end=_at(now, days=1, hour=12),
+        start=demo_time(now, days=1, hour=9),
+        end=demo_time(now, days=1, hour=12),
         venue_en="Fictional Training Centre, room 101",
         venue_fr="Centre de formation fictif, salle 101",
         address="100 Example Street",
@@ -370,8 +331,8 @@ def create_demo_events(demo: DemoContext) -> None:
         "sur place sont prises (liste d’attente ouverte); il reste des places en ligne.",
         event_type=Event.Type.WORKSHOP,
         format=Event.Format.HYBRID,
-        start=_at(now, days=6, hour=13),
-        end=_at(now, days=6, hour=16),
+        start=demo_time(now, days=6, hour=13),
+        end=demo_time(now, days=6, hour=16),
         time_zone="America/Winnipeg",
         venue_en="Fictional Science Centre",
         venue_fr="Centre scientifique fictif",
@@ -399,8 +360,8 @@ def create_demo_events(demo: DemoContext) -> None:
         "reste à améliorer et les prochaines étapes.",
         event_type=Event.Type.MEETING,
         format=Event.Format.VIRTUAL,
-        start=_at(now, days=12, hour=10),
-        end=_at(now, days=12, hour=11, minute=30),
+        start=demo_time(now, days=12, hour=10),
+        end=demo_time(now, days=12, hour=11, minute=30),
         virtual_link=f"{MEET}crue-printaniere",
         visibility=Event.Visibility.PUBLIC,
         registrants=["member1", "dominique.roy", "jordan.white-eagle"],
@@ -415,8 +376,8 @@ def create_demo_events(demo: DemoContext) -> None:
         summary_fr="Un webinaire fictif d’une heure pour les membres connectés.",
         event_type=Event.Type.WEBINAR,
         format=Event.Format.VIRTUAL,
-        start=_at(now, days=20, hour=13),
-        end=_at(now, days=20, hour=14),
+        start=demo_time(now, days=20, hour=13),
+        end=demo_time(now, days=20, hour=14),
         virtual_link=f"{MEET}phishing",
         capacity_virtual=100,
         visibility=Event.Visibility.MEMBERS,
@@ -434,8 +395,8 @@ def create_demo_events(demo: DemoContext) -> None:
         "sécurité des pompiers. Complet : inscrivez-vous sur la liste d’attente.",
         event_type=Event.Type.CONFERENCE,
         format=Event.Format.IN_PERSON,
-        start=_at(now, days=45, hour=8, minute=30),
-        end=_at(now, days=45, hour=16, minute=30),
+        start=demo_time(now, days=45, hour=8, minute=30),
+        end=demo_time(now, days=45, hour=16, minute=30),
         time_zone="America/Halifax",
         venue_en="Fictional Fire Academy",
         venue_fr="Académie d’incendie fictive",
@@ -456,8 +417,8 @@ def create_demo_events(demo: DemoContext) -> None:
         summary_fr="Une réunion fictive réservée aux membres de la communauté.",
         event_type=Event.Type.MEETING,
         format=Event.Format.VIRTUAL,
-        start=_at(now, days=9, hour=11),
-        end=_at(now, days=9, hour=12),
+        start=demo_time(now, days=9, hour=11),
+        end=demo_time(now, days=9, hour=12),
         virtual_link=f"{MEET}coordination",
         visibility=Event.Visibility.HOSTS,
         registrants=["member3", "felix.ouellet"],
@@ -473,8 +434,8 @@ def create_demo_events(demo: DemoContext) -> None:
         "sont publiés.",
         event_type=Event.Type.EXERCISE,
         format=Event.Format.IN_PERSON,
-        start=_at(now, days=-30, hour=9),
-        end=_at(now, days=-30, hour=15),
+        start=demo_time(now, days=-30, hour=9),
+        end=demo_time(now, days=-30, hour=15),
         city="Regina",
         province="SK",
         time_zone="America/Regina",
@@ -498,8 +459,8 @@ def create_demo_events(demo: DemoContext) -> None:
         summary_fr="Un webinaire fictif tenu il y a deux mois, avec ses résultats.",
         event_type=Event.Type.WEBINAR,
         format=Event.Format.VIRTUAL,
-        start=_at(now, days=-60, hour=12),
-        end=_at(now, days=-60, hour=13),
+        start=demo_time(now, days=-60, hour=12),
+        end=demo_time(now, days=-60, hour=13),
         virtual_link=f"{MEET}psychosocial",
         visibility=Event.Visibility.PUBLIC,
         registrants=["noor.haddad", "jordan.white-eagle"],
@@ -563,7 +524,7 @@ def create_demo_announcements(demo: DemoContext) -> None:
 
 
 def create_demo_discussions(demo: DemoContext) -> None:
-    chem_lead = _email("lead.chemical")
+    chem_lead = demo_email("lead.chemical")
     items = [
         (
             "chemical",
@@ -573,7 +534,7 @@ def create_demo_discussions(demo: DemoContext) -> None:
             f"@{chem_lead} may know of one. *(Fictional discussion.)*",
             [
                 ("riley.gagnon", "We use a one-page version: I will add it to the library."),
-                ("lead.chemical", f"Thanks! @{_email('member2')}, see the exercise "
+                ("lead.chemical", f"Thanks! @{demo_email('member2')}, see the exercise "
                  "materials folder."),
                 ("avery.chen", "Adding public health's view: keep the triage step first."),
             ],
@@ -582,7 +543,7 @@ def create_demo_discussions(demo: DemoContext) -> None:
             "natural-hazards",
             "member1",
             "[Démo] Question fictive : qui a utilisé l’outil d’autoévaluation municipal?",
-            f"Nous préparons un exercice de crue. @{_email('dominique.roy')}, votre "
+            f"Nous préparons un exercice de crue. @{demo_email('dominique.roy')}, votre "
             "ministère l’a-t-il essayé? *(Discussion fictive.)*",
             [
                 ("dominique.roy", "Oui, l’an dernier : comptez deux demi-journées."),
@@ -594,7 +555,7 @@ def create_demo_discussions(demo: DemoContext) -> None:
             "felix.ouellet",
             "[Demo] Fictional: lessons from a phishing exercise",
             "Our fictional exercise reached a 12% click rate. What did yours show?",
-            [("noor.haddad", f"About the same. @{_email('member1')}, you ran one too?")],
+            [("noor.haddad", f"About the same. @{demo_email('member1')}, you ran one too?")],
         ),
     ]  # fmt: skip
     for slug, author, title, body, replies in items:
@@ -755,7 +716,7 @@ def create_demo_program(demo: DemoContext) -> None:
                 eligibility_fr="Membres agissant pour une organisation gouvernementale (fictif).",
                 year=demo.now.year,
                 opens_at=demo.now - datetime.timedelta(days=14),
-                closes_at=_at(demo.now, days=60, hour=14),
+                closes_at=demo_time(demo.now, days=60, hour=14),
             ),
             by=demo.pm,
             communities=[

@@ -2,8 +2,8 @@
 (`create_demo_accounts`) and the content they make (`create_demo_content`)."""
 
 from .accounts import DEMO_DOMAIN, DemoAccount, create_demo_accounts
+from .content import create_demo_content
 from .context import DemoContentReport
-from .events import create_demo_content
 
 __all__ = [
     "DEMO_DOMAIN",

@@ -105,7 +105,7 @@ def plan(args) -> dict:
     from knowledge.models import Post, Thread
     from members.models import User
     from proposals.models import Proposal
-    from tests.bench.management.commands.bench_generate import MANAGER_DOMAIN, MEMBER_DOMAIN
+    from tests.bench.generate.dataset import MANAGER_DOMAIN, MEMBER_DOMAIN
 
     # Which people and pages, reproducible from the seed: not a secret.
     rng = random.Random(args.seed)
@@ -373,7 +373,7 @@ def sign_in() -> dict:
 
     from communities.models import Membership
     from members.models import User
-    from tests.bench.management.commands.bench_generate import MEMBER_DOMAIN
+    from tests.bench.generate.dataset import MEMBER_DOMAIN
 
     # The writers are every second member from the second one on: the first never writes.
     user = (

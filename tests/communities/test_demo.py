@@ -6,8 +6,8 @@ from django.core.management import call_command
 from events.models import Event, Registration
 from knowledge.models import Announcement, Post, Resource, Sensitivity, Thread
 from members.models import User
-from portal.seed.demo import create_demo_content
-from portal.seed.loader import create_demo_accounts, load_cssp
+from portal.seed.cssp import load_cssp
+from portal.seed.demo import create_demo_accounts, create_demo_content
 from proposals.models import CapabilityGap, Proposal
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.utils import translation
 
 from communities.models import Community, Membership
 from members.models import User
-from portal.seed.loader import DEMO_DOMAIN, create_demo_accounts, load_cssp
+from portal.seed.cssp import load_cssp
+from portal.seed.demo import DEMO_DOMAIN, create_demo_accounts
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.utils import translation
 
 from communities.models import Community, CommunityOrganization, Membership, Organization
 from events.models import Event
-from portal.seed.loader import create_demo_accounts, load_cssp, read_data
+from portal.seed.cssp import load_cssp, read_data
+from portal.seed.demo import create_demo_accounts
 from proposals.models import Call, Project, ProjectOrganization
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from django.utils import timezone
 from communities.models import Membership
 from consultations import seed, services, tasks
 from consultations.models import Consultation, Response
-from portal.seed import loader
-from portal.seed.loader import LoadReport
+from portal.seed.cssp import LoadReport, loader
 from tests.communities.factories import CommunityFactory, make_member
 from tests.consultations.factories import consultation
 from tests.helpers import run_beat

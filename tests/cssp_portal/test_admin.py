@@ -1,7 +1,7 @@
 import pytest
 from django.contrib import admin
 
-from portal.seed.loader import load_cssp
+from portal.seed.cssp import load_cssp
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -136,7 +136,7 @@ def test_past_list_and_library_take_a_fixed_number_of_queries(
 
 
 def test_the_seeded_2018_ccrs_roundtable_is_reachable_from_events(client):
-    from portal.seed.loader import load_cssp
+    from portal.seed.cssp import load_cssp
 
     load_cssp()
     roundtable = Event.objects.get(start__year=2018)

@@ -25,7 +25,7 @@ from members import policies as member_policies
 from members import services
 from members.models import TrustedDomain, User
 from notifications.models import Notification
-from portal.seed.loader import load_cssp
+from portal.seed.cssp import load_cssp
 from proposals import policies as proposal_policies
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.events.factories import EventFactory
@@ -395,7 +395,7 @@ def test_a_guest_invited_by_a_lead_is_vetted_with_the_lead_as_sponsor(
 
 
 def test_the_demo_accounts_stay_vetted():
-    from portal.seed.loader import create_demo_accounts
+    from portal.seed.demo import create_demo_accounts
 
     accounts = create_demo_accounts()
 

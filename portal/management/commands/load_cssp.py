@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.seed.demo import create_demo_content
-from portal.seed.loader import create_demo_accounts, load_cssp
+from portal.seed.cssp import load_cssp
+from portal.seed.demo import create_demo_accounts, create_demo_content
 
 
 class Command(BaseCommand):

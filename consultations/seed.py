@@ -4,7 +4,7 @@ national strategy to combat human trafficking and on the draft questionnaire of 
 consultation on countering radicalization to violence (CRV). Loaded as closed consultations
 with their published "what we heard", in English and French.
 
-Called by portal.seed.loader.load_cssp; idempotent like it: a consultation is created only
+Called by portal.seed.cssp.loader.load_cssp; idempotent like it: a consultation is created only
 when none with its English title exists in its community, and an existing one is never changed.
 """
 

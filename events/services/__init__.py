@@ -28,14 +28,7 @@ __all__ = [
     "event_register",
     "event_reminders_send_due",
     "event_update",
-    "modes_of",
     "outcome_save",
     "registration_cancel",
     "registrations_mark_attendance",
 ]
-
-
-def modes_of(event):
-    """Kept for communities/seed/demo.py (another change is reshaping communities/): read
-    `event.registration_modes` instead."""
-    return event.registration_modes

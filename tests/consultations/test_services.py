@@ -209,7 +209,7 @@ def test_the_loader_brings_the_ccrs_consultations_closed_with_what_was_heard():
     assert seed.load_ccrs_consultations(report) == 2
     assert seed.load_ccrs_consultations(report) == 0  # idempotent
     assert report.created == {"consultations": 2}
-    # load_cssp calls it (the full load is tested in tests/communities/test_loader.py).
+    # load_cssp calls it (the full load is tested in tests/portal/test_loader.py).
     assert loader.load_ccrs_consultations is seed.load_ccrs_consultations
 
     items = Consultation.objects.order_by("pk")

@@ -56,7 +56,7 @@ def _event(
 
 
 def _modes(event: Event, n: int) -> list[str]:
-    modes = event_services.modes_of(event)
+    modes = event.registration_modes
     return [modes[i % len(modes)] for i in range(n)]
 
 

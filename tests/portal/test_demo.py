@@ -1,4 +1,4 @@
-"""The fictional demo content of the embedded default (portal/seed/demo.py)."""
+"""The fictional demo content of the embedded default (portal/seed/demo/)."""
 
 import pytest
 from django.core.management import call_command

@@ -5,7 +5,6 @@ In the top layer because it touches every app (registrations, library and discus
 consultations, the program's gaps, API tokens, notifications): members, below them, cannot.
 """
 
-import re
 import uuid
 
 from allauth.account.models import EmailAddress
@@ -30,7 +29,7 @@ from consultations.models import Response
 from events.models import CalendarFeed, Registration
 from events.services import registration_cancel
 from knowledge.models import Follow, Post, Thread
-from knowledge.services.discussions import _render_post
+from knowledge.services.discussions import posts_unmention
 from members.kinds import MEMBER_ACCOUNT_DELETED
 from members.models import DELETED_EMAIL_DOMAIN, User
 from members.selectors import communities_led_by
@@ -125,13 +124,7 @@ def account_delete(*, user: User, remove_contributions: bool = False) -> User:
     Invitation.objects.filter(to_them | Q(accepted_by=user)).update(email=_deleted_address())
 
     # Others' messages that mention the person: the mention no longer names them.
-    for post in Post.objects.filter(mentioned=user).select_related("thread"):
-        for address in addresses:
-            post.body = _replace_mention(post.body, address)
-
-        _render_post(post)
-        post.save(update_fields=["body", "body_html"])
-    user.mentions.clear()
+    posts_unmention(user=user, addresses=addresses)
 
     if remove_contributions:
         _remove_contributions(user, Post=Post, Thread=Thread)
@@ -192,11 +185,6 @@ def account_delete(*, user: User, remove_contributions: bool = False) -> User:
         key=f"member:{user.pk}:deleted",
     )
     return user
-
-
-def _replace_mention(body: str, address: str) -> str:
-
-    return re.sub(re.escape("@" + address), "@former-member", body, flags=re.IGNORECASE)
 
 
 def _remove_contributions(user: User, *, Post, Thread) -> None:

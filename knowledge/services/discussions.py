@@ -1,6 +1,7 @@
 """Discussions: starting and answering threads, editing messages, mentions, moderation
 (pin, lock, hide, move, share) and reports."""
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -246,3 +247,17 @@ def report_resolve(*, report: PostReport, by: User) -> PostReport:
     report.resolved_at, report.resolved_by = timezone.now(), by
     report.save(update_fields=["resolved_at", "resolved_by"])
     return report
+
+
+def posts_unmention(*, user: User, addresses: Iterable[str]) -> None:
+    """The person is leaving the portal (portal.accounts.account_delete): the messages that
+    mention them no longer name them. Each mention of one of their addresses becomes
+    "@former-member" and the message is rendered again."""
+    for post in Post.objects.filter(mentioned=user).select_related("thread"):
+        for address in addresses:
+            post.body = re.sub(
+                re.escape("@" + address), "@former-member", post.body, flags=re.IGNORECASE
+            )
+        _render_post(post)
+        post.save(update_fields=["body", "body_html"])
+    user.mentions.clear()

@@ -20,8 +20,9 @@ def communities_generate(data: DataSet, target: int) -> None:
     missing = max(target - existing, 0)
     with data.progress(missing, "communities") as bar, transaction.atomic():
         taken = set(Community.objects.values_list("slug", flat=True))
+        made = 0  # not bar.n: a disabled bar (verbosity 0) counts nothing
         for (topic_en, topic_fr), (region_en, region_fr) in names:
-            if bar.n >= missing:
+            if made >= missing:
                 break
             slug = slugify(f"{region_en} {topic_en}")
             if slug in taken:
@@ -81,8 +82,9 @@ def communities_generate(data: DataSet, target: int) -> None:
                 )
             )
             taken.add(slug)
+            made += 1
             bar.update(1)
-        if bar.n < missing:
+        if made < missing:
             raise CommandError(
                 f"Only {len(names)} generated community names: ask for fewer communities."
             )

@@ -106,8 +106,6 @@ def can_read_discussions(user, community) -> bool:
 
 
 def can_start_thread(user, community) -> bool:
-    from communities.models import Community
-
     return community.status == Community.Status.ACTIVE and can_participate(user, community)
 
 

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from communities.access import standing_of
+from communities.models import Membership
 from cssp_portal.params import id_or_none
 
 from .models import User
@@ -178,8 +179,6 @@ def can_delete_accounts(who) -> bool:
 def account_deletion_blockers(viewer) -> list:
     """What stands in the way of `viewer` deleting their account: the communities they lead or
     co-lead (read from the request's standing, no query when they lead none)."""
-    from communities.models import Membership
-
     standing = standing_of(viewer)
     if not any(role in Membership.LEAD_ROLES for role in standing.roles.values()):
         return []

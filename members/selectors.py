@@ -150,8 +150,6 @@ def profile_for(pk: int) -> User | None:
 def communities_led_by(user) -> list:
     """The communities `user` leads or co-leads now (an active lead role), by name: what they
     hand over before deleting their account. One query."""
-    from communities.models import Community, Membership
-
     return list(
         Community.objects.filter(
             memberships__user=user,

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from communities.models import Organization
+from communities.models import Invitation, Organization
+from notifications.rendering import absolute
+from notifications.services import notify
 
 from .models import ExpertiseArea, TrustedDomain, User, VettedThrough
 
@@ -120,7 +122,6 @@ def member_approve(*, member: User, by: User) -> User:
     if member.is_vetted:
         return member
     member.save(update_fields=member.vet(through=VettedThrough.ADMINISTRATOR, by=by))
-    from notifications.services import notify
 
     from .kinds import MEMBER_APPROVED
 
@@ -139,8 +140,6 @@ def _invited(member: User) -> bool:
     so the administrators need not review them."""
     from allauth.account.models import EmailAddress
 
-    from communities.models import Invitation
-
     addresses = {
         member.email,
         *EmailAddress.objects.filter(user=member).values_list("email", flat=True),
@@ -154,8 +153,6 @@ def _invited(member: User) -> bool:
 
 
 def _notify_administrators_of_guest(member: User) -> None:
-    from notifications.rendering import absolute
-    from notifications.services import notify
 
     from .kinds import MEMBER_NEW_GUEST
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from communities.access import standing_of
 from communities.selectors import communities_visible_to
+from events.selectors import events_visible_to
 from members.models import User
 
 from . import policies
@@ -222,8 +223,6 @@ def project_register(
 
 
 def project_detail(slug: str, user) -> tuple[Project, dict]:
-    from events.selectors import events_visible_to
-
     project = (
         Project.objects.select_related("call", "portfolio_manager")
         .prefetch_related(Prefetch("organization_links", queryset=_org_links()))

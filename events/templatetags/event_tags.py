@@ -1,6 +1,7 @@
 from django import template
 
 from events import formatting
+from events.models import TIME_ZONE_CHOICES, Registration
 
 register = template.Library()
 
@@ -24,8 +25,6 @@ def event_place(event) -> str:
 
 @register.filter
 def zone_label(zone: str) -> str:
-    from events.models import TIME_ZONE_CHOICES
-
     return dict(TIME_ZONE_CHOICES).get(zone, zone)
 
 
@@ -37,8 +36,6 @@ def get_item(mapping, key):
 @register.simple_tag
 def registration_of(event, user):
     """The person's current registration for the event (emails render per recipient)."""
-    from events.models import Registration
-
     if event is None or user is None:
         return None
     return event.registrations.filter(user=user, state__in=Registration.CURRENT_STATES).first()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from api.models import ApiToken
 from members.models import User
 
 from . import Category
 
 
 def _api_tokens(user: User, seen: dict) -> list[dict]:
-    from api.models import ApiToken
-
     # Names and dates: the key is never stored, and not even its first characters leave here.
     return [
         {"name": t.name, "created": t.created_at, "last_used": t.last_used_at}

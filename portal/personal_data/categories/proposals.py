@@ -8,13 +8,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from proposals.models import (
+    CapabilityGap,
+    GapComment,
+    GapVote,
+    Proposal,
+    ProposalAttachment,
+    ProposalTransition,
+)
 
 from . import Category
 
 
 def _gaps(user: User, seen: dict) -> list[dict]:
-    from proposals.models import CapabilityGap
-
     return [
         {"gap": g.title, "community": g.community.name, "description": g.description}
         | {"created": g.created_at}
@@ -23,8 +29,6 @@ def _gaps(user: User, seen: dict) -> list[dict]:
 
 
 def _gap_votes(user: User, seen: dict) -> list[dict]:
-    from proposals.models import GapVote
-
     return [
         {"gap": v.gap.title, "community": v.gap.community.name, "voted": v.created_at}
         for v in GapVote.objects.filter(voter=user).select_related("gap__community")
@@ -32,8 +36,6 @@ def _gap_votes(user: User, seen: dict) -> list[dict]:
 
 
 def _gap_comments(user: User, seen: dict) -> list[dict]:
-    from proposals.models import GapComment
-
     return [
         {"gap": c.gap.title, "comment": c.text, "posted": c.created_at}
         for c in GapComment.objects.filter(author=user).select_related("gap")
@@ -41,8 +43,6 @@ def _gap_comments(user: User, seen: dict) -> list[dict]:
 
 
 def _proposals(user: User, seen: dict) -> list[dict]:
-    from proposals.models import Proposal
-
     rows = []
     for p in (
         Proposal.objects.filter(Q(proposer=user) | Q(portfolio_manager=user))
@@ -67,8 +67,6 @@ def _proposals(user: User, seen: dict) -> list[dict]:
 
 
 def _proposal_changes(user: User, seen: dict) -> list[dict]:
-    from proposals.models import ProposalTransition
-
     return [
         {
             "proposal": t.proposal.title,
@@ -82,8 +80,6 @@ def _proposal_changes(user: User, seen: dict) -> list[dict]:
 
 
 def _proposal_attachments(user: User, seen: dict) -> list[dict]:
-    from proposals.models import ProposalAttachment
-
     return [
         {"proposal": a.proposal.title, "file_name": a.original_name, "size_bytes": a.size}
         | {"uploaded": a.created_at}

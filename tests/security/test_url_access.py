@@ -39,8 +39,9 @@ def test_every_url_has_an_access_rule():
     assert not stale, f"Rules for URLs that no longer exist: {stale}"
 
 
-def _check(client, url, rule, method, data, failures, label):
-    before = database_fingerprint()
+def _check(client, url, rule, method, data, failures, label, before):
+    """One refused request; returns the database's fingerprint after it, which is the next
+    request's "before" (nothing else writes in between: one fingerprint a request, not two)."""
     response = getattr(client, method)(url, data)
     after = database_fingerprint()
     if response.status_code >= 500:
@@ -50,6 +51,7 @@ def _check(client, url, rule, method, data, failures, label):
     changed = changed_tables(before, after)
     if changed:
         failures.append(f"{label}: changed {changed}")
+    return after
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "admin"])
@@ -61,6 +63,7 @@ def test_every_url_refuses_the_roles_its_policy_refuses(role):
         client.force_login(person)
     client.get("/en/")  # the session exists before the first fingerprint
     failures = []
+    fingerprint = database_fingerprint()
     for route in project_routes():
         if route.namespace == "admin":
             continue
@@ -70,7 +73,16 @@ def test_every_url_refuses_the_roles_its_policy_refuses(role):
         path = fill(route, rule.args(world))
         url = f"/en{path}" if route.i18n else path
         for method in ("get", "post"):
-            _check(client, url, rule, method, rule.data(world), failures, f"{method.upper()} {url}")
+            fingerprint = _check(
+                client,
+                url,
+                rule,
+                method,
+                rule.data(world),
+                failures,
+                f"{method.upper()} {url}",
+                fingerprint,
+            )
 
     assert not failures, "\n".join(failures)
 

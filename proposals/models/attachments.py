@@ -20,10 +20,11 @@ def attachment_path(instance, filename):
     return f"{folder}/{timezone.now():%Y}/{uuid.uuid4().hex}"
 
 
-class ProposalAttachment(models.Model):
-    proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
-    )
+class StoredFile(models.Model):
+    """A file kept in private storage under a random name, with what its uploader called it:
+    proposal attachments and call documents, each downloaded through a view that asks its
+    policy first."""
+
     file = models.FileField(
         _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
     )
@@ -40,6 +41,15 @@ class ProposalAttachment(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class ProposalAttachment(StoredFile):
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
+    )
+
+    class Meta:
         ordering = ["proposal", "created_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -48,7 +58,7 @@ class ProposalAttachment(models.Model):
         return self.original_name
 
 
-class CallDocument(models.Model):
+class CallDocument(StoredFile):
     """A document published with a call (guide, forms, annexes), in one language or both.
     Stored like attachments (random name, private storage) and downloaded through a view that
     asks whether the call is visible."""
@@ -65,20 +75,6 @@ class CallDocument(models.Model):
     language = models.CharField(
         _("language"), max_length=4, choices=Language.choices, default=Language.BOTH
     )
-    file = models.FileField(
-        _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
-    )
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["call", "created_at"]

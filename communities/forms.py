@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from cssp_portal.collation import order_by_name
+from cssp_portal.forms import NamedModelChoiceField
 from cssp_portal.languages import Language
 
 from .models import Community, Membership, Organization
@@ -108,11 +109,13 @@ class DirectoryFilterForm(forms.Form):
         max_length=200,
         help_text=_("A word from the name, the summary or a member organization."),
     )
-    organization = forms.ModelChoiceField(
+    organization = NamedModelChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.filter(communities__isnull=False).distinct(),
         required=False,
         empty_label=_("All organizations"),
+        label_fields=Organization.LABEL_FIELDS,
+        label_from_row=Organization.label,
     )
     join_policy = forms.ChoiceField(
         label=_("Joining"),

@@ -1,21 +1,31 @@
+import html
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+
+
+def _escape(value) -> str:
+    """conditional_escape without its lazy-string wrapper (called once per option): the same
+    escaping (html.escape is what django.utils.html.escape calls)."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
     # As django/forms/widgets/attrs.html, in the same order: True gives the bare name, False
     # leaves the attribute out.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -24,24 +34,23 @@ def render_select(context: dict) -> str:
 
     A filter form with a few hundred options (communities, organizations, expertise areas)
     spent most of a page's time rendering option.html once per option (37 ms of the event
-    list's 68, tests/bench)."""
+    list's 68, tests/bench), then in format_html's lazy-string wrappers (half of what was
+    left): every value is escaped here with html.escape, as Django's escape does."""
     widget = context["widget"]
-    parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+    parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('<optgroup label="{}">', group_name))
-        parts.append(
-            format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
-            )
+            parts.append(f'<optgroup label="{_escape(group_name)}">')
+        parts.extend(
+            f'<option value="{_escape(o["value"])}"{_attrs(o["attrs"])}>{_escape(o["label"])}'
+            "</option>"
+            for o in options
         )
         if group_name:
-            parts.append(SafeString("</optgroup>"))
-    parts.append(SafeString("</select>"))
-    # Every part is already safe (format_html escaped each value): joined without escaping.
-    return format_html_join("", "{}", ((part,) for part in parts))
+            parts.append("</optgroup>")
+    parts.append("</select>")
+    # Every value in the parts was escaped above.
+    return SafeString("".join(parts))
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -55,3 +64,59 @@ class PortalFormRenderer(TemplatesSetting):
         if template_name == SELECT_TEMPLATE:
             return render_select(context)
         return super().render(template_name, context, request=request)
+
+
+class _LabelChoiceIterator(ModelChoiceIterator):
+    """The options from (pk, label columns) rows: no model instance is built per option."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset
+        # A translated column is read in the page's language straight from its own column
+        # (name_fr): the portal has no fallback language, so this is what the model's
+        # attribute gives, without modeltranslation's rewriting of every row.
+        language = get_language()
+        columns = [
+            build_localized_fieldname(name, language)
+            if _has_field(queryset.model, build_localized_fieldname(name, language))
+            else name
+            for name in self.field.label_fields
+        ]
+        if hasattr(queryset, "rewrite"):
+            queryset = queryset.rewrite(False)
+        label = self.field.label_from_row
+        for pk, *values in queryset.values_list("pk", *columns):
+            yield (pk, label(*values))
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+class NamedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are read as (pk, name) rows, for the filter forms'
+    lists of communities, organizations and expertise areas: building a translated model
+    instance per option cost a filter form ~3 ms per list of a hundred (tests/bench). What it
+    cleans to is still the model instance, read with the queryset as usual.
+
+    `label_fields` are the columns the label is made of (the translated `name` by default,
+    read in the page's language), `label_from_row` makes the label from their values; they
+    must say what the model's __str__ says."""
+
+    iterator = _LabelChoiceIterator
+
+    def __init__(
+        self,
+        *args,
+        label_fields: tuple[str, ...] = ("name",),
+        label_from_row: Callable[..., str] | None = None,
+        **kwargs,
+    ):
+        self.label_fields = label_fields
+        self.label_from_row = label_from_row or (lambda *values: str(values[0]))
+        super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community
 from cssp_portal import uploads
+from cssp_portal.forms import NamedModelChoiceField
 from cssp_portal.params import limit_dates, validate_portal_date
 
 from . import policies
@@ -248,7 +249,7 @@ class DocumentForm(forms.ModelForm):
 
 
 class EventFilterForm(forms.Form):
-    community = forms.ModelChoiceField(
+    community = NamedModelChoiceField(
         label=_("Community"), queryset=Community.objects.none(), required=False
     )
     mine = forms.BooleanField(label=_("Only my communities"), required=False)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from communities.models import Community
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
+from cssp_portal.forms import NamedModelChoiceField
 from cssp_portal.params import id_or_none, validate_portal_date
 
 from . import policies
@@ -33,7 +34,7 @@ class ResourceCentreFilterForm(forms.Form):
         max_length=200,
         help_text=_("A word from the title or the description, in English or French."),
     )
-    community = forms.ModelChoiceField(
+    community = NamedModelChoiceField(
         label=_("Community"), queryset=Community.objects.none(), required=False
     )
     kind = forms.ChoiceField(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Organization
 from cssp_portal.collation import order_by_name
+from cssp_portal.forms import NamedModelChoiceField
 from cssp_portal.languages import Language
 
 from .models import ExpertiseArea, User
@@ -63,21 +64,23 @@ class DirectoryFilterForm(forms.Form):
         widget=SearchInput,
         help_text=_("Name, job title, organization or expertise."),
     )
-    organization = forms.ModelChoiceField(
+    organization = NamedModelChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.none(),
         required=False,
         empty_label=_("All organizations"),
+        label_fields=Organization.LABEL_FIELDS,
+        label_from_row=Organization.label,
     )
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     role_type = forms.ChoiceField(label=_("Role type"), required=False)
-    expertise = forms.ModelChoiceField(
+    expertise = NamedModelChoiceField(
         label=_("Expertise area"),
         queryset=ExpertiseArea.objects.none(),
         required=False,
         empty_label=_("All expertise areas"),
     )
-    community = forms.ModelChoiceField(
+    community = NamedModelChoiceField(
         label=_("Community"),
         queryset=Community.objects.none(),
         required=False,

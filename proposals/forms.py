@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from communities.models import Community, Organization
 from cssp_portal import uploads
 from cssp_portal.collation import order_by_name, ordering, person_ordering
+from cssp_portal.forms import NamedModelChoiceField
 from cssp_portal.params import limit_dates
 from members.models import User
 
@@ -276,15 +277,16 @@ class AssignForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    community = forms.ModelChoiceField(
+    community = NamedModelChoiceField(
         label=_("Community"),
         required=False,
         queryset=Community.objects.order_by("name"),
         empty_label=pgettext_lazy("community filter", "All"),
     )
-    call = forms.ModelChoiceField(
+    call = NamedModelChoiceField(
         label=_("Call for proposals"),
         required=False,
+        label_fields=("title",),
         queryset=Call.objects.order_by("-opens_at"),
         empty_label=pgettext_lazy("call filter", "All"),
     )
@@ -311,7 +313,7 @@ class ProjectFilterForm(forms.Form):
         required=False,
         choices=[("", pgettext_lazy("status filter", "All")), *Project.Status.choices],
     )
-    community = forms.ModelChoiceField(
+    community = NamedModelChoiceField(
         label=_("Community"),
         required=False,
         queryset=Community.objects.none(),

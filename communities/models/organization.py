@@ -64,4 +64,11 @@ class Organization(models.Model):
         verbose_name_plural = _("organizations")
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.label(self.name, self.acronym)
+
+    # What a list of organizations shows for one (NamedModelChoiceField reads the columns).
+    LABEL_FIELDS = ("name", "acronym")
+
+    @staticmethod
+    def label(name: str, acronym: str) -> str:
+        return f"{name} ({acronym})" if acronym else name

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
+from cssp_portal.forms import NamedModelChoiceField
 
 from .sources import TYPES
 
@@ -16,7 +17,7 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    community = forms.ModelChoiceField(
+    community = NamedModelChoiceField(
         label=_("Community"),
         queryset=Community.objects.none(),
         required=False,

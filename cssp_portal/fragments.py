@@ -15,3 +15,10 @@ def rows_digest(rows: Iterable[Iterable]) -> str:
         for row in rows
     ]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def content_digest(rows: Iterable[tuple]) -> str:
+    """A short digest of what a fragment shows, given as rows of plain values (text, numbers,
+    booleans, None, nested tuples): unambiguous (each row's repr), so two different contents
+    never share a kept fragment by a trick of separators."""
+    return hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()

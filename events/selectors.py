@@ -194,32 +194,37 @@ def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
     return events
 
 
-def community_upcoming_events(user, community: Community, limit: int = 5) -> list[Event]:
-    """The next events the user may see that the community hosts or co-hosts (community page)."""
-    return list(
+# What an entry of a community page's event lists shows (events/_community_events.html).
+_COMMUNITY_ENTRY_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "event_type",
+    "format",
+    "start",
+    "end",
+    "time_zone",
+    "status",
+)
+
+
+def community_events(user, community: Community, limit: int = 5) -> tuple[list, list]:
+    """The next `limit` events and the latest `limit` past ones that the user may see and the
+    community hosts or co-hosts (community page), each with `has_outcomes` when its outcomes
+    are published: one query (the two sliced lists in a UNION ALL), the entries' columns only."""
+    now = timezone.now()
+    shown = (
         events_visible_to(user)
         .of_community(community)
-        .filter(end__gte=timezone.now())
-        .select_related("community")
-        .order_by("start", "pk")[:limit]
+        .annotate(has_outcomes=Exists(_published_outcome()))
+        .only(*_COMMUNITY_ENTRY_FIELDS)
     )
-
-
-def community_past_events(user, community: Community, limit: int = 5) -> list[Event]:
-    """The latest past events the user may see that the community hosted or co-hosted, each
-    with `has_outcomes` when their outcomes are published (community page)."""
-    from .models import EventOutcome
-
-    published_outcome = EventOutcome.objects.filter(
-        event=OuterRef("pk"), published_at__isnull=False
-    )
-    return list(
-        events_visible_to(user)
-        .of_community(community)
-        .filter(end__lt=timezone.now())
-        .annotate(has_outcomes=Exists(published_outcome))
-        .select_related("community")
-        .order_by("-start", "-pk")[:limit]
+    upcoming = shown.filter(end__gte=now).order_by("start", "pk")[:limit]
+    past = shown.filter(end__lt=now).order_by("-start", "-pk")[:limit]
+    rows = list(upcoming.union(past, all=True))
+    return (
+        sorted((e for e in rows if e.end >= now), key=lambda e: (e.start, e.pk)),
+        sorted((e for e in rows if e.end < now), key=lambda e: (e.start, e.pk), reverse=True),
     )
 
 

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cssp_portal.fragments import content_digest
 from cssp_portal.paging import CappedPaginator
 
 from . import policies, selectors, services
@@ -44,9 +45,31 @@ def directory(request):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "cards": [(person, person.pk in contact_ids) for person in shown],
+        "cards_version": _cards_version(shown, contact_ids),
         "is_filtered": any(filters.values()),
     }
     return render(request, "members/directory.html", context)
+
+
+def _cards_version(people: list[User], contact_ids) -> str:
+    """A digest of everything the directory's cards show (members/directory.html keeps the
+    rendered cards under it, with the language): read from the rows the page has already
+    loaded, so a change to any shown value, or another viewer's right to see a contact,
+    renders the cards again, whatever path the change took."""
+    return content_digest(
+        (
+            person.pk,
+            person.is_deleted,
+            person.first_name,
+            person.last_name,
+            person.job_title,
+            person.role_type,
+            (org.pk, org.slug, org.name_en, org.name_fr) if (org := person.organization) else None,
+            tuple((area.pk, area.name_en, area.name_fr) for area in person.expertise_areas.all()),
+            (person.email, person.phone) if person.pk in contact_ids else None,
+        )
+        for person in people
+    )
 
 
 def _bio_language(person: User) -> str:

@@ -19,11 +19,7 @@ from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import person_ordering
 from events.policies import can_create_event
-from events.selectors import (
-    community_past_events,
-    community_upcoming_events,
-    upcoming_events_for_home,
-)
+from events.selectors import community_events, upcoming_events_for_home
 from knowledge.policies import can_post_announcement
 from knowledge.selectors import community_announcements, home_announcements
 from proposals.selectors import community_program
@@ -64,6 +60,7 @@ def community_detail(request, slug):
             ),
         ),
     )
+    upcoming_events, past_events = community_events(request.user, community)
     links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     context = {
         "community": community,
@@ -76,8 +73,8 @@ def community_detail(request, slug):
         "working_groups": communities_visible_to(request.user).filter(parent=community)
         if community.has_working_groups
         else [],
-        "upcoming_events": community_upcoming_events(request.user, community),
-        "past_events": community_past_events(request.user, community),
+        "upcoming_events": upcoming_events,
+        "past_events": past_events,
         "can_create_event": can_create_event(request.user, community),
         "consultations_heard": community_consultations_heard(community)
         if community.has_published_consultations

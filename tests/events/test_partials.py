@@ -10,11 +10,7 @@ from communities.access import standing_of, standing_scope
 from communities.models import Community
 from events import services
 from events.models import Event, EventOutcome
-from events.selectors import (
-    community_past_events,
-    community_upcoming_events,
-    upcoming_events_for_home,
-)
+from events.selectors import community_events, upcoming_events_for_home
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
 from tests.members.factories import UserFactory
@@ -27,7 +23,7 @@ def test_community_partial_links_events_and_offers_new_event_to_managers():
     event = EventFactory(community=community)
     co_hosted = EventFactory()
     co_hosted.co_hosts.add(community)
-    events = community_upcoming_events(UserFactory(), community)
+    events, _past = community_events(UserFactory(), community)
 
     html = render_to_string(
         "events/_community_events.html",
@@ -51,7 +47,7 @@ def test_community_partial_links_events_and_offers_new_event_to_managers():
             {
                 "community": community,
                 "events": events,
-                "past_events": community_past_events(UserFactory(), community),
+                "past_events": community_events(UserFactory(), community)[1],
                 "can_create": False,
             },
         )

@@ -457,3 +457,54 @@ def test_someone_elses_profile_cannot_be_edited(client, viewer):
     viewer.refresh_from_db()
     assert (other.first_name, other.job_title) == ("Other", "Untouched")
     assert viewer.first_name == "Changed" and viewer.email != other.email
+
+
+# --- The cards kept as a fragment ---------------------------------------------------------
+
+
+def test_the_cards_are_kept_and_served_again_from_the_fragment(client, viewer, monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    UserFactory(first_name="Kept", last_name="Card", job_title="Analyst")
+    _page(client)
+    # Rendered once: now the fragment answers, whatever happens to the link.
+    monkeypatch.setattr(User, "get_full_name", lambda self: "Changed Name")
+
+    _response, page = _page(client)
+
+    assert "Kept Card" in page and "Changed Name" not in page
+
+
+def test_a_change_shows_at_once_whatever_path_it_took(client, viewer):
+    community = CommunityFactory()
+    make_member(community, viewer)
+    person = UserFactory(
+        first_name="Dana",
+        last_name="Cardholder",
+        email="dana@example.gc.ca",
+        organization=OrganizationFactory(name_en="Transport Canada"),
+        contact_visibility="communities",
+    )
+    area = _area("Rail safety", "Sécurité ferroviaire")
+    _page(client)
+
+    def cards(lang="en"):
+        # The filter lists name organizations and areas too: look at the cards only.
+        page = _page(client, lang=lang)[1]
+        return page[page.index('<ul class="card-list member-cards"') :].split("</ul>")[0]
+
+    # Each written without save() (no updated_at stamp moves), and looked at on its own.
+    User.objects.filter(pk=person.pk).update(job_title="Chief engineer")
+    assert "Chief engineer" in cards()
+    Organization.objects.filter(pk=person.organization_id).update(name_en="Transport Canada HQ")
+    assert "Transport Canada HQ" in cards()
+    person.expertise_areas.add(area)
+    assert "Rail safety" in cards()
+    assert "dana@example.gc.ca" not in cards()
+
+    # The viewer may now see the contact (they share a community): the cards say so.
+    make_member(community, person)
+    assert "dana@example.gc.ca" in cards()
+
+    assert "Sécurité ferroviaire" in cards(lang="fr")

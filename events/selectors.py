@@ -1,5 +1,6 @@
 import datetime
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -221,7 +222,10 @@ def community_events(user, community: Community, limit: int = 5) -> tuple[list, 
     )
     upcoming = shown.filter(end__gte=now).order_by("start", "pk")[:limit]
     past = shown.filter(end__lt=now).order_by("-start", "-pk")[:limit]
-    rows = list(upcoming.union(past, all=True))
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(upcoming.union(past, all=True))
+    else:  # SQLite (the embedded default): two queries
+        rows = [*upcoming, *past]
     return (
         sorted((e for e in rows if e.end >= now), key=lambda e: (e.start, e.pk)),
         sorted((e for e in rows if e.end < now), key=lambda e: (e.start, e.pk), reverse=True),

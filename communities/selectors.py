@@ -1,6 +1,11 @@
 from functools import cached_property
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    FilteredRelation,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from cssp_portal.collation import order_by_name
 from cssp_portal.fragments import rows_digest
@@ -36,31 +41,42 @@ class CardListing:
     (communities/_community_cards.html), in the order of `queryset`.
 
     `version` digests what the cards show: each community's own version and its lead
-    organizations' (how many, which, their latest change), read in one narrow query that
-    builds no community; `communities` (the rows with their lead organizations) is read only
-    when the cards render, that is when the fragment kept under that version is missing. A
-    lead organization added, removed or renamed moves its count, sum or latest change (every
-    save stamps updated_at with the current time)."""
+    organizations' (which, and their latest change), read in one narrow query (the
+    communities joined to their lead links) that builds no community; `communities` (the rows
+    with their lead organizations) is read only when the cards render, that is when the
+    fragment kept under that version is missing. A lead organization added, removed or renamed
+    changes its community's entry (every save stamps updated_at with the current time)."""
 
     def __init__(self, queryset: QuerySet[Community]):
         self._queryset = queryset
 
     @cached_property
     def _rows(self) -> list[tuple]:
-        leads = (
-            CommunityOrganization.objects.filter(community=OuterRef("pk"), role__in=_LEAD_ROLES)
-            .order_by()
-            .values("community")
-        )
-        return list(
-            self._queryset.prefetch_related(None).values_list(
-                "pk",
-                "updated_at",
-                Subquery(leads.annotate(n=Count("pk")).values("n")),
-                Subquery(leads.annotate(s=Sum("organization_id")).values("s")),
-                Subquery(leads.annotate(m=Max("organization__updated_at")).values("m")),
+        """(community id, updated_at, ((lead organization id, its updated_at), ...)) in the
+        queryset's order."""
+        joined = (
+            self._queryset.prefetch_related(None)
+            .annotate(
+                lead=FilteredRelation(
+                    "organization_links",
+                    condition=Q(organization_links__role__in=_LEAD_ROLES),
+                )
+            )
+            .rewrite(False)  # plain values: no column here is translated
+            .values_list(
+                "pk", "updated_at", "lead__organization_id", "lead__organization__updated_at"
             )
         )
+        communities: dict[int, tuple] = {}
+        leads: dict[int, list] = {}
+        for pk, updated_at, organization_id, organization_updated_at in joined:
+            communities.setdefault(pk, updated_at)
+            if organization_id is not None:
+                leads.setdefault(pk, []).append((organization_id, organization_updated_at))
+        return [
+            (pk, updated_at, tuple(sorted(leads.get(pk, ()))))
+            for pk, updated_at in communities.items()
+        ]
 
     def __bool__(self) -> bool:
         return bool(self._rows)

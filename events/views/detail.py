@@ -11,8 +11,11 @@ from events.models import Event, EventOutcome, Registration
 
 
 def event_detail(request, slug):
+    # The outcome (one-to-one) comes in the event's own query.
     event = policies.event_for_viewing(
-        request, slug=slug, queryset=Event.objects.prefetch_related("co_hosts", "documents")
+        request,
+        slug=slug,
+        queryset=Event.objects.select_related("outcome").prefetch_related("co_hosts", "documents"),
     )
     registration = None
     if request.user.is_authenticated:
@@ -20,7 +23,10 @@ def event_detail(request, slug):
             user=request.user, state__in=Registration.CURRENT_STATES
         ).first()
     can_manage = policies.can_manage_event(request.user, event)
-    outcome = EventOutcome.objects.filter(event=event).first()
+    try:
+        outcome = event.outcome
+    except EventOutcome.DoesNotExist:
+        outcome = None
     taken = event.registrations.seats_taken()
     seats = [
         {

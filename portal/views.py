@@ -18,6 +18,7 @@ from consultations.models import Consultation
 from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import person_ordering
+from cssp_portal.fragments import content_digest
 from events.policies import can_create_event
 from events.selectors import community_events, upcoming_events_for_home
 from knowledge.policies import can_post_announcement
@@ -61,6 +62,18 @@ def community_detail(request, slug):
         ),
     )
     upcoming_events, past_events = community_events(request.user, community)
+    # The people who lead it, as far as they chose to be listed in the member directory.
+    leaders = list(
+        Membership.objects.filter(
+            community=community,
+            state=Membership.State.ACTIVE,
+            role__in=Membership.LEAD_ROLES,
+            user__is_active=True,
+            user__listed_in_directory=True,
+        )
+        .select_related("user__organization")
+        .order_by("role", *person_ordering("user__"))
+    )
     links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     context = {
         "community": community,
@@ -85,16 +98,8 @@ def community_detail(request, slug):
         "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),
-        # The people who lead it, as far as they chose to be listed in the member directory.
-        "leaders": Membership.objects.filter(
-            community=community,
-            state=Membership.State.ACTIVE,
-            role__in=Membership.LEAD_ROLES,
-            user__is_active=True,
-            user__listed_in_directory=True,
-        )
-        .select_related("user__organization")
-        .order_by("role", *person_ordering("user__")),
+        "leaders": leaders,
+        "leaders_version": _leaders_version(leaders),
         "can_join": policies.can_join(request.user, community),
         # Active or requested, from the standing (no query); an invitation is answered from
         # its own page.
@@ -104,6 +109,20 @@ def community_detail(request, slug):
         "date_modified": community.updated_at,
     }
     return render(request, "communities/community_detail.html", context)
+
+
+def _leaders_version(leaders: list[Membership]) -> str:
+    """A digest of what the leads' list shows (community_detail.html keeps it rendered under
+    it, with the language and whether the viewer is signed in)."""
+    return content_digest(
+        (
+            lead.role,
+            lead.user.pk,
+            lead.user.get_full_name(),
+            (org.slug, org.name_en, org.name_fr) if (org := lead.user.organization) else None,
+        )
+        for lead in leaders
+    )
 
 
 def _shown_membership(membership):

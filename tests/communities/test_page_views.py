@@ -313,6 +313,37 @@ def test_the_community_page_offers_lead_tools_to_leads_only_and_names_its_leads(
     assert "Health Canada" in as_member
 
 
+def test_the_leads_list_is_kept_and_shows_a_change_at_once_whatever_path_it_took(
+    client, community, lead
+):
+    from django.core.cache import cache
+
+    from members.models import User
+
+    cache.clear()
+    member = UserFactory(verified=True)
+    make_member(community, member)
+    client.force_login(member)
+    page = url("communities:detail", community.slug)
+
+    def leads(response, heading="Community leads"):
+        html = response.content.decode()
+        return html[html.index(heading) :].split("</ul>")[0]
+
+    assert "Lea Lead" in leads(client.get(page))
+    # Written without save(): no updated_at stamp moves.
+    User.objects.filter(pk=lead.pk).update(last_name="Leadbetter")
+    assert "Lea Leadbetter" in leads(client.get(page))
+    # Signed out, names are not links; in French, the role is French.
+    client.logout()
+    community.visibility = Community.Visibility.PUBLIC
+    community.save()
+    signed_out = leads(client.get(page))
+    assert "Lea Leadbetter" in signed_out and "/members/" not in signed_out
+    in_french = client.get(url("communities:detail", community.slug, lang="fr"))
+    assert "(Responsable)" in leads(in_french, "Responsables de la communauté")
+
+
 def test_the_organizations_page_needs_the_same_queries_for_many_organizations(
     client, community, lead, django_assert_max_num_queries
 ):

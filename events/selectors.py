@@ -1,7 +1,19 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -175,28 +187,9 @@ def events_of_member_communities(user) -> QuerySet[Event]:
     return Event.objects.filter(shown | cancelled).select_related("community")
 
 
-def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
-    """The next published events of the member's communities (or, for visitors, the next
-    public ones), each with `my_state`: the member's registration state or "". Four queries
-    (the page's ids from the index, their rows, the co-hosts, the registrations)."""
-    if user.is_authenticated:
-        events = events_of_member_communities(user).filter(
-            status__in=[Event.Status.PUBLISHED], end__gte=timezone.now()
-        )
-    else:
-        events = events_visible_to(user).filter(end__gte=timezone.now())
-    events = with_listing_relations(
-        events.order_by("start", "pk").values_list("pk", flat=True)[:limit]
-    )
-    states = registrations_by_event(user, events)
-    for event in events:
-        registration = states.get(event.pk)
-        event.my_state = registration.state if registration else ""
-    return events
-
-
-# What an entry of a community page's event lists shows (events/_community_events.html).
-_COMMUNITY_ENTRY_FIELDS = (
+# What an event's entry on the home and community pages shows (events/_home_events.html,
+# events/_community_events.html).
+_ENTRY_FIELDS = (
     "pk",
     "slug",
     "title",
@@ -209,26 +202,57 @@ _COMMUNITY_ENTRY_FIELDS = (
 )
 
 
+def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
+    """The next published events of the member's communities (or, for visitors, the next
+    public ones), each with its host's name and `my_state`: the member's registration state or
+    "". One query: the entries' columns only, the state as a subquery."""
+    if user.is_authenticated:
+        events = events_of_member_communities(user).filter(
+            status__in=[Event.Status.PUBLISHED], end__gte=timezone.now()
+        )
+        mine = Registration.objects.filter(
+            event=OuterRef("pk"), user_id=user.pk, state__in=Registration.CURRENT_STATES
+        ).values("state")[:1]
+        events = events.annotate(my_state=Coalesce(Subquery(mine), Value("")))
+    else:
+        events = events_visible_to(user).filter(end__gte=timezone.now())
+        events = events.annotate(my_state=Value(""))
+    return list(
+        events.select_related("community")
+        .only(*_ENTRY_FIELDS, "community__name_en", "community__name_fr")
+        .order_by("start", "pk")[:limit]
+    )
+
+
 def community_events(user, community: Community, limit: int = 5) -> tuple[list, list]:
     """The next `limit` events and the latest `limit` past ones that the user may see and the
     community hosts or co-hosts (community page), each with `has_outcomes` when its outcomes
-    are published: one query (the two sliced lists in a UNION ALL), the entries' columns only."""
+    are published, the entries' columns only.
+
+    One query on PostgreSQL: a UNION ALL of four short lists (hosted and co-hosted, upcoming
+    and past), each read from its own index (the hosted ones from events_published_by_community;
+    "hosted OR co-hosted" in one filter made PostgreSQL walk every event in start order to
+    find a big community's next five)."""
     now = timezone.now()
     shown = (
         events_visible_to(user)
-        .of_community(community)
         .annotate(has_outcomes=Exists(_published_outcome()))
-        .only(*_COMMUNITY_ENTRY_FIELDS)
+        .only(*_ENTRY_FIELDS)
     )
-    upcoming = shown.filter(end__gte=now).order_by("start", "pk")[:limit]
-    past = shown.filter(end__lt=now).order_by("-start", "-pk")[:limit]
+    co_hosted = Event.co_hosts.through.objects.filter(community=community).values("event_id")
+    sources = [shown.filter(community=community), shown.filter(pk__in=co_hosted)]
+    upcoming = [s.filter(end__gte=now).order_by("start", "pk")[:limit] for s in sources]
+    past = [s.filter(end__lt=now).order_by("-start", "-pk")[:limit] for s in sources]
     if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(upcoming.union(past, all=True))
-    else:  # SQLite (the embedded default): two queries
-        rows = [*upcoming, *past]
+        rows = list(upcoming[0].union(*upcoming[1:], *past, all=True))
+    else:  # SQLite (the embedded default): a query per list
+        rows = [event for part in (*upcoming, *past) for event in part]
+    rows = {event.pk: event for event in rows}.values()  # hosted and co-hosted: never both
     return (
-        sorted((e for e in rows if e.end >= now), key=lambda e: (e.start, e.pk)),
-        sorted((e for e in rows if e.end < now), key=lambda e: (e.start, e.pk), reverse=True),
+        sorted((e for e in rows if e.end >= now), key=lambda e: (e.start, e.pk))[:limit],
+        sorted((e for e in rows if e.end < now), key=lambda e: (e.start, e.pk), reverse=True)[
+            :limit
+        ],
     )
 
 

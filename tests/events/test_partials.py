@@ -81,10 +81,12 @@ def test_home_partial_lists_my_communities_events_with_my_status_in_french(
     # it is read first, then the home's events cost their own queries only.
     with standing_scope():
         standing_of(member)
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(1):
             events = upcoming_events_for_home(member)
-    with translation.override("fr"):
-        html = render_to_string("events/_home_events.html", {"events": events, "user": member})
+            with translation.override("fr"):
+                html = render_to_string(
+                    "events/_home_events.html", {"events": events, "user": member}
+                )
 
     assert "Réunion trimestrielle" in html
     assert "Inscription confirmée" in html
@@ -106,3 +108,31 @@ def test_home_partial_for_visitors_lists_public_events_only():
 
     assert public.title_en in html
     assert "Members meeting" not in html
+
+
+def test_community_events_lists_hosted_and_co_hosted_ones_as_each_viewer_may_see_them():
+    community = CommunityFactory()
+    now = timezone.now()
+
+    def event(days, **fields):
+        start = now + datetime.timedelta(days=days)
+        return EventFactory(start=start, end=start + datetime.timedelta(hours=2), **fields)
+
+    hosted = [event(days, community=community) for days in (3, 1, 2, -2, -1)]
+    hosts_only = event(4, community=community, visibility=Event.Visibility.HOSTS)
+    co_hosted_next, co_hosted_past = event(5), event(-3)
+    for co_hosted in (co_hosted_next, co_hosted_past):
+        co_hosted.co_hosts.add(community)
+    elsewhere = event(1)  # another community's, not co-hosted
+
+    outsider, member = UserFactory(), UserFactory()
+    make_member(community, member)
+    with standing_scope():
+        upcoming, past = community_events(outsider, community, limit=4)
+        assert upcoming == [hosted[1], hosted[2], hosted[0], co_hosted_next]
+        assert past == [hosted[4], hosted[3], co_hosted_past]
+        upcoming, _past = community_events(member, community, limit=10)
+        assert hosts_only in upcoming and elsewhere not in upcoming
+        # Four lists of at most `limit` each, cut to `limit` after the merge.
+        upcoming, past = community_events(member, community, limit=2)
+        assert upcoming == [hosted[1], hosted[2]] and past == [hosted[4], hosted[3]]

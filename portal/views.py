@@ -4,7 +4,8 @@ consultations, program and announcements beside the community's own information)
 from functools import cache as cache_result
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -47,9 +48,14 @@ def community_detail(request, slug):
     community = policies.community_for_viewing(
         request,
         slug=slug,
-        queryset=Community.objects.select_related("parent")
-        .prefetch_related("portfolio_managers")
-        .annotate(
+        # The parent (a working group's) is read by the breadcrumbs only when there is one; the
+        # portfolio managers' names only (get_full_name reads the address of a deleted account).
+        queryset=Community.objects.prefetch_related(
+            Prefetch(
+                "portfolio_managers",
+                queryset=get_user_model().objects.only("first_name", "last_name", "email"),
+            )
+        ).annotate(
             has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
             has_published_consultations=Exists(
                 Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)

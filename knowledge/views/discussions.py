@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.models import Community
 from communities.policies import can_manage_community, community_for_viewing
+from cssp_portal.fragments import content_digest
 from cssp_portal.params import id_or_none
 from cssp_portal.ratelimits import rate_limited
 from knowledge import forms, policies, selectors
@@ -28,13 +29,37 @@ def thread_list(request, slug):
         moderator = context["can_manage"]
         threads = selectors.community_threads(community, include_hidden=moderator)
         page = Paginator(threads, 25).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
         context.update(
             page=page,
-            threads=page.object_list,
+            threads=shown,
+            threads_version=_threads_version(shown),
             can_start=policies.can_start_thread(request.user, community),
             report_count=selectors.open_report_count(community) if moderator else 0,
         )
     return render(request, "knowledge/thread_list.html", context)
+
+
+def _threads_version(threads) -> str:
+    """A digest of what the list shows of each thread (thread_list.html keeps the rendered
+    entries under it, with the community and the language)."""
+    return content_digest(
+        (
+            thread.pk,
+            thread.get_absolute_url(),
+            thread.title,
+            thread.pinned,
+            thread.locked,
+            thread.hidden_at,
+            str(thread.author) if thread.author else None,
+            thread.created_at,
+            thread.reply_count,
+            thread.last_activity_at,
+            thread.community_id,
+            thread.community.name,
+        )
+        for thread in threads
+    )
 
 
 @login_required

@@ -232,6 +232,26 @@ def test_thread_list_queries_do_not_grow_with_threads(client, django_assert_max_
     assert page(response).count("Started by") == 25
 
 
+def test_the_thread_list_is_kept_and_shows_a_change_at_once_whatever_path_it_took(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    community, lead = community_with_lead()
+    discussion = thread(community, member_of(community), title="Topic kept")
+    client.force_login(lead)
+    target = url("knowledge:threads", community.slug)
+    assert "0 replies" in page(client.get(target))
+
+    # Written without save(): no stamp moves.
+    Thread.objects.filter(pk=discussion.pk).update(reply_count=2)
+    assert "2 replies" in page(client.get(target))
+    Thread.objects.filter(pk=discussion.pk).update(pinned=True)
+    assert "Pinned" in page(client.get(target))
+    Thread.objects.filter(pk=discussion.pk).update(title="Topic renamed")
+    assert "Topic renamed" in page(client.get(target))
+    assert "Lancée par" in page(client.get(url("knowledge:threads", community.slug, lang="fr")))
+
+
 def test_thread_page_queries_do_not_grow_with_replies(client, django_assert_max_num_queries):
     community, lead = community_with_lead()
     discussion = thread(community, lead)

@@ -4,6 +4,7 @@ must show what Django's own select template shows, in the page's language."""
 import re
 
 import pytest
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 
@@ -63,3 +64,26 @@ def test_a_chosen_option_cleans_to_the_instance_and_an_unknown_one_is_refused():
     assert field.clean(str(community.pk)) == community
     with pytest.raises(Exception, match="Select a valid choice"):
         field.clean("999999")
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.TextInput(attrs={"maxlength": 200, "placeholder": 'Say "hi" & <go>'}), "a<b>&\"c'"),
+        (forms.TextInput(), None),
+        (forms.EmailInput(attrs={"required": True, "autofocus": False}), "x@example.gc.ca"),
+        (forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "2026-12-03"),
+        (forms.NumberInput(attrs={"min": 0}), 5),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+        (forms.HiddenInput(), "token<>"),
+        (forms.PasswordInput(), "secret"),
+        (forms.URLInput(), "https://example.gc.ca/?a=1&b=2"),
+        (forms.FileInput(), None),
+    ],
+)
+def test_inputs_are_djangos_markup_with_every_value_escaped(widget, value):
+    attrs = {"id": "id_field", "aria-describedby": "id_field_helptext id_field_errors"}
+    ours = widget.render("field", value, attrs, renderer=PortalFormRenderer())
+    djangos = widget.render("field", value, attrs, renderer=DjangoTemplates())
+    assert ours == djangos.strip()

@@ -5,6 +5,7 @@ from django.db.models import (
     Count,
     Exists,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -206,19 +207,33 @@ def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
     """The next published events of the member's communities (or, for visitors, the next
     public ones), each with its host's name and `my_state`: the member's registration state or
     "". One query: the entries' columns only, the state as a subquery."""
+    now = timezone.now()
+    # Not yet ended, in start order: bounded below by the earliest start among them (read
+    # from events_published_by_end), PostgreSQL starts its walk of the start-ordered index
+    # there instead of at the first event ever held (12 ms at 10,000 events, tests/bench).
+    earliest = (
+        Event.objects.published()
+        .filter(end__gte=now)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(first=Min("start"))
+        .values("first")
+    )
     if user.is_authenticated:
         events = events_of_member_communities(user).filter(
-            status__in=[Event.Status.PUBLISHED], end__gte=timezone.now()
+            status__in=[Event.Status.PUBLISHED], end__gte=now
         )
         mine = Registration.objects.filter(
             event=OuterRef("pk"), user_id=user.pk, state__in=Registration.CURRENT_STATES
         ).values("state")[:1]
         events = events.annotate(my_state=Coalesce(Subquery(mine), Value("")))
     else:
-        events = events_visible_to(user).filter(end__gte=timezone.now())
+        events = events_visible_to(user).filter(end__gte=now)
         events = events.annotate(my_state=Value(""))
     return list(
-        events.select_related("community")
+        events.filter(start__gte=Subquery(earliest))
+        .select_related("community")
         .only(*_ENTRY_FIELDS, "community__name_en", "community__name_fr")
         .order_by("start", "pk")[:limit]
     )

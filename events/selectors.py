@@ -239,7 +239,9 @@ def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:
     )
 
 
-def community_events(user, community: Community, limit: int = 5) -> tuple[list, list]:
+def community_events(
+    user, community: Community, limit: int = 5, *, co_hosts: bool = True
+) -> tuple[list, list]:
     """The next `limit` events and the latest `limit` past ones that the user may see and the
     community hosts or co-hosts (community page), each with `has_outcomes` when its outcomes
     are published, the entries' columns only.
@@ -247,7 +249,8 @@ def community_events(user, community: Community, limit: int = 5) -> tuple[list, 
     One query on PostgreSQL: a UNION ALL of four short lists (hosted and co-hosted, upcoming
     and past), each read from its own index (the hosted ones from events_published_by_community;
     "hosted OR co-hosted" in one filter made PostgreSQL walk every event in start order to
-    find a big community's next five)."""
+    find a big community's next five). `co_hosts=False` (the caller knows the community
+    co-hosts no event) leaves out the co-hosted lists."""
     now = timezone.now()
     shown = (
         events_visible_to(user)
@@ -255,7 +258,9 @@ def community_events(user, community: Community, limit: int = 5) -> tuple[list, 
         .only(*_ENTRY_FIELDS)
     )
     co_hosted = Event.co_hosts.through.objects.filter(community=community).values("event_id")
-    sources = [shown.filter(community=community), shown.filter(pk__in=co_hosted)]
+    sources = [shown.filter(community=community)]
+    if co_hosts:
+        sources.append(shown.filter(pk__in=co_hosted))
     upcoming = [s.filter(end__gte=now).order_by("start", "pk")[:limit] for s in sources]
     past = [s.filter(end__lt=now).order_by("-start", "-pk")[:limit] for s in sources]
     if connection.features.supports_slicing_ordering_in_compound:

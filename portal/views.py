@@ -20,6 +20,7 @@ from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import person_ordering
 from cssp_portal.fragments import content_digest
+from events.models import Event
 from events.policies import can_create_event
 from events.selectors import community_events, upcoming_events_for_home
 from knowledge.policies import can_post_announcement
@@ -57,6 +58,7 @@ def community_detail(request, slug):
             )
         ).annotate(
             has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
+            co_hosts_events=Exists(Event.co_hosts.through.objects.filter(community=OuterRef("pk"))),
             has_published_consultations=Exists(
                 Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
             ),
@@ -67,7 +69,9 @@ def community_detail(request, slug):
             ),
         ),
     )
-    upcoming_events, past_events = community_events(request.user, community)
+    upcoming_events, past_events = community_events(
+        request.user, community, co_hosts=community.co_hosts_events
+    )
     # The people who lead it, as far as they chose to be listed in the member directory.
     leaders = list(
         Membership.objects.filter(

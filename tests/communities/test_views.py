@@ -116,6 +116,20 @@ def test_a_community_page_lists_only_the_events_the_visitor_may_see(client, who,
     assert shown == expected
 
 
+def test_a_community_page_lists_the_events_it_co_hosts(client):
+    from events.models import Event
+
+    host, co_host, other = CommunityFactory(), CommunityFactory(), CommunityFactory()
+    _event(host, "SharedDrill", Event.Visibility.PUBLIC).co_hosts.add(co_host)
+    _event(other, "OtherTalk", Event.Visibility.PUBLIC)
+
+    co_host_page = client.get(url("communities:detail", slug=co_host.slug)).content.decode()
+    other_page = client.get(url("communities:detail", slug=other.slug)).content.decode()
+
+    assert "SharedDrill" in co_host_page and "OtherTalk" not in co_host_page
+    assert "OtherTalk" in other_page and "SharedDrill" not in other_page
+
+
 def test_the_directory_searches_and_filters_communities_in_both_languages(
     client, django_assert_max_num_queries
 ):

@@ -1,3 +1,4 @@
+import datetime
 from functools import cached_property
 
 from django.db.models import (
@@ -67,7 +68,7 @@ class CardListing:
                 "pk", "updated_at", "lead__organization_id", "lead__organization__updated_at"
             )
         )
-        communities: dict[int, tuple] = {}
+        communities: dict[int, datetime.datetime] = {}
         leads: dict[int, list] = {}
         for pk, updated_at, organization_id, organization_updated_at in joined:
             communities.setdefault(pk, updated_at)

@@ -32,6 +32,13 @@ def _demote_headings(html: str) -> str:
     return re.sub(r"<(/?)h([12])>", r"<\1h3>", html)
 
 
+def _drop_empty_link(tag: str, attribute: str, value: str) -> str | None:
+    """`[text]()` gives <a href="">: a link to nowhere, dropped (the text stays)."""
+    if tag == "a" and attribute == "href" and not value.strip():
+        return None
+    return value
+
+
 def render(text: str, *, mentions: dict | None = None) -> str:
     """Sanitized HTML for `text`. `mentions` maps a lower-cased email address to (profile URL,
     display name) for each member whose mention becomes a link."""
@@ -43,6 +50,7 @@ def render(text: str, *, mentions: dict | None = None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_drop_empty_link,
     )
     if mentions:
 

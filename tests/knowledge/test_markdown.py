@@ -88,3 +88,8 @@ def test_mentions_link_only_known_members_and_never_inside_links():
 
 def test_mentioned_addresses_are_found_case_insensitively():
     assert mentioned_addresses("cc @Ana@Example.gc.ca, not mail@x.ca") == {"ana@example.gc.ca"}
+
+
+def test_an_empty_link_target_gives_no_link():
+    assert 'href=""' not in render("[]() and [text]()")
+    assert "text" in render("[text]()")

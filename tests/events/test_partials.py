@@ -10,7 +10,11 @@ from communities.access import standing_of, standing_scope
 from communities.models import Community
 from events import services
 from events.models import Event, EventOutcome
-from events.selectors import community_events, upcoming_events_for_home
+from events.selectors import (
+    community_events,
+    events_of_member_communities,
+    upcoming_events_for_home,
+)
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
 from tests.members.factories import UserFactory
@@ -136,3 +140,43 @@ def test_community_events_lists_hosted_and_co_hosted_ones_as_each_viewer_may_see
         # Four lists of at most `limit` each, cut to `limit` after the merge.
         upcoming, past = community_events(member, community, limit=2)
         assert upcoming == [hosted[1], hosted[2]] and past == [hosted[4], hosted[3]]
+
+
+def test_home_events_are_the_next_of_the_members_own_events_read_from_three_lists():
+    # given a member of one community, with events hosted by it, co-hosted by it, registered
+    # for elsewhere (one they may see, one for another community's hosts only), and one event
+    # both hosted and registered for
+    community, elsewhere = CommunityFactory(), CommunityFactory()
+    member = UserFactory()
+    make_member(community, member)
+    now = timezone.now()
+
+    def event(hours, **fields):
+        start = now + datetime.timedelta(hours=hours)
+        return EventFactory(start=start, end=start + datetime.timedelta(hours=1), **fields)
+
+    hosted = [event(hours, community=community) for hours in (30, 10, 50, 70, 90, 110)]
+    co_hosted = event(20, community=elsewhere)
+    co_hosted.co_hosts.add(community)
+    registered = event(40, community=elsewhere)
+    hidden = event(5, community=elsewhere)
+    for mine in (registered, hidden, hosted[1]):
+        services.event_register(event=mine, user=member)
+    # (made for its hosts only after the member registered)
+    Event.objects.filter(pk=hidden.pk).update(visibility=Event.Visibility.HOSTS)
+    event(1, community=elsewhere)  # neither hosted, co-hosted nor registered
+    event(2, community=community, status=Event.Status.CANCELLED)
+
+    with standing_scope():
+        shown = upcoming_events_for_home(member)
+        # then they are the first five of the member's own published upcoming events in start
+        # order, each once, as events_of_member_communities defines them
+        assert shown == [hosted[1], co_hosted, hosted[0], registered, hosted[2]]
+        assert shown == list(
+            events_of_member_communities(member)
+            .filter(status=Event.Status.PUBLISHED, end__gte=now)
+            .order_by("start", "pk")[:5]
+        )
+        # with the member's registration state where they registered
+        assert [event.my_state for event in shown] == ["confirmed", "", "", "confirmed", ""]
+        assert hidden not in upcoming_events_for_home(member, limit=20)

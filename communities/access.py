@@ -243,11 +243,37 @@ def _moment(value):
     return value
 
 
+# On PostgreSQL the standing query is a prepared statement of each database connection:
+# planning its six-part UNION cost more than running it (0.7-0.9 ms against 0.1-0.2 ms, on every
+# signed-in request; EXECUTE of the prepared one 0.25 ms in all, tests/bench). A prepared
+# statement lives as long as the connection (a rollback keeps it), so it is prepared again only
+# on a new connection. (A pooler in transaction mode, such as PgBouncer's, would need its
+# prepared-statement support; the portal connects to PostgreSQL directly.)
+_PREPARED_NAME = "portal_standing"
+
+
+def _execute_standing(cursor, user_id: int) -> None:
+    if connection.vendor != "postgresql":
+        cursor.execute(_standing_sql(), {"user": user_id})
+        return
+    execute = f"EXECUTE {_PREPARED_NAME}(%s)"
+    raw = connection.connection  # the driver's connection: a new one after a reconnection
+    if getattr(connection, "_portal_standing_prepared_on", None) is not raw:
+        # Prepared and run in one round trip (one query, as before, for the query counts).
+        prepare = f"PREPARE {_PREPARED_NAME}(bigint) AS " + _standing_sql().replace(
+            "%(user)s", "$1"
+        )
+        cursor.execute(f"{prepare}; {execute}", [user_id])
+        connection._portal_standing_prepared_on = raw
+        return
+    cursor.execute(execute, [user_id])
+
+
 def _load(user) -> Standing:
     """The one query: memberships, object grants (own and through groups), global
     permissions and portfolio assignments, as (kind, community, a, b, since) rows."""
     with connection.cursor() as cursor:
-        cursor.execute(_standing_sql(), {"user": user.pk})
+        _execute_standing(cursor, user.pk)
         rows = cursor.fetchall()
     memberships: dict[int, tuple] = {}
     grants: dict[int, set[str]] = {}

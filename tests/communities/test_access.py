@@ -1,7 +1,7 @@
 """The standing: a person's roles and grants read once per request and shared by every policy."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from communities import policies
@@ -16,12 +16,16 @@ from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Only the standing's one query reads guardian's community grant tables.
+# Only the standing's one query reads guardian's community grant tables: on PostgreSQL a
+# prepared statement (communities/access.py), run by name once the connection has it.
 GRANTS_TABLE = "communities_communitygroupobjectpermission"
 
 
 def _grant_reads(queries) -> int:
-    return sum(GRANTS_TABLE in query["sql"] for query in queries)
+    return sum(
+        GRANTS_TABLE in query["sql"] or query["sql"].startswith("EXECUTE portal_standing(")
+        for query in queries
+    )
 
 
 @pytest.fixture
@@ -112,3 +116,28 @@ def test_an_administrator_is_an_active_superuser_and_nothing_else():
     assert not standing_of(staff).is_admin
     assert standing_of(admin).is_admin
     assert not standing_of(retired).is_admin
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_standing_is_read_again_after_a_rollback_and_on_a_new_connection():
+    community = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    person = UserFactory(verified=True)
+    make_member(community, person, Membership.Role.LEAD)
+
+    def roles():
+        with standing_scope():
+            return dict(standing_of(type(person).objects.get(pk=person.pk)).roles)
+
+    assert roles() == {community.pk: "lead"}
+    # A rolled-back transaction keeps what the connection prepared.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert roles() == {community.pk: "lead"}
+        raise RuntimeError
+    assert roles() == {community.pk: "lead"}
+    # A new connection (the old one closed, as CONN_MAX_AGE or a health check does) prepares
+    # it again.
+    connection.close()
+    assert roles() == {community.pk: "lead"}
+    with CaptureQueriesContext(connection) as queries:
+        assert roles() == {community.pk: "lead"}
+    assert _grant_reads(queries.captured_queries) == 1

@@ -2,7 +2,7 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cssp_portal.templatetags.portal import in_zone, long_date, short_time
 
@@ -44,3 +44,18 @@ def test_a_moment_is_shown_in_the_events_zone_not_the_portals():
         assert long_date(in_zone(moment, "America/Vancouver")) == "23 February 2026"
         assert short_time(in_zone(moment, "America/Vancouver")) == "11:30 p.m."
         assert long_date(moment) == "24 February 2026"
+
+
+def test_a_remembered_date_follows_the_language_and_the_zone_it_is_shown_in():
+    # Dates are remembered per process: the same moment asked again in another language or
+    # shown in another zone gives that language's and that zone's text.
+    moment = datetime.datetime(2026, 3, 1, 3, 30, tzinfo=datetime.UTC)  # 29 Feb/1 Mar
+    for _ in range(2):
+        with translation.override("en"):
+            assert long_date(moment) == "28 February 2026"  # Toronto, the portal's zone
+            with timezone.override(zoneinfo.ZoneInfo("Europe/Paris")):
+                assert long_date(moment) == "1 March 2026"
+        with translation.override("fr"):
+            assert long_date(moment) == "28 février 2026"
+            with timezone.override(zoneinfo.ZoneInfo("Europe/Paris")):
+                assert long_date(moment) == "1er mars 2026"

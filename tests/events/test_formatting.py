@@ -64,3 +64,21 @@ def test_an_event_over_two_days_shows_both_moments():
         assert event_when(event) == (
             "Monday, 23 February 2026, 10 a.m. (AST) to Tuesday, 24 February 2026, 5 p.m. (AST)"
         )
+
+
+def test_a_remembered_span_follows_the_language_asked_for():
+    # Spans are remembered per process: asked again in the other language, they are that
+    # language's.
+    event = Event(
+        start=datetime.datetime(2026, 2, 23, 19, 30, tzinfo=UTC),
+        end=datetime.datetime(2026, 2, 23, 21, 0, tzinfo=UTC),
+        time_zone="America/Toronto",
+    )
+    for _ in range(2):
+        with translation.override("en"):
+            assert event_when(event) == "Monday, 23 February 2026, 2:30 p.m. to 4 p.m. (EST)"
+        with translation.override("fr"):
+            assert event_when(event) == "lundi 23 février 2026, de 14\xa0h\xa030 à 16\xa0h (HNE)"
+    event.time_zone = "America/Vancouver"
+    with translation.override("en"):
+        assert event_when(event) == "Monday, 23 February 2026, 11:30 a.m. to 1 p.m. (PST)"

@@ -104,7 +104,11 @@ def community_detail(request, slug):
         else [],
         "can_open_consultation": can_open_consultation(request.user, community),
         "program": community_program(community, request.user),
-        "announcements": community_announcements(community).prefetch_related(None)[:3],
+        # Their titles and dates only (knowledge/_community_announcements.html).
+        "announcements": community_announcements(community)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("title", "published_at")[:3],
         "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),

@@ -251,7 +251,9 @@ def community_program(community, user) -> dict:
     """The context of templates/proposals/_community_program.html for a community page."""
     return {
         "community": community,
-        "gaps": list(CapabilityGap.objects.filter(community=community).select_related("community")),
-        "projects": list(Project.objects.filter(communities=community)),
+        # What the list shows only; the community's own object serves the gaps' links (no
+        # join, no copy of the community per gap).
+        "gaps": list(community.gaps.only("community", "slug", "title", "kind", "status")),
+        "projects": list(community.projects.only("slug", "title", "year")),
         "can_manage_gaps": policies.can_order_gaps(user, community),
     }

@@ -74,14 +74,45 @@ def home_announcements(user, *, limit: int = 5) -> list[Announcement]:
 def community_threads(community, *, include_hidden: bool = False) -> QuerySet[Thread]:
     """The threads started in the community or shared with it, pinned first, then by latest
     activity, with what a listing shows."""
-    ids = Thread.objects.filter(Q(community=community) | Q(shared_with=community)).values("pk")
+    # Started here UNION shared here: "community OR shared_with" joined every thread to its
+    # shares and filtered the whole table (a seq scan of every thread at program scale).
+    ids = (
+        Thread.objects.filter(community=community)
+        .values("pk")
+        .union(
+            Thread.shared_with.through.objects.filter(community=community).values("thread_id"),
+            all=True,
+        )
+    )
     threads = Thread.objects.filter(pk__in=ids)
     if include_hidden:
         # A community's leads see its own hidden threads, not those hidden by another home.
         threads = threads.filter(Q(hidden_at__isnull=True) | Q(community=community))
     else:
         threads = threads.listed()
-    return threads.select_related("community", "author")
+    # What the list shows (knowledge/thread_list.html): not every column of the community and
+    # the author per thread.
+    return threads.select_related("community", "author").only(
+        *_THREAD_ENTRY_FIELDS,
+        "community__name_en",
+        "community__name_fr",
+        "author__first_name",
+        "author__last_name",
+        "author__email",
+    )
+
+
+_THREAD_ENTRY_FIELDS = (
+    "title",
+    "pinned",
+    "locked",
+    "hidden_at",
+    "reply_count",
+    "last_activity_at",
+    "created_at",
+    "community",
+    "author",
+)
 
 
 def thread_posts(thread, *, include_hidden: bool) -> QuerySet[Post]:

@@ -76,8 +76,10 @@ def community_threads(community, *, include_hidden: bool = False) -> QuerySet[Th
     activity, with what a listing shows."""
     # Started here UNION shared here: "community OR shared_with" joined every thread to its
     # shares and filtered the whole table (a seq scan of every thread at program scale).
+    # (No ordering in the parts: SQLite refuses an ORDER BY inside a compound subquery.)
     ids = (
         Thread.objects.filter(community=community)
+        .order_by()
         .values("pk")
         .union(
             Thread.shared_with.through.objects.filter(community=community).values("thread_id"),

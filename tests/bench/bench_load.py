@@ -21,8 +21,10 @@ set first takes much longer.
    the same server: the trivial view alone (BENCH_TRIVIAL_DURATION seconds, default 10), the
    crowd for BENCH_DURATION seconds (default 60) with BENCH_CONNECTIONS connections (default
    16) over BENCH_THREADS wrk threads (default 2) while a writer saves BENCH_WRITES_PER_SECOND
-   rows a second (default 1) through the portal's forms, the trivial view alone again; then
-   every page kind one request at a time (built from the database), and the workers' memory.
+   rows a second (default 1) through the portal's forms, the trivial view alone again, the
+   crowd's sessions on a page that is only the portal's layout (the ratio no crowd of
+   signed-in people could exceed); then every page kind one request at a time (built from the
+   database), and the workers' memory.
 4. Writes tests/bench/results/crowd.md and crowd.png (BENCH_RESULTS to write elsewhere) and
    FAILS when a target is missed, after writing them.
 5. A second test serves the portal with REDIS_URL on a port nobody listens on (as if Redis were
@@ -164,6 +166,23 @@ def _samples(plan: dict, name: str) -> list[tuple[str, str]]:
     return spread(found, PROFILE_SAMPLES)
 
 
+LAYOUT = "Layout only"
+
+
+def _layout_file(plan: dict) -> Path:
+    """The crowd's signed-in visitors, each with a single page: /<language>/bench/layout/, the
+    portal's layout around an empty page (tests/bench/urls.py)."""
+    visitors = [
+        {**visitor, "pages": [(LAYOUT, f"/{visitor['language']}/bench/layout/")]}
+        for visitor in plan["visitors"]
+        if visitor["cookie"]
+    ]
+    names = sorted({support.kind_of(LAYOUT, visitor["audience"]) for visitor in visitors})
+    path = RESULTS / "crowd-layout.tmp"
+    support.write_crowd_file(visitors, names, path)
+    return path
+
+
 def _generate(sizes: dict, env: dict, *, reset: bool = False) -> None:
     args = [f"--{key}={value}" for key, value in sizes.items()]
     support.manage("bench_generate", *(["--reset"] if reset else []), *args, env=env)
@@ -235,11 +254,11 @@ def test_crowd_meets_the_targets():
     with support.Server(env, WORKERS, server_log) as server:
         trivial_url = server.url("/bench/trivial")
 
-        def crowd_run(seconds: int) -> support.Crowd:
+        def crowd_run(seconds: int, plan_file: Path = crowd_file) -> support.Crowd:
             return support.run_crowd(
                 wrk,
                 server.url("/"),
-                crowd_file,
+                plan_file,
                 RESULTS / "records.tmp",
                 seconds=seconds,
                 connections=CONNECTIONS,
@@ -262,6 +281,8 @@ def test_crowd_meets_the_targets():
         writer.stop()
         trivial_after = trivial_run(TRIVIAL_SECONDS)
         print(f"  trivial view: {trivial_after.requests_per_second:,.0f} req/s", flush=True)
+        layout = crowd_run(TRIVIAL_SECONDS, _layout_file(plan))
+        print(f"  layout only: {layout.requests / layout.seconds:,.0f} req/s", flush=True)
         support.empty_cache()
         profiles = _profiles(server, plan, names)
         for name, profile in profiles.items():
@@ -277,6 +298,7 @@ def test_crowd_meets_the_targets():
         else:
             kinds[names[record.kind]].records.append(record)
     result = _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged)
+    result["layout"] = layout
     report = _report(
         kinds.values(),
         result,
@@ -488,6 +510,24 @@ def _diagnosis(profile: support.Profile) -> str:
     return text
 
 
+def _layout_line(result: dict) -> str:
+    """The layout-only page under the same crowd of sessions: the ceiling of the crowd's ratio,
+    were every page to cost no more than the layout it is drawn in."""
+    layout = result["layout"]
+    rate = layout.requests / layout.seconds if layout.seconds else 0.0
+    server = statistics.median([r.server_ms for r in layout.records]) if layout.records else 0
+    queries = statistics.median([r.queries for r in layout.records]) if layout.records else 0
+    errors = sum(1 for r in layout.records if r.status != 200)
+    return (
+        f"- Layout only (`/<language>/bench/layout/`: the middleware with the visitor's session, "
+        f"and base.html around an empty page), each request with one of the crowd's sessions "
+        f"at random, alone for {layout.seconds:.0f} s after the trivial view: "
+        f"{rate:,.0f} req/s, **{rate / result['trivial']:.3f}** of the trivial view, median "
+        f"server time {server:.1f} ms, {queries:g} queries, {errors} errors. No crowd of "
+        "signed-in people could reach a higher ratio than this page, whatever its pages showed."
+    )
+
+
 def _sizes(counts: dict) -> str:
     return ", ".join(f"{value:,} {key}" for key, value in counts.items())
 
@@ -537,6 +577,7 @@ def _report(kinds, result, *, plan, load_average, elapsed) -> str:
         f"{TRIVIAL_SECONDS} s just before and just after the crowd: "
         f"{before.requests_per_second:,.0f} / {after.requests_per_second:,.0f} req/s "
         f"(p95 {before.p95_ms:.1f} / {after.p95_ms:.1f} ms); the ratio uses their mean.",
+        _layout_line(result),
         "",
         "## Targets",
         "",

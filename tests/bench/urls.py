@@ -1,13 +1,16 @@
-"""The portal's URLs plus a trivial view, and a query-counting middleware: for the load
-benchmark only (cssp_portal.settings.bench), never in the portal's own settings."""
+"""The portal's URLs plus a trivial view, a page that is nothing but the portal's layout, and a
+query-counting middleware: for the load benchmark only (cssp_portal.settings.bench), never in the
+portal's own settings."""
 
 import contextvars
 import re
 import time
 from collections import Counter
 
+from django.conf.urls.i18n import i18n_patterns
 from django.db import connection
 from django.http import HttpResponse
+from django.template import engines
 from django.template.backends import django as django_templates
 from django.urls import path
 
@@ -19,7 +22,24 @@ def trivial(request):
     return HttpResponse("OK", content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path("bench/trivial", trivial, name="bench_trivial"), *portal_urlpatterns]
+_LAYOUT_ONLY = engines["django"].from_string(
+    '{% extends "base.html" %}{% block title %}Layout{% endblock %}'
+    "{% block content %}<h1>Layout</h1>{% endblock %}"
+)
+
+
+def layout(request):
+    """What every page of the portal costs before its own content: the middleware with the
+    visitor's session (the person and their standing are read), and base.html (header, menu,
+    unread count, footer) around an empty page. The crowd's ratio could not exceed this page's."""
+    return HttpResponse(_LAYOUT_ONLY.render({}, request))
+
+
+urlpatterns = [
+    path("bench/trivial", trivial, name="bench_trivial"),
+    *i18n_patterns(path("bench/layout/", layout, name="bench_layout")),
+    *portal_urlpatterns,
+]
 
 # The response headers the benchmark reads (tests/bench/load_support.py and wrk_crowd.lua).
 QUERIES_HEADER = "X-Bench-Queries"

@@ -11,11 +11,12 @@ from events.models import Event, EventOutcome, Registration
 
 
 def event_detail(request, slug):
-    # The outcome (one-to-one) comes in the event's own query.
+    # The outcome (one-to-one) comes in the event's own query; the documents are read only
+    # where the outcomes are shown (most events have none).
     event = policies.event_for_viewing(
         request,
         slug=slug,
-        queryset=Event.objects.select_related("outcome").prefetch_related("co_hosts", "documents"),
+        queryset=Event.objects.select_related("outcome").prefetch_related("co_hosts"),
     )
     registration = None
     if request.user.is_authenticated:
@@ -26,6 +27,8 @@ def event_detail(request, slug):
     try:
         outcome = event.outcome
     except EventOutcome.DoesNotExist:
+        outcome = None
+    if outcome and not (outcome.is_published or can_manage):
         outcome = None
     taken = event.registrations.seats_taken()
     seats = [
@@ -69,7 +72,8 @@ def event_detail(request, slug):
             "seats": seats,
             "registration_form": form,
             "hybrid": event.format == Event.Format.HYBRID,
-            "outcome": outcome if outcome and (outcome.is_published or can_manage) else None,
+            "outcome": outcome,
+            "documents": list(event.documents.all()) if outcome else [],
             "breakdown": selectors.attendance_breakdown(event)
             if outcome and outcome.is_published
             else None,

@@ -398,6 +398,51 @@ def test_event_page_runs_a_fixed_number_of_queries(
     assert "3 seats left of 3" in page(response)
 
 
+def test_the_event_page_lists_the_documents_with_the_outcomes_it_shows(
+    client, community, lead, django_assert_max_num_queries
+):
+    """Documents belong to the outcomes: a member sees them once the outcomes are published, the
+    lead already while they are a draft; a page without outcomes to show does not read them."""
+    from django.core.files.base import ContentFile
+
+    from events.models import EventDocument, EventOutcome
+
+    event = EventFactory(community=community)
+    member = UserFactory(verified=True)
+    make_member(community, member)
+    for title in ("Slides", "Minutes"):
+        EventDocument.objects.create(
+            event=event,
+            title_en=title,
+            title_fr=f"{title} (fr)",
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="d.pdf"),
+            original_name="d.pdf",
+        )
+    client.force_login(member)
+    client.get(url("events:detail", event.slug))
+    with django_assert_max_num_queries(30) as no_outcome:
+        text = page(client.get(url("events:detail", event.slug)))
+    assert "Minutes" not in text and "Documents" not in text
+    outcome = EventOutcome.objects.create(event=event, summary_en="Done", summary_fr="Fait")
+
+    draft_for_member = page(client.get(url("events:detail", event.slug)))
+    client.force_login(lead)
+    draft_for_lead = page(client.get(url("events:detail", event.slug)))
+    outcome.published_at = timezone.now()
+    outcome.save()
+    client.force_login(member)
+    with django_assert_max_num_queries(30) as published:
+        shown = page(client.get(url("events:detail", event.slug, lang="fr")))
+
+    assert "Minutes" not in draft_for_member
+    assert "Minutes" in draft_for_lead and "Slides" in draft_for_lead
+    assert "Minutes (fr)" in shown and "Slides (fr)" in shown
+    assert shown.index("Minutes (fr)") < shown.index("Slides (fr)")
+    assert not any("events_eventdocument" in q["sql"] for q in no_outcome.captured_queries)
+    # Both documents from one query, each linked through the event already read.
+    assert sum("events_eventdocument" in q["sql"] for q in published.captured_queries) == 1
+
+
 def test_outcome_documents_are_checked_private_and_read_only_through_the_policy(client):
     """A renamed web page is refused; a document is read through the event once its outcomes
     are published, never from a public URL."""

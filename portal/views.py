@@ -72,18 +72,15 @@ def community_detail(request, slug):
     upcoming_events, past_events = community_events(
         request.user, community, co_hosts=community.co_hosts_events
     )
-    # The people who lead it, as far as they chose to be listed in the member directory.
-    leaders = list(
-        Membership.objects.filter(
-            community=community,
-            state=Membership.State.ACTIVE,
-            role__in=Membership.LEAD_ROLES,
-            user__is_active=True,
-            user__listed_in_directory=True,
-        )
-        .select_related("user__organization")
-        .order_by("role", *person_ordering("user__"))
-    )
+    # The people who lead it, as far as they chose to be listed in the member directory: read
+    # as plain values for the version of their kept fragment, and as objects only to build it.
+    leaders = Membership.objects.filter(
+        community=community,
+        state=Membership.State.ACTIVE,
+        role__in=Membership.LEAD_ROLES,
+        user__is_active=True,
+        user__listed_in_directory=True,
+    ).order_by("role", *person_ordering("user__"))
     links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     context = {
         "community": community,
@@ -112,7 +109,7 @@ def community_detail(request, slug):
         "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),
-        "leaders": leaders,
+        "leaders": SimpleLazyObject(lambda: list(leaders.select_related("user__organization"))),
         "leaders_version": _leaders_version(leaders),
         "can_join": policies.can_join(request.user, community),
         # Active or requested, from the standing (no query); an invitation is answered from
@@ -125,18 +122,27 @@ def community_detail(request, slug):
     return render(request, "communities/community_detail.html", context)
 
 
-def _leaders_version(leaders: list[Membership]) -> str:
+# What the leads' list shows of each lead (the name as User.get_full_name writes it: the
+# address tells a deleted account).
+_LEADER_FIELDS = (
+    "role",
+    "user_id",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__organization__slug",
+    "user__organization__name_en",
+    "user__organization__name_fr",
+)
+
+
+def _leaders_version(leaders) -> str:
     """A digest of what the leads' list shows (community_detail.html keeps it rendered under
-    it, with the language and whether the viewer is signed in)."""
-    return content_digest(
-        (
-            lead.role,
-            lead.user.pk,
-            lead.user.get_full_name(),
-            (org.slug, org.name_en, org.name_fr) if (org := lead.user.organization) else None,
-        )
-        for lead in leaders
-    )
+    it, with the language and whether the viewer is signed in), read as plain values: a big
+    community's hundred leads cost no model instance while their list is kept. Empty when
+    the community has no lead to show."""
+    rows = list(leaders.values_list(*_LEADER_FIELDS))
+    return content_digest(rows) if rows else ""
 
 
 def _shown_membership(membership):

@@ -344,6 +344,56 @@ def test_the_leads_list_is_kept_and_shows_a_change_at_once_whatever_path_it_took
     assert "(Responsable)" in leads(in_french, "Responsables de la communauté")
 
 
+def test_a_kept_leads_list_builds_no_lead_and_follows_their_organization_and_listing(
+    client, community, lead
+):
+    """While the leads' list is kept, a page reads the leads as plain values (a big community
+    has a hundred): no membership, person or organization object is built for them; a renamed
+    organization or a lead who leaves the directory still shows at once."""
+    from django.core.cache import cache
+    from django.db.models.signals import post_init
+
+    from communities.models import Organization
+    from members.models import User
+
+    cache.clear()
+    agency = OrganizationFactory(name_en="Public Health Agency", name_fr="Agence de la santé")
+    User.objects.filter(pk=lead.pk).update(organization=agency)
+    for index in range(30):
+        make_member(
+            community,
+            UserFactory(verified=True, first_name="Co", last_name=f"Lead {index:02}"),
+            role=Membership.Role.CO_LEAD,
+        )
+    member = UserFactory(verified=True)
+    make_member(community, member)
+    client.force_login(member)
+    page = url("communities:detail", community.slug)
+    client.get(page)
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance)
+
+    for model in (Membership, User, Organization):
+        post_init.connect(count, sender=model)
+    try:
+        kept = client.get(page).content.decode()
+    finally:
+        for model in (Membership, User, Organization):
+            post_init.disconnect(count, sender=model)
+
+    assert "Co Lead 29" in kept and "Lea Lead" in kept and "Public Health Agency" in kept
+    # Only the member reading the page and their own membership (from their standing).
+    assert [type(made) for made in built if not isinstance(made, Membership)] == [User]
+    assert [made.user_id for made in built if isinstance(made, Membership)] in ([], [member.pk])
+    # Written without save(): no updated_at stamp moves.
+    Organization.objects.filter(pk=agency.pk).update(name_en="Public Health Agency of Canada")
+    assert "Public Health Agency of Canada" in client.get(page).content.decode()
+    User.objects.filter(pk=lead.pk).update(listed_in_directory=False)
+    assert "Lea Lead" not in client.get(page).content.decode()
+
+
 def test_the_organizations_page_needs_the_same_queries_for_many_organizations(
     client, community, lead, django_assert_max_num_queries
 ):

@@ -224,6 +224,41 @@ def test_the_check_costs_no_query_once_the_session_knows(client, settings):
     assert len(enforced) == len(without)
 
 
+def test_a_lead_in_the_grace_period_costs_one_check_a_minute_and_a_set_up_elsewhere_is_seen(
+    client, settings
+):
+    # Given a lead in the grace period, without an authenticator, who has opened a page
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TWO_FACTOR_REQUIRED = True
+    settings.TWO_FACTOR_GRACE_START = timezone.localdate().isoformat()
+    lead = person("lead")
+    client.force_login(lead)
+    started = timezone.now()
+    with time_machine.travel(started, tick=False):
+        assert NOTICE["en"] in text(client.get(url("events:list")))
+
+        # When they open pages within the minute
+        with CaptureQueriesContext(connection) as again:
+            page = client.get(url("events:list"))
+
+    # Then the notice stays, and nobody asked the database again whether they have one
+    assert NOTICE["en"] in text(page)
+    assert not any("mfa_authenticator" in query["sql"] for query in again)
+
+    # When they set up an authenticator app in another browser
+    Authenticator.objects.create(user=lead, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    with time_machine.travel(started + dt.timedelta(seconds=30), tick=False):
+        within_the_minute = text(client.get(url("events:list")))
+    with time_machine.travel(started + dt.timedelta(seconds=61), tick=False):
+        after_it = text(client.get(url("events:list")))
+
+    # Then this session sees it a minute after its last check at the latest
+    assert NOTICE["en"] in within_the_minute
+    assert NOTICE["en"] not in after_it
+
+
 @pytest.mark.parametrize(
     ("lang", "detail"),
     [

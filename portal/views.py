@@ -141,7 +141,9 @@ def _leaders_version(leaders) -> str:
     it, with the language and whether the viewer is signed in), read as plain values: a big
     community's hundred leads cost no model instance while their list is kept. Empty when
     the community has no lead to show."""
-    rows = list(leaders.values_list(*_LEADER_FIELDS))
+    # The list's order follows from its rows (role, then name): the digest reads them in the
+    # order of the index instead of sorting names by the ICU collation.
+    rows = list(leaders.order_by("role", "user_id").values_list(*_LEADER_FIELDS))
     return content_digest(rows) if rows else ""
 
 

@@ -13,8 +13,8 @@ from tests.helpers import run_beat
 from tests.members.factories import UserFactory
 
 # Late acknowledgement (a worker killed mid-delivery leaves its task to another worker) is
-# tested with real workers SIGKILLed in test_faults_delivery.py; that a redelivered task sends nothing
-# twice, in test_services.py (test_a_task_delivered_twice_sends_once).
+# tested with real workers SIGKILLed in test_faults_delivery.py; that a redelivered task sends
+# nothing twice, in test_services.py (test_a_task_delivered_twice_sends_once).
 
 
 @pytest.mark.django_db

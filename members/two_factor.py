@@ -66,8 +66,9 @@ def has_two_factor(request, *, remember_no: bool = True) -> bool:
     if session.get(_SESSION_KEY):
         return True
     now = time.time()
-    checked = session.pop(_CHECKED_KEY, None) if not remember_no else session.get(_CHECKED_KEY)
-    if remember_no and isinstance(checked, int | float) and 0 <= now - checked < _RECHECK_SECONDS:
+    if not remember_no:
+        session.pop(_CHECKED_KEY, None)
+    elif 0 <= now - session.get(_CHECKED_KEY, -_RECHECK_SECONDS) < _RECHECK_SECONDS:
         return False
     from allauth.mfa.models import Authenticator
 

@@ -139,6 +139,30 @@ def test_filters_narrow_the_list(client, viewer):
     assert names(sector="federal", role_type="responder") == ["Ccc"]
 
 
+def test_every_organization_and_expertise_area_is_offered_and_an_empty_one_says_so(client, viewer):
+    # The filters list the portal's curated organizations and expertise areas, whether or not
+    # someone listed belongs to them: choosing one nobody listed has says so in words.
+    staffed = OrganizationFactory(name_en="Staffed agency")
+    empty = OrganizationFactory(name_en="Agency nobody listed")
+    hidden_only = OrganizationFactory(name_en="Agency of an unlisted member")
+    UserFactory(last_name="Listed", organization=staffed)
+    UserFactory(last_name="Unlisted", organization=hidden_only, listed_in_directory=False)
+    area = _area("Seismology", "Sismologie")
+
+    response, page = _page(client)
+
+    offered = {label for _value, label in response.context["form"].fields["organization"].choices}
+    assert {"Staffed agency", "Agency nobody listed", "Agency of an unlisted member"} <= offered
+    assert "Seismology" in page
+    response, page = _page(client, organization=empty.pk)
+    assert _names(response) == []
+    assert "No members match your search and filters." in page
+    response, _page_text = _page(client, organization=hidden_only.pk)
+    assert _names(response) == []  # the unlisted member stays out of the directory
+    response, _page_text = _page(client, expertise=area.pk)
+    assert _names(response) == []
+
+
 def test_only_active_memberships_count_for_the_community_filter(client, viewer):
     community = CommunityFactory()
     make_member(community, UserFactory(last_name="Current"))

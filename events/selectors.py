@@ -96,12 +96,13 @@ class Listing:
         return len(self.ids)
 
     @cached_property
-    def version(self) -> str:
+    def _versions(self) -> dict[int, tuple]:
+        """Each event's version row: its own update, its host's and its co-hosts'."""
         if not self.ids:
-            return "none"
+            return {}
         # A co-host's rename or a change of co-hosts moves their count, sum or latest update
         # (every save stamps updated_at with the current time).
-        rows = {
+        return {
             row[0]: row
             for row in Event.objects.filter(pk__in=self.ids)
             .values_list("pk", "updated_at", "community_id", "community__updated_at")
@@ -112,7 +113,24 @@ class Listing:
             )
             .order_by()
         }
-        return rows_digest(rows.get(pk, (pk, "gone")) for pk in self.ids)
+
+    @cached_property
+    def version(self) -> str:
+        if not self.ids:
+            return "none"
+        return rows_digest(self._versions.get(pk, (pk, "gone")) for pk in self.ids)
+
+    def entry_version(self, pk: int) -> str:
+        """The version of one event's entry (what events/_event_item.html shows of it)."""
+        return rows_digest([self._versions.get(pk, (pk, "gone"))])
+
+    def events_among(self, ids) -> list[Event]:
+        """The rows of some of the events (those whose entries must be rendered), with their
+        host and co-hosts: all of them when the page has read them already."""
+        if "events" in self.__dict__:
+            wanted = set(ids)
+            return [event for event in self.events if event.pk in wanted]
+        return with_listing_relations([pk for pk in self.ids if pk in set(ids)])
 
     @cached_property
     def events(self) -> list[Event]:

@@ -62,7 +62,7 @@ def with_listing_relations(events) -> list[Event]:
     every wide event row. Only the columns an entry shows are read (events/_event_item.html,
     the calendar's cells, events/past_list.html): a month of the calendar is up to 500 events,
     and their descriptions and the rest of each wide row made reading them the page's slowest
-    statement (9-29 ms, tests/bench)."""
+    statement (5-9 ms one request at a time, tests/bench)."""
     ids = [getattr(event, "pk", event) for event in events]
     names = ("name_en", "name_fr")
     rows = (
@@ -127,10 +127,10 @@ class Listing:
     def events_among(self, ids) -> list[Event]:
         """The rows of some of the events (those whose entries must be rendered), with their
         host and co-hosts: all of them when the page has read them already."""
+        wanted = set(ids)
         if "events" in self.__dict__:
-            wanted = set(ids)
             return [event for event in self.events if event.pk in wanted]
-        return with_listing_relations([pk for pk in self.ids if pk in set(ids)])
+        return with_listing_relations([pk for pk in self.ids if pk in wanted])
 
     @cached_property
     def events(self) -> list[Event]:

@@ -82,9 +82,11 @@ class Listing:
     rendered entries as a fragment.
 
     `version` digests what the entries show: each event's own version and its host's and
-    co-hosts' (names), read in one narrow query that builds no event; `events` (the rows with
-    their host and co-hosts) is read only when the page renders the entries, that is when the
-    fragment kept under that version is missing."""
+    co-hosts' (names), read in one narrow query that builds no event; `entry_version` is one
+    event's share of it, the key of its own kept entry (event_tags.event_entries). `events`
+    (the rows with their host and co-hosts) is read only when the page's fragment is missing
+    and it needs them all (the calendar's grid); `events_among` reads those of the entries
+    that are not kept either."""
 
     def __init__(self, ids):
         self.ids = list(ids)

@@ -78,8 +78,7 @@ def event_entries(listing, registrations=None) -> str:
         )
         for pk in listing.ids
     }
-    kept = _cache_call("get_many", list(keys.values())) if seconds else None
-    kept = kept or {}
+    kept = (_cache_call("get_many", list(keys.values())) if seconds else None) or {}
     missing = [pk for pk, key in keys.items() if key not in kept]
     if missing:
         entry = get_template(ENTRY_TEMPLATE)

@@ -225,11 +225,30 @@ def _org_links():
     return ProjectOrganization.objects.select_related("organization")
 
 
+# What the register's entries show of a project's organizations and communities (their names
+# in both languages for the `lang` attribute of a name shown in the other language, and the slug
+# of their pages): the whole rows (descriptions, summaries, objectives) are never read.
+_REGISTER_ORGANIZATION = ("organization__slug", "organization__name_en", "organization__name_fr")
+_REGISTER_COMMUNITY = ("slug", "name_en", "name_fr")
+
+
 def project_register(
-    *, q: str = "", year=None, status: str = "", community=None, organization=None
+    *,
+    q: str = "",
+    year=None,
+    status: str = "",
+    community=None,
+    organization=None,
+    communities_shown: QuerySet[Community] | None = None,
 ) -> QuerySet[Project]:
+    """The funded projects, newest year first, with their organizations and communities
+    prefetched; `communities_shown` (a viewer's visible communities) limits the communities
+    prefetched to those the viewer may see."""
+    links = _org_links().only("project_id", "role", "position", *_REGISTER_ORGANIZATION)
+    shown = communities_shown if communities_shown is not None else Community.objects.all()
     projects = Project.objects.prefetch_related(
-        Prefetch("organization_links", queryset=_org_links()), "communities"
+        Prefetch("organization_links", queryset=links),
+        Prefetch("communities", queryset=shown.only(*_REGISTER_COMMUNITY)),
     )
     for word in q.split():
         projects = projects.filter(

@@ -19,19 +19,19 @@ def project_list(request):
         year=filters.get("year"),
         status=filters.get("status", ""),
         community=filters.get("community"),
+        # Members-only communities are named only to those who may see them.
+        communities_shown=visible,
     )
     if request.GET.get("format") == "csv":
         if not policies.can_export(request.user):
             raise PermissionDenied
         return exports.projects_csv(projects)
-    visible_ids = set(visible.values_list("pk", flat=True))
     return render(
         request,
         "proposals/project_list.html",
         {
             "form": form,
             "projects": projects,
-            "visible_community_ids": visible_ids,
             "can_export": policies.can_export(request.user),
             "query": request.GET.urlencode(),
         },

@@ -490,6 +490,57 @@ def test_project_register_is_public_filterable_and_fast(django_assert_max_num_qu
     assert "4 projets trouvés." in page(response)
 
 
+def test_the_register_names_members_only_communities_only_to_those_who_see_them():
+    public = CommunityFactory(name_en="Open Harbour Network", name_fr="Réseau du port ouvert")
+    private = CommunityFactory(
+        name_en="Closed Vault Circle",
+        name_fr="Cercle de la voûte",
+        visibility=Community.Visibility.MEMBERS,
+    )
+    lead = OrganizationFactory(name_en="Tidal Research Office", name_fr="Bureau des marées")
+    project = ProjectFactory()
+    project.communities.set([public, private])
+    ProjectOrganization.objects.create(project=project, organization=lead, role="lead")
+
+    outsider = page(Client().get(url("proposals:project_list")))
+    assert "Open Harbour Network" in outsider
+    assert "Tidal Research Office" in outsider
+    assert "Closed Vault Circle" not in outsider
+    assert "Cercle de la voûte" not in page(Client().get(url("proposals:project_list", lang="fr")))
+
+    reader = UserFactory()
+    make_member(private, reader)
+    member = signed_in(reader)
+    french = page(member.get(url("proposals:project_list", lang="fr")))
+    assert "Cercle de la voûte" in french
+    assert "Réseau du port ouvert" in french
+    assert "Bureau des marées" in french
+
+
+def test_the_register_reads_names_not_whole_rows_of_organizations_and_communities():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = ProjectFactory()
+    project.communities.add(CommunityFactory())
+    ProjectOrganization.objects.create(
+        project=project, organization=OrganizationFactory(), role="lead"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = page(Client().get(url("proposals:project_list")))
+        statements = " ".join(query["sql"] for query in queries.captured_queries)
+    assert project.organizations.get().name_en in html
+    # The entries show names and link to pages: no community summary or objectives, no
+    # organization website or former names.
+    for column in (
+        '"communities_community"."summary',
+        '"communities_community"."objectives',
+        '"communities_organization"."website',
+        '"communities_organization"."former',
+    ):
+        assert column not in statements
+
+
 def test_a_project_page_traces_gap_call_and_communities():
     public = CommunityFactory()
     private = CommunityFactory(visibility=Community.Visibility.MEMBERS)

@@ -42,11 +42,12 @@ def thread_list(request, slug):
 
 def _threads_version(threads) -> str:
     """A digest of what the list shows of each thread (thread_list.html keeps the rendered
-    entries under it, with the community and the language)."""
+    entries under it, with the community and the language). A thread's address is its key and
+    the language's prefix, both in the fragment's key: it is not reversed for the digest (25
+    URL reversals cost about a millisecond on every page of the list)."""
     return content_digest(
         (
             thread.pk,
-            thread.get_absolute_url(),
             thread.title,
             thread.pinned,
             thread.locked,

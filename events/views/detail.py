@@ -1,13 +1,19 @@
 """An event's page: its details, seats, the person's registration and the outcomes."""
 
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import Community
 from cssp_portal.collation import order_by_name
 from events import policies, selectors
 from events.forms import RegistrationForm
 from events.models import Event, EventOutcome, Registration
+
+# What the page shows of a co-host (its name, linked to its page), and what deciding a
+# host-only event's visibility reads of it (its key).
+CO_HOST_COLUMNS = ("slug", "name_en", "name_fr")
 
 
 def event_detail(request, slug):
@@ -16,7 +22,9 @@ def event_detail(request, slug):
     event = policies.event_for_viewing(
         request,
         slug=slug,
-        queryset=Event.objects.select_related("outcome").prefetch_related("co_hosts"),
+        queryset=Event.objects.select_related("outcome").prefetch_related(
+            Prefetch("co_hosts", queryset=Community.objects.only(*CO_HOST_COLUMNS))
+        ),
     )
     registration = None
     if request.user.is_authenticated:

@@ -384,18 +384,30 @@ def test_event_page_runs_a_fixed_number_of_queries(
         virtual_link="https://teams.example.ca/meet/1",
         capacity_in_person=3,
     )
-    for _ in range(3):
-        event.co_hosts.add(CommunityFactory())
+    co_hosts = [
+        CommunityFactory(name_en=f"Harbour Partner {n}", name_fr=f"Partenaire portuaire {n}")
+        for n in range(3)
+    ]
+    event.co_hosts.add(*co_hosts)
     for _ in range(5):
         person = UserFactory()
         make_member(community, person)
         services.event_register(event=event, user=person, mode="virtual")
     client.force_login(lead)
 
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(21) as queries:
         response = client.get(url("events:detail", event.slug))
+        co_host_reads = [q["sql"] for q in queries.captured_queries if "co_hosts" in q["sql"]]
 
-    assert "3 seats left of 3" in page(response)
+    html = page(response)
+    assert "3 seats left of 3" in html
+    for co_host in co_hosts:
+        assert f'<a href="{co_host.get_absolute_url()}">{co_host.name_en}</a>' in html
+    # The co-hosts are read for their names and addresses, not their whole rows.
+    assert co_host_reads
+    assert not any('"communities_community"."summary' in sql for sql in co_host_reads)
+    french = page(client.get(url("events:detail", event.slug, lang="fr")))
+    assert "Partenaire portuaire 2" in french
 
 
 def test_the_event_page_lists_the_documents_with_the_outcomes_it_shows(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Collate, Lower
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,6 +26,25 @@ class UserManager(DjangoUserManager):
     """Users log in with their email address; there is no username."""
 
     use_in_migrations = True
+
+    def get(self, *args, **kwargs):
+        """`User.objects.get(pk=<int>)`, which authentication runs on every signed-in request
+        (ModelBackend.get_user), reads the row with SQL compiled once per database instead of
+        building and compiling the same query each time (0.5 of its 0.7 ms, tests/bench).
+        Anything else, and a database whose columns need converting, takes the usual path."""
+        if not args and kwargs.keys() == {"pk"} and type(kwargs["pk"]) is int:
+            statement = _row_by_pk(self.model, self.db)
+            if statement is not None:
+                sql, attnames = statement
+                with connections[self.db].cursor() as cursor:
+                    cursor.execute(sql, [kwargs["pk"]])
+                    row = cursor.fetchone()
+                if row is None:
+                    raise self.model.DoesNotExist(
+                        f"{self.model._meta.object_name} matching query does not exist."
+                    )
+                return self.model.from_db(self.db, attnames, row)
+        return super().get(*args, **kwargs)
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -73,6 +93,24 @@ class VettedThrough(models.TextChoices):
     DOMAIN = "domain", _("A confirmed address on a trusted domain")
     ADMINISTRATOR = "administrator", _("Approved by an administrator")
     INVITATION = "invitation", _("Invited into a community by a lead")
+
+
+@functools.cache
+def _row_by_pk(model, alias: str) -> tuple[str, list[str]] | None:
+    """The SQL reading one `model` row by its key on the database `alias`, as the ORM writes
+    it for `get(pk=...)`, and the attribute names of its columns in order; None when a column's
+    value needs converting from what the driver returns (SQLite's dates, say): those rows are
+    read through the ORM, which converts them."""
+    queryset = model._default_manager.db_manager(alias).filter(pk=0)
+    queryset.query.clear_ordering(force=True)
+    compiler = queryset.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    if list(params) != [0]:
+        return None
+    columns = compiler.select[: compiler.col_count]
+    if compiler.get_converters([column for column, _sql, _alias in columns]):
+        return None
+    return sql, [column.target.attname for column, _sql, _alias in columns]
 
 
 class User(AbstractUser):

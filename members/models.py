@@ -95,7 +95,8 @@ class VettedThrough(models.TextChoices):
     INVITATION = "invitation", _("Invited into a community by a lead")
 
 
-@functools.cache
+# Bounded: the migrations' historical models are new classes each time they are rendered.
+@functools.lru_cache(maxsize=16)
 def _row_by_pk(model, alias: str) -> tuple[str, list[str]] | None:
     """The SQL reading one `model` row by its key on the database `alias`, as the ORM writes
     it for `get(pk=...)`, and the attribute names of its columns in order; None when a column's

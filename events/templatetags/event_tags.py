@@ -38,11 +38,6 @@ def zone_label(zone: str) -> str:
     return dict(TIME_ZONE_CHOICES).get(zone, zone)
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 @register.simple_tag
 def registration_of(event, user):
     """The person's current registration for the event (emails render per recipient)."""

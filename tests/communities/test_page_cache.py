@@ -129,3 +129,140 @@ def test_working_groups_are_listed_when_the_community_has_some(client, community
     page = client.get(page_url(community)).content.decode()
 
     assert "Working groups" in page and "Detection working group" in page
+
+
+# --- Events, program and announcements: kept under a digest of the rows the page read -------
+
+
+def _sections(response) -> set[str]:
+    """The section templates rendered for this response (a kept section renders none)."""
+    names = {template.name for template in response.templates}
+    return names & {
+        "events/_community_events.html",
+        "proposals/_community_program.html",
+        "knowledge/_community_announcements.html",
+    }
+
+
+@pytest.fixture
+def sections(community):
+    from tests.events.factories import EventFactory
+    from tests.knowledge.factories import AnnouncementFactory
+    from tests.proposals.factories import GapFactory, ProjectFactory
+
+    EventFactory(community=community, title_en="Open drill", title_fr="Exercice ouvert")
+    EventFactory(
+        community=community,
+        title_en="Hosts' debrief",
+        title_fr="Bilan des hôtes",
+        visibility="hosts",
+    )
+    AnnouncementFactory(communities=[community], title_en="Call opens", title_fr="Appel ouvert")
+    GapFactory(community=community, title_en="Field detection", title_fr="Détection sur le terrain")
+    ProjectFactory(title_en="Sensor network", title_fr="Réseau de capteurs").communities.add(
+        community
+    )
+    cache.clear()
+
+
+def test_a_second_visit_serves_the_events_program_and_announcements_kept(
+    client, community, member, sections
+):
+    from tests.proposals.factories import ProjectFactory
+
+    for title in ("Triage", "Decontamination"):
+        ProjectFactory(title_en=title, title_fr=title).communities.add(community)
+    client.force_login(member)
+    first = client.get(page_url(community))
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(page_url(community))
+
+    assert len(_sections(first)) == 3
+    assert _sections(second) == set()
+    # The digest reads only what the page read: no column left out of a row is fetched later.
+    for table in ("proposals_project", "proposals_capabilitygap", "events_event"):
+        reads = [query for query in captured.captured_queries if f'FROM "{table}"' in query["sql"]]
+        assert len(reads) <= 1, table
+    page = second.content.decode()
+    for shown in ("Open drill", "Hosts&#x27; debrief", "Call opens", "Field detection"):
+        assert shown in page
+    assert "Sensor network" in page
+
+
+def test_a_host_only_event_kept_for_a_member_is_not_shown_to_others(
+    client, community, member, sections
+):
+    client.force_login(member)
+    assert "Hosts&#x27; debrief" in client.get(page_url(community)).content.decode()
+
+    client.force_login(UserFactory(verified=True))  # signed in, not a member
+    outsider = client.get(page_url(community)).content.decode()
+    client.logout()
+    visitor = client.get(page_url(community)).content.decode()
+
+    assert "Open drill" in outsider and "Hosts&#x27; debrief" not in outsider
+    # "All members" events are for signed-in, vetted members.
+    assert "Open drill" not in visitor and "Hosts&#x27; debrief" not in visitor
+
+
+def test_an_event_renamed_or_withdrawn_shows_at_once_in_both_languages(
+    client, community, member, sections
+):
+    client.force_login(member)
+    client.get(page_url(community))
+    client.get(page_url(community, "fr"))
+    event = community.events.get(title_en="Open drill")
+
+    event.title_en, event.title_fr = "Open field drill", "Exercice ouvert sur le terrain"
+    event.save()
+
+    assert "Open field drill" in client.get(page_url(community)).content.decode()
+    assert (
+        "Exercice ouvert sur le terrain" in client.get(page_url(community, "fr")).content.decode()
+    )
+
+    event.status = "draft"
+    event.save()
+
+    assert "Open field drill" not in client.get(page_url(community)).content.decode()
+
+
+def test_news_a_gap_and_a_project_added_show_at_once_in_both_languages(
+    client, community, member, sections
+):
+    from tests.knowledge.factories import AnnouncementFactory
+    from tests.proposals.factories import GapFactory, ProjectFactory
+
+    client.force_login(member)
+    client.get(page_url(community))
+    client.get(page_url(community, "fr"))
+
+    AnnouncementFactory(communities=[community], title_en="Workshop report", title_fr="Rapport")
+    GapFactory(community=community, title_en="Triage at scale", title_fr="Triage à grande échelle")
+    ProjectFactory(title_en="Decontamination", title_fr="Décontamination").communities.add(
+        community
+    )
+    english = client.get(page_url(community)).content.decode()
+    french = client.get(page_url(community, "fr")).content.decode()
+
+    assert "Workshop report" in english and "Rapport" in french
+    assert "Triage at scale" in english and "Triage à grande échelle" in french
+    assert "Decontamination" in english and "Décontamination" in french
+
+
+def test_a_lead_and_a_member_each_see_their_own_links_in_the_kept_sections(
+    client, community, member, sections
+):
+    lead = UserFactory(verified=True)
+    make_member(community, lead, role="lead")
+    client.force_login(member)
+    as_member = client.get(page_url(community)).content.decode()
+    client.force_login(lead)
+    as_lead = client.get(page_url(community)).content.decode()
+    client.force_login(member)
+    as_member_again = client.get(page_url(community)).content.decode()
+
+    for tool in ("New event", "Post an announcement", "Manage the register of gaps"):
+        assert tool in as_lead
+        assert tool not in as_member and tool not in as_member_again
+    assert "See the register of gaps" in as_member_again

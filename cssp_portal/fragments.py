@@ -4,7 +4,7 @@ page whose fragment is kept builds no model instance (events.selectors.Listing,
 communities.selectors.CardListing)."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def rows_digest(rows: Iterable[Iterable]) -> str:
@@ -22,3 +22,22 @@ def content_digest(rows: Iterable[tuple]) -> str:
     booleans, None, nested tuples): unambiguous (each row's repr), so two different contents
     never share a kept fragment by a trick of separators."""
     return hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()
+
+
+def shown_version(*sections: tuple[Iterable, Sequence[str]]) -> str:
+    """A digest of what a fragment shows of rows already read: each section is (rows, the
+    fields shown of each row), a field a name or a dotted path through related objects
+    ("call.title"; None where a relation is empty). Every value a field path names must be
+    loaded with the rows: a deferred one would cost a query per row."""
+
+    def value(row, path: str):
+        for name in path.split("."):
+            if row is None:
+                return None
+            row = getattr(row, name)
+        return row
+
+    return content_digest(
+        tuple(tuple(value(row, field) for field in fields) for row in rows)
+        for rows, fields in sections
+    )

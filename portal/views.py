@@ -19,7 +19,7 @@ from consultations.models import Consultation
 from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import person_ordering
-from cssp_portal.fragments import content_digest
+from cssp_portal.fragments import content_digest, shown_version
 from events.models import Event
 from events.policies import can_create_event
 from events.selectors import community_events, upcoming_events_for_home
@@ -115,13 +115,13 @@ def community_detail(request, slug):
         # the viewer's rights the section shows: viewers who see the same rows share them,
         # and a change to any shown value gives another digest (about 4 ms of rendering a
         # page, tests/bench).
-        "events_version": _shown_version(
+        "events_version": shown_version(
             (upcoming_events, _EVENT_ENTRY_SHOWN), (past_events, _EVENT_ENTRY_SHOWN)
         ),
-        "program_version": _shown_version(
+        "program_version": shown_version(
             (program["gaps"], _GAP_SHOWN), (program["projects"], _PROJECT_SHOWN)
         ),
-        "announcements_version": _shown_version((announcements, ("pk", "title", "published_at"))),
+        "announcements_version": shown_version((announcements, ("pk", "title", "published_at"))),
         "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),
@@ -190,14 +190,6 @@ _GAP_SHOWN = ("pk", "slug", "title", "kind", "status")
 # Read with only() (proposals.selectors.community_program): a field not read would cost a
 # query per project.
 _PROJECT_SHOWN = ("pk", "slug", "title", "year")
-
-
-def _shown_version(*sections) -> str:
-    """A digest of what the sections show: each a pair (rows, the fields shown of each)."""
-    return content_digest(
-        tuple(tuple(getattr(row, field) for field in fields) for row in rows)
-        for rows, fields in sections
-    )
 
 
 def _shown_membership(membership):

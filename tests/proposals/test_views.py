@@ -447,6 +447,49 @@ def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries
     assert signed_in(government_member()).get(url("proposals:dashboard")).status_code == 403
 
 
+def _rows_rendered(response) -> int:
+    return sum(t.name == "proposals/_proposal_rows.html" for t in response.templates)
+
+
+def test_dashboard_lists_are_kept_and_what_their_rows_show_changes_at_once():
+    pm = portfolio_manager()
+    community = CommunityFactory()
+    community.portfolio_managers.add(pm)
+    submitted = ProposalFactory(status="submitted", communities=[community])
+    waiting = ProposalFactory(status="under_review", portfolio_manager=pm)
+    client = signed_in(pm)
+    client.get(url("proposals:dashboard"))
+    client.get(url("proposals:dashboard", lang="fr"))
+
+    again = client.get(url("proposals:dashboard"))
+    assert _rows_rendered(again) == 0
+    assert submitted.title_en in page(again) and waiting.title_en in page(again)
+
+    # What a row shows of related rows: the call's title (the proposal itself is unchanged).
+    call = submitted.call
+    call.title_en, call.title_fr = "Spring call 2027", "Appel du printemps 2027"
+    call.save()
+    # (In its row: the filter's list of calls names it too.)
+    assert "<td>Spring call 2027</td>" in page(client.get(url("proposals:dashboard")))
+    french = page(client.get(url("proposals:dashboard", lang="fr")))
+    assert "<td>Appel du printemps 2027</td>" in french
+
+    # Assigned to another manager, the submission leaves this manager's lists.
+    Proposal.objects.filter(pk=submitted.pk).update(portfolio_manager=portfolio_manager())
+    assert submitted.title_en not in page(client.get(url("proposals:dashboard")))
+
+
+def test_a_managers_kept_lists_are_not_shown_to_another_manager():
+    first, second = portfolio_manager(), portfolio_manager()
+    mine = ProposalFactory(status="under_review", portfolio_manager=first)
+    theirs = ProposalFactory(status="under_review", portfolio_manager=second)
+    signed_in(first).get(url("proposals:dashboard"))
+
+    shown = page(signed_in(second).get(url("proposals:dashboard")))
+
+    assert theirs.title_en in shown and mine.title_en not in shown
+
+
 def test_csv_exports_for_program_staff_only(django_assert_max_num_queries):
     for _ in range(5):
         ProposalFactory(status="submitted")

@@ -230,6 +230,10 @@ _ENTRY_FIELDS = (
     "time_zone",
     "status",
 )
+# What a community page's entries show (events/_community_events.html): the entries' columns
+# and whether their outcomes are published (`community_events`). The page keeps the section
+# under a digest of these values (portal/views.py).
+COMMUNITY_ENTRY_SHOWN = (*_ENTRY_FIELDS, "has_outcomes")
 
 
 def upcoming_events_for_home(user, limit: int = 5) -> list[Event]:

@@ -22,7 +22,7 @@ from cssp_portal.collation import person_ordering
 from cssp_portal.fragments import content_digest, shown_version
 from events.models import Event
 from events.policies import can_create_event
-from events.selectors import community_events, upcoming_events_for_home
+from events.selectors import COMMUNITY_ENTRY_SHOWN, community_events, upcoming_events_for_home
 from knowledge.policies import can_post_announcement
 from knowledge.selectors import community_announcements, home_announcements
 from proposals.selectors import community_program
@@ -116,7 +116,7 @@ def community_detail(request, slug):
         # and a change to any shown value gives another digest (about 4 ms of rendering a
         # page, tests/bench).
         "events_version": shown_version(
-            (upcoming_events, _EVENT_ENTRY_SHOWN), (past_events, _EVENT_ENTRY_SHOWN)
+            (upcoming_events, COMMUNITY_ENTRY_SHOWN), (past_events, COMMUNITY_ENTRY_SHOWN)
         ),
         "program_version": shown_version(
             (program["gaps"], _GAP_SHOWN), (program["projects"], _PROJECT_SHOWN)
@@ -171,21 +171,8 @@ def _leaders_version(leaders) -> str:
     return content_digest(rows) if rows else ""
 
 
-# What the community page's sections show of their rows (templates/events/
-# _community_events.html, proposals/_community_program.html): a value missing here would
-# show stale once changed.
-_EVENT_ENTRY_SHOWN = (
-    "pk",
-    "slug",
-    "title",
-    "event_type",
-    "format",
-    "start",
-    "end",
-    "time_zone",
-    "status",
-    "has_outcomes",
-)
+# What the community page's program shows of its rows (proposals/_community_program.html): a
+# value missing here would show stale once changed.
 _GAP_SHOWN = ("pk", "slug", "title", "kind", "status")
 # Read with only() (proposals.selectors.community_program): a field not read would cost a
 # query per project.

@@ -93,6 +93,15 @@ def in_zone(value, zone_name):
 
 
 @register.simple_tag
+def filter_fields(form, skip: str = ""):
+    """A filter form's visible fields, kept rendered (cssp_portal.forms.kept_fields); `skip`
+    names fields left out, separated by spaces."""
+    from cssp_portal.forms import kept_fields
+
+    return kept_fields(form, skip.split())
+
+
+@register.simple_tag
 def fragment_seconds() -> int:
     """How long rendered fragments are kept (FRAGMENT_CACHE_SECONDS; 0 keeps none)."""
     from django.conf import settings

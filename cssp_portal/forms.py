@@ -210,10 +210,10 @@ def kept_fields(form, skip: Iterable[str] = ()) -> SafeString:
     if kept is not None:
         return SafeString(kept)
     # Each part is a field group rendered by its template (escaped there).
-    html = SafeString("".join(bound.as_field_group() for bound in fields))
+    markup = SafeString("".join(bound.as_field_group() for bound in fields))
     if seconds:
         try:
-            cache.set(key, str(html), seconds)
+            cache.set(key, str(markup), seconds)
         except Exception:
             logger.warning("Cache unavailable: filter fields not kept")
-    return html
+    return markup

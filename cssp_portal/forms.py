@@ -1,17 +1,15 @@
 import html
-import logging
 from collections.abc import Callable, Iterable
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import SafeData, SafeString
 from modeltranslation.utils import build_localized_fieldname, get_language
 
-from cssp_portal.fragments import content_digest
+from cssp_portal.fragments import cache_call, content_digest
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
@@ -166,8 +164,6 @@ class NamedModelChoiceField(forms.ModelChoiceField):
 
 # --- Filter forms' fields, kept rendered ---------------------------------------------------------
 
-logger = logging.getLogger("cssp_portal.forms")
-
 
 def kept_fields(form, skip: Iterable[str] = ()) -> SafeString:
     """The visible fields of a filter form (each `as_field_group`), but those named in `skip`,
@@ -202,18 +198,11 @@ def kept_fields(form, skip: Iterable[str] = ()) -> SafeString:
     )
     key = f"form-fields:{content_digest([shown])}"
     seconds = settings.FRAGMENT_CACHE_SECONDS
-    try:
-        kept = cache.get(key) if seconds else None
-    except Exception:  # an outage renders the fields
-        logger.warning("Cache unavailable: filter fields rendered without it")
-        kept = None
+    kept = cache_call("get", key, what="filter fields") if seconds else None
     if kept is not None:
         return SafeString(kept)
     # Each part is a field group rendered by its template (escaped there).
     markup = SafeString("".join(bound.as_field_group() for bound in fields))
     if seconds:
-        try:
-            cache.set(key, str(markup), seconds)
-        except Exception:
-            logger.warning("Cache unavailable: filter fields not kept")
+        cache_call("set", key, str(markup), seconds, what="filter fields")
     return markup

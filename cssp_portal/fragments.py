@@ -1,10 +1,31 @@
-"""Version keys for kept fragments ({% cache %}) of lists: a digest of rows read in one narrow
-query (ids, update times, counts and sums of what the entries show from related rows), so a
-page whose fragment is kept builds no model instance (events.selectors.Listing,
-communities.selectors.CardListing)."""
+"""Version keys for kept fragments ({% cache %}) and the cache calls that keep them.
+
+- `rows_digest`: a digest of rows read in one narrow query (ids, update times, counts and sums
+  of what the entries show from related rows), so a page whose fragment is kept builds no
+  model instance (events.selectors.Listing, communities.selectors.CardListing).
+- `content_digest`, `shown_version`: a digest of what a fragment shows of rows the page has
+  already read (the community page's sections, the dashboard's lists, the filter forms).
+- `cache_call`: a cache operation that a cache outage turns into a miss, logged, so that the
+  page renders what it would have read.
+"""
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
+
+from django.core.cache import cache
+
+logger = logging.getLogger("cssp_portal.fragments")
+
+
+def cache_call(method: str, *args, what: str = "fragments"):
+    """`cache.<method>(*args)`, or None when the cache is unavailable (logged): a cache outage
+    never fails a page, its fragments are rendered instead."""
+    try:
+        return getattr(cache, method)(*args)
+    except Exception:
+        logger.warning("Cache unavailable: %s rendered without it (%s)", what, method)
+        return None
 
 
 def rows_digest(rows: Iterable[Iterable]) -> str:

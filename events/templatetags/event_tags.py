@@ -1,17 +1,14 @@
-import logging
-
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from cssp_portal.fragments import cache_call
 from events import formatting
 from events.models import TIME_ZONE_CHOICES, Registration
 
 register = template.Library()
-logger = logging.getLogger(__name__)
 
 ENTRY_TEMPLATE = "events/_event_item.html"
 
@@ -73,7 +70,9 @@ def event_entries(listing, registrations=None) -> str:
         )
         for pk in listing.ids
     }
-    kept = (_cache_call("get_many", list(keys.values())) if seconds else None) or {}
+    kept = {}
+    if seconds:
+        kept = cache_call("get_many", list(keys.values()), what="event entries") or {}
     missing = [pk for pk, key in keys.items() if key not in kept]
     if missing:
         entry = get_template(ENTRY_TEMPLATE)
@@ -84,15 +83,7 @@ def event_entries(listing, registrations=None) -> str:
             for event in listing.events_among(missing)
         }
         if seconds:
-            _cache_call("set_many", built, seconds)
+            cache_call("set_many", built, seconds, what="event entries")
         kept = {**kept, **built}
     # Every part is a rendered template (escaped there), kept or just built.
     return SafeString("".join(kept.get(key, "") for key in keys.values()))
-
-
-def _cache_call(method: str, *args):
-    try:
-        return getattr(cache, method)(*args)
-    except Exception:  # a cache outage never fails a page: the entries are rendered
-        logger.warning("Cache unavailable: event entries rendered without it (%s)", method)
-        return None

@@ -75,3 +75,31 @@ def test_an_invalid_choice_is_reported_next_to_its_field(member_client):
 
     assert 'id="id_organization_errors"' in html
     assert 'aria-invalid="true"' in html
+
+
+class _BrokenCache:
+    """A cache whose every call fails (a backend configured without django-redis's
+    IGNORE_EXCEPTIONS would raise like this while Redis is down)."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_the_filter_fields_and_event_entries_render_while_the_cache_raises(
+    member_client, monkeypatch, caplog
+):
+    from tests.events.factories import EventFactory
+
+    community = CommunityFactory(name_en="Chemical", name_fr="Chimique")
+    EventFactory(community=community, title_en="Open drill", visibility="public")
+    monkeypatch.setattr("cssp_portal.fragments.cache", _BrokenCache())
+
+    html = page(member_client.get(url("events:list")))
+
+    assert f'<option value="{community.pk}">Chemical</option>' in html
+    assert "Open drill" in html
+    assert "Cache unavailable: filter fields" in caplog.text
+    assert "Cache unavailable: event entries" in caplog.text

@@ -72,15 +72,19 @@ def community_detail(request, slug):
     upcoming_events, past_events = community_events(
         request.user, community, co_hosts=community.co_hosts_events
     )
-    # The people who lead it, as far as they chose to be listed in the member directory: read
-    # as plain values for the version of their kept fragment, and as objects only to build it.
-    leaders = Membership.objects.filter(
-        community=community,
-        state=Membership.State.ACTIVE,
-        role__in=Membership.LEAD_ROLES,
-        user__is_active=True,
-        user__listed_in_directory=True,
-    ).order_by("role", *person_ordering("user__"))
+    # The people who lead it, as far as they chose to be listed in the member directory, read
+    # once as plain values: the version of their kept fragment, and what builds it on a miss.
+    leader_rows = list(
+        Membership.objects.filter(
+            community=community,
+            state=Membership.State.ACTIVE,
+            role__in=Membership.LEAD_ROLES,
+            user__is_active=True,
+            user__listed_in_directory=True,
+        )
+        .order_by("role", *person_ordering("user__"))
+        .values_list(*_LEADER_FIELDS)
+    )
     links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     program = community_program(community, request.user)
     # Their titles and dates only (knowledge/_community_announcements.html).
@@ -125,10 +129,9 @@ def community_detail(request, slug):
         "can_post_announcement": can_post_announcement(request.user, community),
         "can_manage": policies.can_manage_community(request.user, community),
         "can_edit_page": policies.can_edit_community_page(request.user, community),
-        "leaders": SimpleLazyObject(
-            lambda: list(leaders.select_related("user__organization").only(*_LEADER_COLUMNS))
-        ),
-        "leaders_version": _leaders_version(leaders),
+        "leaders": SimpleLazyObject(lambda: _leaders_from_rows(leader_rows)),
+        # Empty when the community has no lead to show.
+        "leaders_version": content_digest(leader_rows) if leader_rows else "",
         "can_join": policies.can_join(request.user, community),
         # Active or requested, from the standing (no query); an invitation is answered from
         # its own page.
@@ -154,21 +157,24 @@ _LEADER_FIELDS = (
 )
 
 
-# The same, as the columns of the leads' objects (built only with their fragment): a big
-# community's hundred leads read whole (biographies and all) made it the page's slowest
-# statement on a first visit (4-7 ms, tests/bench).
-_LEADER_COLUMNS = tuple(field for field in _LEADER_FIELDS if field != "user_id")
-
-
-def _leaders_version(leaders) -> str:
-    """A digest of what the leads' list shows (community_detail.html keeps it rendered under
-    it, with the language and whether the viewer is signed in), read as plain values: a big
-    community's hundred leads cost no model instance while their list is kept. Empty when
-    the community has no lead to show."""
-    # The list's order follows from its rows (role, then name): the digest reads them in the
-    # order of the index instead of sorting names by the ICU collation.
-    rows = list(leaders.order_by("role", "user_id").values_list(*_LEADER_FIELDS))
-    return content_digest(rows) if rows else ""
+def _leaders_from_rows(rows) -> list[Membership]:
+    """The leads as their list shows them (community_detail.html), built from the rows their
+    digest was taken from: rebuilding the kept list costs no second query. A big community's
+    hundred leads cost no model instance while their list is kept."""
+    leaders = []
+    for role, user_id, first_name, last_name, email, slug, name_en, name_fr in rows:
+        organization = (
+            None if slug is None else Organization(slug=slug, name_en=name_en, name_fr=name_fr)
+        )
+        user = get_user_model()(
+            pk=user_id,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            organization=organization,
+        )
+        leaders.append(Membership(role=role, user=user))
+    return leaders
 
 
 # What the community page's program shows of its rows (proposals/_community_program.html): a

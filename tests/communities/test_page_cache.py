@@ -62,6 +62,32 @@ def test_a_member_s_community_page_takes_at_most_ten_queries_once_its_fragments_
     assert "Health Canada" in page and "Partner 19" in page
 
 
+def test_a_first_visit_builds_the_whole_page_from_the_database_in_at_most_thirteen_queries(
+    client, community, member, django_assert_max_num_queries
+):
+    """Nothing kept: the session, the person, their standing, the community (with its
+    portfolio managers), its events, leads, gaps, projects, news, objectives and organizations,
+    and the unread count. The leads are read once, for their version and their list."""
+    from communities.models import Membership
+
+    for index in range(5):
+        make_member(
+            community,
+            UserFactory(verified=True, first_name="Co", last_name=f"Lead {index}"),
+            role=Membership.Role.CO_LEAD,
+        )
+    client.force_login(member)
+    # What a process and a session do once (the session's first save, the names of the
+    # permissions) is done on another page first.
+    client.get(reverse("home"))
+    cache.clear()
+
+    with django_assert_max_num_queries(13):
+        page = client.get(page_url(community)).content.decode()
+
+    assert "Detect agents" in page and "Partner 19" in page and "Co Lead 4" in page
+
+
 def test_the_objectives_and_organizations_are_served_from_their_fragments(
     client, community, member
 ):

@@ -19,4 +19,4 @@ RUN export DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost \
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "cssp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--no-control-socket", "--access-logfile", "-"]
+     "--preload", "--no-control-socket", "--access-logfile", "-"]

@@ -287,7 +287,7 @@ def test_crowd_meets_the_targets():
         profiles = _profiles(server, plan, names)
         for name, profile in profiles.items():
             kinds[name].profile = profile
-        rss = server.worker_rss_mib()
+        memory = server.worker_memory_mib()
     load_after = support.load_average()
     saved = support.verify_writes(env, writer.saved, RESULTS / "attempted.json.tmp")
 
@@ -297,7 +297,7 @@ def test_crowd_meets_the_targets():
             untagged.append(record)
         else:
             kinds[names[record.kind]].records.append(record)
-    result = _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged)
+    result = _summary(crowd, trivial_before, trivial_after, writer, saved, memory, untagged)
     result["layout"] = layout
     report = _report(
         kinds.values(),
@@ -397,7 +397,7 @@ def test_sign_in_and_writes_succeed_with_redis_stopped():
 # --- Results ---------------------------------------------------------------------------------
 
 
-def _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged) -> dict:
+def _summary(crowd, trivial_before, trivial_after, writer, saved, memory, untagged) -> dict:
     records = crowd.records
     rate = crowd.requests / crowd.seconds if crowd.seconds else 0.0
     trivial = (trivial_before.requests_per_second + trivial_after.requests_per_second) / 2
@@ -408,7 +408,8 @@ def _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged)
     )
     failed_writes = [w for w in writer.done if not w.ok]
     ratio = rate / trivial if trivial else 0.0
-    worst_rss = max(rss.values(), default=0.0)
+    rss = sorted(sizes["rss"] for sizes in memory.values())
+    worst_rss = max(rss, default=0.0)
     write_detail = (
         f"{len(writer.done) - len(failed_writes)} of {len(writer.done)} writes answered as "
         f"saved, {saved['found']} found in the database; "
@@ -448,7 +449,12 @@ def _summary(crowd, trivial_before, trivial_after, writer, saved, rss, untagged)
         (
             f"gunicorn worker RSS at most {TARGET_RSS_MIB:.0f} MiB after the run",
             bool(rss) and worst_rss <= TARGET_RSS_MIB,
-            ", ".join(f"{size:.0f}" for size in sorted(rss.values())) + " MiB",
+            ", ".join(f"{size:.0f}" for size in rss)
+            + " MiB (each worker's own pages: "
+            + ", ".join(f"{sizes['private']:.0f}" for sizes in memory.values())
+            + " MiB; proportional set: "
+            + ", ".join(f"{sizes['pss']:.0f}" for sizes in memory.values())
+            + " MiB; the rest is shared with the master and the other workers)",
         ),
     ]
     return {

@@ -178,6 +178,8 @@ class Server:
             f"--bind=127.0.0.1:{self.port}",
             f"--workers={self.workers}",
             "--worker-class=sync",
+            # As docker-compose.yml and the Dockerfile serve it (cssp_portal/wsgi.py).
+            "--preload",
             "--timeout=120",
             "--graceful-timeout=5",
             "--no-control-socket",
@@ -209,8 +211,11 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def worker_rss_mib(self) -> dict[int, float]:
-        """Resident memory (VmRSS) of each gunicorn worker, by pid."""
+    def worker_memory_mib(self) -> dict[int, dict[str, float]]:
+        """The memory of each gunicorn worker, by pid: "rss" (resident, VmRSS: the pages it
+        shares with the master and the other workers count in full), "private" (the pages
+        only it uses) and "pss" (private plus its share of the shared ones), from
+        /proc/PID/smaps_rollup."""
         master = self.process.pid
         children = Path(f"/proc/{master}/task/{master}/children")
         try:
@@ -224,9 +229,16 @@ class Server:
         sizes = {}
         for pid in pids:
             with contextlib.suppress(OSError):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        sizes[pid] = int(line.split()[1]) / 1024
+                kib = {"Rss": 0, "Pss": 0, "Private_Clean": 0, "Private_Dirty": 0}
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    name, _, value = line.partition(":")
+                    if name in kib:
+                        kib[name] = int(value.split()[0])
+                sizes[pid] = {
+                    "rss": kib["Rss"] / 1024,
+                    "pss": kib["Pss"] / 1024,
+                    "private": (kib["Private_Clean"] + kib["Private_Dirty"]) / 1024,
+                }
         return sizes
 
     def __exit__(self, *exc) -> None:

@@ -1,5 +1,7 @@
 """What a web worker loads to serve the pages: a library only a rare answer needs is imported
-by that answer, not by every worker (each module's code stays in each worker's memory)."""
+by that answer, not by every worker (each module's code stays in each worker's memory); what
+every page needs is loaded once by gunicorn's master (--preload, cssp_portal/wsgi.py) and shared
+by the workers it forks."""
 
 import json
 import os
@@ -38,3 +40,48 @@ def test_a_worker_loads_no_icalendar_writer_until_a_calendar_file_is_asked_for()
     seen = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert seen == {"icalendar": False, "events.ics": False}
+
+
+# What gunicorn's master does with --preload before it forks the workers.
+PRELOAD = """
+import gc, json, sys
+import django
+django.setup()
+from django.db import connection
+connection.ensure_connection()  # as a module that read a row when imported would
+import cssp_portal.wsgi
+from django.db import connections
+print(json.dumps({
+    'views_loaded': 'events.views.listing' in sys.modules and 'members.views' in sys.modules,
+    'open_connections': [alias for alias in connections if connections[alias].connection],
+    'frozen': gc.get_freeze_count(),
+}))
+"""
+
+
+def test_the_wsgi_module_loads_every_view_then_leaves_no_connection_and_freezes_the_rest():
+    """A database connection opened before the fork would be one socket shared by every
+    worker; the loaded objects are frozen so that no garbage collection walks (and copies)
+    them in each worker."""
+    database = settings.DATABASES["default"]
+    # The server's maintenance database: it exists whatever the test database is called.
+    login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    reachable = f"postgres://{login}@{database['HOST']}:{database['PORT']}/postgres"
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD],
+        cwd=PROJECT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+            "DATABASE_URL": reachable,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert seen["views_loaded"] is True
+    assert seen["open_connections"] == []
+    assert seen["frozen"] > 50_000

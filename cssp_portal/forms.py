@@ -173,10 +173,13 @@ def kept_fields(form, skip: Iterable[str] = ()) -> SafeString:
     organization or expertise area added or renamed gives another digest. Rendering a
     directory's five filters took about 2.3 ms (tests/bench); a cache outage renders them."""
     fields = [bound for bound in form.visible_fields() if bound.name not in skip]
-    for bound in fields:
-        if isinstance(bound.field, forms.ChoiceField):
-            # iter(): a model field's choices have a len() that counts the rows in a query.
-            bound.field.choices = list(iter(bound.field.choices))
+    # Each choice field's options, read once. iter(): a model field's choices have a len() that
+    # counts the rows in a query.
+    choices = {
+        bound.name: list(iter(bound.field.choices))
+        for bound in fields
+        if isinstance(bound.field, forms.ChoiceField)
+    }
     shown = (
         type(form).__module__,
         type(form).__qualname__,
@@ -189,9 +192,7 @@ def kept_fields(form, skip: Iterable[str] = ()) -> SafeString:
                 str(bound.help_text),
                 str(bound.value()),
                 tuple(str(error) for error in bound.errors),
-                tuple(
-                    (str(value), str(label)) for value, label in getattr(bound.field, "choices", ())
-                ),
+                tuple((str(value), str(label)) for value, label in choices.get(bound.name, ())),
             )
             for bound in fields
         ),
@@ -201,6 +202,11 @@ def kept_fields(form, skip: Iterable[str] = ()) -> SafeString:
     kept = cache_call("get", key, what="filter fields") if seconds else None
     if kept is not None:
         return SafeString(kept)
+    # Rendered with the options just read (no second query). Only on a miss: setting a field's
+    # choices normalizes them, twice (the field's and its widget's), a few hundred options.
+    for bound in fields:
+        if bound.name in choices:
+            bound.field.choices = choices[bound.name]
     # Each part is a field group rendered by its template (escaped there).
     markup = SafeString("".join(bound.as_field_group() for bound in fields))
     if seconds:

@@ -10,8 +10,9 @@ to it. So that they seldom do:
   collection no longer walks (and writes to) the import's 180,000 objects in every worker, a
   pause of about 90 ms every few hundred requests, and their pages stay shared.
 
-Measured at program scale (tests/bench), 900 requests over 3 workers: each worker's own
-(private) memory 88 -> 38 MiB, its resident set 113 -> 96 MiB.
+Measured by the crowd benchmark (make bench-load, program-scale data, two runs back to back):
+each worker's own (private) pages 88 -> 49-52 MiB after the run, its resident set 120-121 ->
+103-106 MiB. New code needs a restart of gunicorn, not a reload (HUP): the master keeps the old.
 """
 
 import gc

@@ -408,7 +408,9 @@ def _summary(crowd, trivial_before, trivial_after, writer, saved, memory, untagg
     )
     failed_writes = [w for w in writer.done if not w.ok]
     ratio = rate / trivial if trivial else 0.0
-    rss = sorted(sizes["rss"] for sizes in memory.values())
+    # Each worker's figures side by side, the largest resident set last.
+    workers = sorted(memory.values(), key=lambda sizes: sizes["rss"])
+    rss = [sizes["rss"] for sizes in workers]
     worst_rss = max(rss, default=0.0)
     write_detail = (
         f"{len(writer.done) - len(failed_writes)} of {len(writer.done)} writes answered as "
@@ -451,9 +453,9 @@ def _summary(crowd, trivial_before, trivial_after, writer, saved, memory, untagg
             bool(rss) and worst_rss <= TARGET_RSS_MIB,
             ", ".join(f"{size:.0f}" for size in rss)
             + " MiB (each worker's own pages: "
-            + ", ".join(f"{sizes['private']:.0f}" for sizes in memory.values())
+            + ", ".join(f"{sizes['private']:.0f}" for sizes in workers)
             + " MiB; proportional set: "
-            + ", ".join(f"{sizes['pss']:.0f}" for sizes in memory.values())
+            + ", ".join(f"{sizes['pss']:.0f}" for sizes in workers)
             + " MiB; the rest is shared with the master and the other workers)",
         ),
     ]

@@ -25,19 +25,24 @@ print(json.dumps({name: name in sys.modules for name in ('icalendar', 'events.ic
 """
 
 
-def test_a_worker_loads_no_icalendar_writer_until_a_calendar_file_is_asked_for():
-    """The .ics download and the personal feed import it themselves (tests/events prove they
-    answer)."""
+def _run(script: str, **env: str) -> dict:
+    """What `script`, run in a fresh interpreter with the tests' settings, printed last (JSON)."""
     done = subprocess.run(
-        [sys.executable, "-c", LOAD],
+        [sys.executable, "-c", script],
         cwd=PROJECT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE, **env},
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_worker_loads_no_icalendar_writer_until_a_calendar_file_is_asked_for():
+    """The .ics download and the personal feed import it themselves (tests/events prove they
+    answer)."""
+    seen = _run(LOAD)
 
     assert seen == {"icalendar": False, "events.ics": False}
 
@@ -67,20 +72,7 @@ def test_the_wsgi_module_loads_every_view_then_leaves_no_connection_and_freezes_
     # The server's maintenance database: it exists whatever the test database is called.
     login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
     reachable = f"postgres://{login}@{database['HOST']}:{database['PORT']}/postgres"
-    done = subprocess.run(
-        [sys.executable, "-c", PRELOAD],
-        cwd=PROJECT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
-            "DATABASE_URL": reachable,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _run(PRELOAD, DATABASE_URL=reachable)
 
     assert seen["views_loaded"] is True
     assert seen["open_connections"] == []

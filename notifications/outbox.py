@@ -282,8 +282,21 @@ def broker_backlog() -> int | None:
             )
             return declared.message_count
     except Exception as exc:
+        if _queue_not_found(exc):
+            # Redis deletes a list when its last message is taken: an empty queue does not
+            # exist (and an AMQP queue nobody declared holds nothing either).
+            return 0
         logger.warning("notifications.broker_backlog_unknown", extra={"error": repr(exc)})
         return None
+
+
+def _queue_not_found(exc: Exception) -> bool:
+    """A passive declare's "404 NOT_FOUND": kombu's virtual transports (Redis) raise a
+    ChannelError saying so, py-amqp its NotFound."""
+    from amqp.exceptions import NotFound
+    from kombu.exceptions import ChannelError
+
+    return isinstance(exc, NotFound) or (isinstance(exc, ChannelError) and "NOT_FOUND" in str(exc))
 
 
 def outbox_recover_abandoned(*, now: datetime.datetime | None = None) -> int:

@@ -1,5 +1,6 @@
 import datetime
 import smtplib
+import uuid
 import zoneinfo
 
 import pytest
@@ -285,6 +286,30 @@ def test_while_the_queue_drains_a_queued_row_waits_for_the_drain_limit(settings,
     assert services.outbox_requeue_due(now=later) == 1
     notification.refresh_from_db()
     assert notification.state == DeliveryState.SENT
+
+
+def test_the_sweep_reads_an_empty_redis_queue_as_empty_and_counts_a_waiting_one(monkeypatch):
+    """Redis deletes a queue's list with its last message: an empty queue must read as 0 (lost
+    tasks queued again after LOST_TASK_SECONDS), not as unknown (DRAIN_SECONDS, ten minutes)."""
+    from cssp_portal.celery import app
+
+    queue = f"backlog-test-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    # given the real broker and a queue that holds nothing
+    assert outbox.broker_backlog() == 0
+    # when a message waits in it, then it is counted
+    with app.connection_for_write() as conn:
+        waiting = conn.SimpleQueue(queue)
+        try:
+            waiting.put({"notification_ids": []})
+            assert outbox.broker_backlog() == 1
+        finally:
+            waiting.queue.delete()
+            waiting.close()
+    # and a broker that cannot be reached reads as unknown
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    assert outbox.broker_backlog() is None
 
 
 def test_notify_commits_and_never_raises_when_the_broker_is_down(

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cssp_portal.collation import order_by_name
+from cssp_portal.precompiled import Precompiled
 
 from .access import MANAGE, PARTICIPATE, VIEW, standing_of
 from .models import Community, Organization
@@ -128,9 +129,17 @@ def communities_participated_by(who) -> QuerySet[Community]:
 # --- Accessors: fetch and check in one call ------------------------------------------------------
 
 
-def community_for_viewing(who, *, slug: str, queryset: QuerySet | None = None) -> Community:
-    """The community, or 404 when it does not exist or is not visible to `who`."""
-    community = (queryset if queryset is not None else Community.objects).filter(slug=slug).first()
+# The community of a page's address (every community page, library, discussion list...):
+# compiled once (cssp_portal.precompiled), the same for everyone.
+_COMMUNITY_BY_SLUG = Precompiled(
+    "community by slug", lambda slug: Community.objects.filter(slug=slug), slug=str
+)
+
+
+def community_for_viewing(who, *, slug: str, read: Precompiled | None = None) -> Community:
+    """The community, or 404 when it does not exist or is not visible to `who`. `read` (a
+    query of one parameter, `slug`) reads it with what a page needs besides its columns."""
+    community = (read or _COMMUNITY_BY_SLUG).first(slug=slug)
     if community is None or not can_view_community(who, community):
         raise Http404
     return community

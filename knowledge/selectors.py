@@ -40,10 +40,10 @@ __all__ = [
 # --- Announcements -------------------------------------------------------------------------
 
 
-def community_announcements(community) -> QuerySet[Announcement]:
+def community_announcements(community, *, now=None) -> QuerySet[Announcement]:
     """A community's published announcements (the caller checked it may see the community)."""
     return (
-        Announcement.objects.published()
+        Announcement.objects.published(now)
         .filter(communities=community)
         .select_related("author")
         .prefetch_related("communities")

@@ -1,6 +1,7 @@
 """The pages that compose several apps: the home page and a community's page (its events,
 consultations, program and announcements beside the community's own information)."""
 
+import datetime
 from functools import cache as cache_result
 from urllib.parse import urlencode
 
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from communities import policies
@@ -20,6 +22,7 @@ from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
 from cssp_portal.collation import person_ordering
 from cssp_portal.fragments import content_digest, shown_version
+from cssp_portal.precompiled import Precompiled
 from events.models import Event
 from events.policies import can_create_event
 from events.selectors import COMMUNITY_ENTRY_SHOWN, community_events, upcoming_events_for_home
@@ -42,21 +45,17 @@ def home(request):
     )
 
 
-def community_detail(request, slug):
-    # A members-only community does not exist for outsiders. Its objectives and organizations
-    # are read only when their fragment is not cached (community_detail.html keys it by the
-    # community's version and its organizations'); working groups only when it has some.
-    community = policies.community_for_viewing(
-        request,
-        slug=slug,
-        # The parent (a working group's) is read by the breadcrumbs only when there is one; the
-        # portfolio managers' names only (get_full_name reads the address of a deleted account).
-        queryset=Community.objects.prefetch_related(
+def _community_page(slug):
+    # The parent (a working group's) is read by the breadcrumbs only when there is one; the
+    # portfolio managers' names only (get_full_name reads the address of a deleted account).
+    return (
+        Community.objects.prefetch_related(
             Prefetch(
                 "portfolio_managers",
                 queryset=get_user_model().objects.only("first_name", "last_name", "email"),
             )
-        ).annotate(
+        )
+        .annotate(
             has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
             co_hosts_events=Exists(Event.co_hosts.through.objects.filter(community=OuterRef("pk"))),
             has_published_consultations=Exists(
@@ -67,33 +66,29 @@ def community_detail(request, slug):
                 .order_by("-updated_at")
                 .values("updated_at")[:1]
             ),
-        ),
+        )
+        .filter(slug=slug)
     )
+
+
+# The same for every visitor: compiled once per process and language.
+_COMMUNITY_PAGE = Precompiled("community page", _community_page, slug=str)
+
+
+def community_detail(request, slug):
+    # A members-only community does not exist for outsiders. Its objectives and organizations
+    # are read only when their fragment is not cached (community_detail.html keys it by the
+    # community's version and its organizations'); working groups only when it has some.
+    community = policies.community_for_viewing(request, slug=slug, read=_COMMUNITY_PAGE)
     upcoming_events, past_events = community_events(
         request.user, community, co_hosts=community.co_hosts_events
     )
     # The people who lead it, as far as they chose to be listed in the member directory, read
     # once as plain values: the version of their kept fragment, and what builds it on a miss.
-    leader_rows = list(
-        Membership.objects.filter(
-            community=community,
-            state=Membership.State.ACTIVE,
-            role__in=Membership.LEAD_ROLES,
-            user__is_active=True,
-            user__listed_in_directory=True,
-        )
-        .order_by("role", *person_ordering("user__"))
-        .values_list(*_LEADER_FIELDS)
-    )
+    leader_rows = _LEADERS.list(community_id=community.pk)
     links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     program = community_program(community, request.user)
-    # Their titles and dates only (knowledge/_community_announcements.html).
-    announcements = list(
-        community_announcements(community)
-        .select_related(None)
-        .prefetch_related(None)
-        .only("title", "published_at")[:3]
-    )
+    announcements = _ANNOUNCEMENTS.list(community_id=community.pk, now=timezone.now())
     context = {
         "community": community,
         "lead_links": SimpleLazyObject(
@@ -154,6 +149,37 @@ _LEADER_FIELDS = (
     "user__organization__slug",
     "user__organization__name_en",
     "user__organization__name_fr",
+)
+
+
+# The people who lead a community, as far as they chose to be listed in the member directory.
+_LEADERS = Precompiled(
+    "community leads",
+    lambda community_id: (
+        Membership.objects.filter(
+            community_id=community_id,
+            state=Membership.State.ACTIVE,
+            role__in=Membership.LEAD_ROLES,
+            user__is_active=True,
+            user__listed_in_directory=True,
+        )
+        .order_by("role", *person_ordering("user__"))
+        .values_list(*_LEADER_FIELDS)
+    ),
+    community_id=int,
+)
+# Its latest three announcements, their titles and dates only
+# (knowledge/_community_announcements.html).
+_ANNOUNCEMENTS = Precompiled(
+    "community announcements",
+    lambda community_id, now: (
+        community_announcements(community_id, now=now)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("title", "published_at")[:3]
+    ),
+    community_id=int,
+    now=datetime.datetime,
 )
 
 

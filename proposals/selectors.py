@@ -11,6 +11,7 @@ from django.utils import timezone
 from communities.access import standing_of
 from communities.models import Community
 from communities.selectors import communities_visible_to
+from cssp_portal.precompiled import Precompiled
 from events.selectors import events_visible_to
 from members.models import User
 
@@ -293,13 +294,33 @@ def project_detail(slug: str, user) -> tuple[Project, dict]:
     return project, relations
 
 
+# What the community page's program shows of its gaps and projects, the same for everyone:
+# compiled once (cssp_portal.precompiled).
+_COMMUNITY_GAPS = Precompiled(
+    "community gaps",
+    lambda community_id: CapabilityGap.objects.filter(community_id=community_id).only(
+        "community", "slug", "title", "kind", "status"
+    ),
+    community_id=int,
+)
+_COMMUNITY_PROJECTS = Precompiled(
+    "community projects",
+    lambda community_id: Project.objects.filter(communities=community_id).only(
+        "slug", "title", "year"
+    ),
+    community_id=int,
+)
+
+
 def community_program(community, user) -> dict:
     """The context of templates/proposals/_community_program.html for a community page."""
+    gaps = _COMMUNITY_GAPS.list(community_id=community.pk)
+    for gap in gaps:
+        # The community's own object serves the gaps' links (no join, no copy per gap).
+        gap.community = community
     return {
         "community": community,
-        # What the list shows only; the community's own object serves the gaps' links (no
-        # join, no copy of the community per gap).
-        "gaps": list(community.gaps.only("community", "slug", "title", "kind", "status")),
-        "projects": list(community.projects.only("slug", "title", "year")),
+        "gaps": gaps,
+        "projects": _COMMUNITY_PROJECTS.list(community_id=community.pk),
         "can_manage_gaps": policies.can_order_gaps(user, community),
     }

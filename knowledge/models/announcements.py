@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AnnouncementQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+    def published(self, now=None):
+        return self.filter(published_at__isnull=False, published_at__lte=now or timezone.now())
 
 
 class Announcement(models.Model):

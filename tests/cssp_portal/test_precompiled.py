@@ -1,0 +1,155 @@
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections
+from django.db.models import Count, Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from communities.models import Community, Membership
+from cssp_portal.precompiled import Precompiled
+from tests.communities.factories import CommunityFactory, make_member
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_members(slug):
+    return (
+        Community.objects.prefetch_related("portfolio_managers")
+        .annotate(
+            members=Count("memberships"),
+            has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
+        )
+        .filter(slug=slug)
+    )
+
+
+def test_a_precompiled_query_gives_what_its_queryset_gives_for_each_value():
+    query = Precompiled("test community", _with_members, slug=str)
+    first, second = CommunityFactory(), CommunityFactory()
+    make_member(first, UserFactory())
+    make_member(first, UserFactory())
+    manager = UserFactory()
+    second.portfolio_managers.add(manager)
+    for community in (first, second, first):
+        # given the same community read by the queryset and by its precompiled query
+        expected = _with_members(community.slug).get()
+        got = query.first(slug=community.slug)
+        # then the instances carry the same values, annotations and prefetched rows
+        assert got == expected
+        assert (got.members, got.has_working_groups) == (expected.members, False)
+        assert got.name_en == expected.name_en and got.name_fr == expected.name_fr
+        assert list(got.portfolio_managers.all()) == list(expected.portfolio_managers.all())
+    assert query.first(slug="no-such-community") is None
+
+
+def test_the_second_run_only_runs_the_sql():
+    query = Precompiled("test community", _with_members, slug=str)
+    community = CommunityFactory()
+    query.first(slug=community.slug)
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(slug=community.slug) == community
+    # the community's row and its prefetched portfolio managers, as the queryset reads them
+    assert len(queries) == 2
+    assert f"'{community.slug}'" in queries[0]["sql"]
+
+
+def test_values_lists_slices_and_datetimes_run_precompiled():
+    community = CommunityFactory()
+    leads = [make_member(community, UserFactory(), role=Membership.Role.LEAD) for _ in range(3)]
+    query = Precompiled(
+        "test leads",
+        lambda community_id, since: (
+            Membership.objects.filter(community_id=community_id, joined_at__gte=since)
+            .order_by("pk")
+            .values_list("user_id", flat=True)[:2]
+        ),
+        community_id=int,
+        since=datetime.datetime,
+    )
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    assert query.list(community_id=community.pk, since=an_hour_ago) == [
+        lead.user_id for lead in leads[:2]
+    ]
+    assert query.list(community_id=community.pk, since=timezone.now() + datetime.timedelta(1)) == []
+    assert query.list(community_id=community.pk + 1000, since=an_hour_ago) == []
+
+
+def test_each_language_has_its_own_compilation():
+    # modeltranslation orders by the active language's column
+    query = Precompiled(
+        "test names",
+        lambda parent_id: Community.objects.filter(parent_id=parent_id).order_by("name"),
+        parent_id=int,
+    )
+    parent = CommunityFactory()
+    CommunityFactory(parent=parent, name_en="Alpha", name_fr="Zulu")
+    CommunityFactory(parent=parent, name_en="Bravo", name_fr="Yankee")
+    with translation.override("en"):
+        assert [c.name_en for c in query.list(parent_id=parent.pk)] == ["Alpha", "Bravo"]
+    with translation.override("fr"):
+        assert [c.name_en for c in query.list(parent_id=parent.pk)] == ["Bravo", "Alpha"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # a value of its own making, different at each build
+        lambda slug: Community.objects.filter(slug=slug, created_at__lte=timezone.now()),
+        # a date that would only go stale at midnight
+        lambda slug: Community.objects.filter(slug=slug, created_at__date=timezone.localdate()),
+        # a parameter transformed on its way into the SQL
+        lambda slug: Community.objects.filter(name__icontains=slug),
+        # a parameter that is never used
+        lambda slug: Community.objects.all(),
+    ],
+    ids=["now", "today", "transformed", "unused"],
+)
+def test_a_query_that_cannot_be_precompiled_is_refused_when_first_run(build):
+    query = Precompiled("unsafe", build, slug=str)
+    with pytest.raises(ImproperlyConfigured, match="unsafe query cannot be precompiled"):
+        query.list(slug="anything")
+
+
+def test_a_query_whose_shape_follows_a_value_is_refused():
+    # a list's length is part of the SQL (IN (%s, %s)): not a parameter
+    query = Precompiled(
+        "by size",
+        lambda size: Community.objects.filter(pk__in=list(range(1, abs(size) % 7 + 2))),
+        size=int,
+    )
+    with pytest.raises(ImproperlyConfigured):
+        query.list(size=3)
+
+
+def test_the_values_given_must_be_the_parameters():
+    query = Precompiled("test community", _with_members, slug=str)
+    with pytest.raises(TypeError, match="takes slug"):
+        query.list(name="x")
+    with pytest.raises(TypeError, match="datetime parameters"):
+        Precompiled("dates", lambda day: Community.objects.all(), day=datetime.date).list(
+            day=timezone.localdate()
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_runs_it_on_its_own_connection():
+    # (a connection used from another thread than its own raises DatabaseError)
+    query = Precompiled("test community", _with_members, slug=str)
+    community = CommunityFactory()
+    assert query.first(slug=community.slug) == community  # compiled in this thread
+    found = []
+
+    def other_thread():
+        try:
+            found.append(query.first(slug=community.slug))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert found == [community]

@@ -8,6 +8,8 @@ False and 403 for the other refusals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,6 +22,7 @@ from communities.policies import (
     communities_visible_to,
 )
 from cssp_portal.collation import order_by_name
+from cssp_portal.precompiled import Precompiled
 
 from .models import CoHosting, Event
 
@@ -231,10 +234,23 @@ def withheld_registrants(who, event: Event) -> frozenset[int]:
 # --- Accessors: fetch and check in one call ------------------------------------------------------
 
 
-def event_for_viewing(who, *, slug: str, queryset: QuerySet | None = None) -> Event:
-    """The event, or 404 when it does not exist or `who` may not see it."""
-    events = queryset if queryset is not None else Event.objects.all()
-    event = events.select_related("community").filter(slug=slug).first()
+def event_by_slug(events: Callable[[], QuerySet[Event]] = Event.objects.all):
+    """A query of one event by its slug, with its community, compiled once
+    (cssp_portal.precompiled); `events` adds what a page reads with it."""
+    return Precompiled(
+        "event by slug",
+        lambda slug: events().select_related("community").filter(slug=slug),
+        slug=str,
+    )
+
+
+_EVENT_BY_SLUG = event_by_slug()
+
+
+def event_for_viewing(who, *, slug: str, read: Precompiled | None = None) -> Event:
+    """The event, or 404 when it does not exist or `who` may not see it. `read` (from
+    `event_by_slug`) reads it with what a page needs besides its columns."""
+    event = (read or _EVENT_BY_SLUG).first(slug=slug)
     if event is None or not can_view_event(who, event):
         raise Http404
     return event

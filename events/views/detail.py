@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from communities.models import Community
 from cssp_portal.collation import order_by_name
+from cssp_portal.precompiled import Precompiled
 from events import policies, selectors
 from events.forms import RegistrationForm
 from events.models import Event, EventOutcome, Registration
@@ -16,21 +17,31 @@ from events.models import Event, EventOutcome, Registration
 CO_HOST_COLUMNS = ("slug", "name_en", "name_fr")
 
 
+# The same for every visitor: compiled once per process and language.
+_EVENT_PAGE = policies.event_by_slug(
+    lambda: Event.objects.select_related("outcome").prefetch_related(
+        Prefetch("co_hosts", queryset=Community.objects.only(*CO_HOST_COLUMNS))
+    )
+)
+_CURRENT_REGISTRATION = Precompiled(
+    "current registration",
+    lambda event_id, user_id: Registration.objects.filter(
+        event_id=event_id, user_id=user_id, state__in=Registration.CURRENT_STATES
+    ).order_by("pk")[:1],
+    event_id=int,
+    user_id=int,
+)
+
+
 def event_detail(request, slug):
     # The outcome (one-to-one) comes in the event's own query; the documents are read only
     # where the outcomes are shown (most events have none).
-    event = policies.event_for_viewing(
-        request,
-        slug=slug,
-        queryset=Event.objects.select_related("outcome").prefetch_related(
-            Prefetch("co_hosts", queryset=Community.objects.only(*CO_HOST_COLUMNS))
-        ),
-    )
+    event = policies.event_for_viewing(request, slug=slug, read=_EVENT_PAGE)
     registration = None
     if request.user.is_authenticated:
-        registration = event.registrations.filter(
-            user=request.user, state__in=Registration.CURRENT_STATES
-        ).first()
+        registration = _CURRENT_REGISTRATION.first(event_id=event.pk, user_id=request.user.pk)
+        if registration is not None:
+            registration.event = event
     can_manage = policies.can_manage_event(request.user, event)
     try:
         outcome = event.outcome

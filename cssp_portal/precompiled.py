@@ -21,6 +21,8 @@ depends on a value (a list's length, a branch on the user) or that carries a val
 making (timezone.now()) is refused when first run, never cached with a stale value; so is any
 date or time that is not a parameter (today's date would agree with itself until midnight). A query
 whose shape depends on who asks (visibility) does not belong here.
+
+On PostgreSQL only (the portal's database); elsewhere the queryset is built and run each time.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import itertools
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import QuerySet
 from django.utils import translation
 
@@ -77,6 +79,10 @@ class Precompiled:
     def list(self, **values) -> list:
         if values.keys() != self.parameters.keys():
             raise TypeError(f"The {self.name} query takes {', '.join(self.parameters)}")
+        if connection.vendor != "postgresql":
+            # SQLite (the embedded default, one person trying the portal) adapts values on
+            # their way into the SQL (a date-time becomes text): the queryset, as usual.
+            return list(self.build(**values))
         compiled = self._compiled.get(language := translation.get_language())
         if compiled is None:
             compiled = self._compiled[language] = self._compile()

@@ -34,15 +34,43 @@ from proposals.selectors import community_program
 def home(request):
     """The portal's front page: what the program is, news and upcoming events of the member's
     communities, and the communities of practice."""
+    announcements = home_announcements(request.user)
+    home_events = upcoming_events_for_home(request.user)
     return render(
         request,
         "home.html",
         {
             "communities": CardListing(community_directory(request.user)),
-            "announcements": home_announcements(request.user),
-            "home_events": upcoming_events_for_home(request.user),
+            "announcements": announcements,
+            "home_events": home_events,
+            # The news and the events are kept rendered under a digest of what they show of
+            # the rows just read (with the language, home.html): members who see the same
+            # rows share them, and any change to a shown value gives another digest.
+            "announcements_version": content_digest(
+                (
+                    announcement.pk,
+                    announcement.title,
+                    announcement.published_at,
+                    tuple(community.name for community in announcement.communities.all()),
+                )
+                for announcement in announcements
+            ),
+            "events_version": shown_version((home_events, _HOME_EVENT_SHOWN)),
         },
     )
+
+
+# What events/_home_events.html shows of an event (with the language).
+_HOME_EVENT_SHOWN = (
+    "pk",
+    "slug",
+    "title",
+    "start",
+    "end",
+    "time_zone",
+    "community.name",
+    "my_state",
+)
 
 
 def _community_page(slug):

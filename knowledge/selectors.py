@@ -8,6 +8,7 @@ from communities.access import VIEW, standing_of
 from communities.models import Membership
 from communities.policies import communities_managed_by, communities_participated_by
 from cssp_portal.collation import order_by_name, ordering
+from cssp_portal.precompiled import Precompiled
 from members.models import User
 
 from .models import (
@@ -140,16 +141,35 @@ def open_report_count(community) -> int:
 # --- Library -------------------------------------------------------------------------------
 
 
-def folder_children(folder_or_community) -> QuerySet[Folder]:
+def folder_children(folder_or_community) -> list[Folder]:
+    """A folder's sub-folders, or a community library's top folders, by name, each with how
+    many resources and folders it holds."""
     if isinstance(folder_or_community, Folder):
-        children = folder_or_community.children.all()
-    else:
-        children = Folder.objects.filter(community=folder_or_community, parent__isnull=True)
-    counted = children.annotate(
+        return _SUB_FOLDERS.list(parent_id=folder_or_community.pk)
+    return _TOP_FOLDERS.list(community_id=folder_or_community.pk)
+
+
+def _counted_folders(folders: QuerySet[Folder]) -> QuerySet[Folder]:
+    counted = folders.annotate(
         resource_count=Count("resources", distinct=True),
         folder_count=Count("children", distinct=True),
     )
     return order_by_name(counted, "name", "pk")
+
+
+# The same for everyone who may open the library: compiled once (cssp_portal.precompiled).
+_TOP_FOLDERS = Precompiled(
+    "library top folders",
+    lambda community_id: _counted_folders(
+        Folder.objects.filter(community_id=community_id, parent__isnull=True)
+    ),
+    community_id=int,
+)
+_SUB_FOLDERS = Precompiled(
+    "sub-folders",
+    lambda parent_id: _counted_folders(Folder.objects.filter(parent_id=parent_id)),
+    parent_id=int,
+)
 
 
 def folder_resources(user, folder) -> QuerySet[Resource]:

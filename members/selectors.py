@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from communities.models import Community, Membership, Organization
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name, person_ordering, sort_key
+from cssp_portal.precompiled import Precompiled
 
 from .models import ExpertiseArea, User
 
@@ -136,14 +137,21 @@ def profile_memberships(person: User, viewer) -> list[Membership]:
 
 def profile_for(pk: int) -> User | None:
     """One person with what their profile page shows, or None."""
-    return (
+    return _PROFILE.first(pk=pk)
+
+
+# The same for every viewer: compiled once (cssp_portal.precompiled).
+_PROFILE = Precompiled(
+    "profile",
+    lambda pk: (
         User.objects.filter(pk=pk)
         .select_related("organization")
         .prefetch_related(
             Prefetch("expertise_areas", queryset=order_by_name(ExpertiseArea.objects.all(), "name"))
         )
-        .first()
-    )
+    ),
+    pk=int,
+)
 
 
 def communities_led_by(user) -> list:

@@ -14,13 +14,13 @@ annotations, converters and prefetch_related as the QuerySet would give.
     community = _COMMUNITY.first(slug=slug)
 
 Every value that may differ from one run to the next is a parameter (a text, an integer, or a
-date-time such as the request's "now").
-The queryset is built twice, with two different placeholder values for each parameter, and
-both compilations must agree everywhere but where those placeholders sit. So a query whose SQL
-depends on a value (a list's length, a branch on the user) or that carries a value of its own
-making (timezone.now()) is refused when first run, never cached with a stale value; so is any
-date or time that is not a parameter (today's date would agree with itself until midnight). A query
-whose shape depends on who asks (visibility) does not belong here.
+date-time such as the request's "now"). The queryset is built twice, with two different
+placeholder values for each parameter, and both compilations must agree everywhere but where
+those placeholders sit. So a query whose SQL depends on a value (a list's length, a branch on
+the user) or that carries a value of its own making (timezone.now()) is refused when first
+run, never cached with a stale value; so is any date or time that is not a parameter (today's
+date would agree with itself until midnight). A query whose shape depends on who asks
+(visibility) does not belong here.
 
 On PostgreSQL only (the portal's database); elsewhere the queryset is built and run each time.
 """
@@ -68,7 +68,7 @@ class _Compiled:
 class Precompiled:
     """A query built by `build(**values)` and compiled once per process and language;
     `list(**values)` and `first(**values)` run it with the given values. `parameters` name
-    each parameter's type (str or int)."""
+    each parameter's type (str, int or datetime.datetime)."""
 
     def __init__(self, name: str, build: Callable[..., QuerySet], **parameters: type):
         self.name = name

@@ -6,5 +6,6 @@ class PortalConfig(AppConfig):
     verbose_name = "CSSP portal"
 
     def ready(self):
-        # Registers the ICU collations' names on SQLite connections (the embedded default).
-        from . import collation  # noqa: F401
+        # Registers the ICU collations' names on SQLite connections (the embedded default),
+        # and `field__any=[...]` (one array of values, cssp_portal/lookups.py).
+        from . import collation, lookups  # noqa: F401

@@ -13,8 +13,9 @@ annotations, converters and prefetch_related as the QuerySet would give.
     )
     community = _COMMUNITY.first(slug=slug)
 
-Every value that may differ from one run to the next is a parameter (a text, an integer, or a
-date-time such as the request's "now"). The queryset is built twice, with two different
+Every value that may differ from one run to the next is a parameter (a text, an integer, a
+date-time such as the request's "now", or a list of ids given to `field__any`, one array
+whatever its length: cssp_portal.lookups). The queryset is built twice, with two different
 placeholder values for each parameter, and both compilations must agree everywhere but where
 those placeholders sit. So a query whose SQL depends on a value (a list's length, a branch on
 the user) or that carries a value of its own making (timezone.now()) is refused when first
@@ -50,10 +51,14 @@ def _placeholder(kind: type, serial: int, index: int):
         return _Text(f"\x00{serial}:{index}")
     if kind is int:  # no key or count is this far below zero
         return -(10**15) - serial * 1000 - index
+    if kind is list:  # a list of ids (cssp_portal.lookups: `pk__any=ids`)
+        return [-(10**15) - serial * 1000 - index]
     if kind is datetime.datetime:  # a moment nothing in the portal is dated
         moment = datetime.datetime(1111, 1, 1, tzinfo=datetime.UTC)
         return moment + datetime.timedelta(microseconds=serial * 1000 + index)
-    raise TypeError(f"A precompiled query takes text, integer and datetime parameters: {kind}")
+    raise TypeError(
+        f"A precompiled query takes text, integer, list and datetime parameters: {kind}"
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +73,7 @@ class _Compiled:
 class Precompiled:
     """A query built by `build(**values)` and compiled once per process and language;
     `list(**values)` and `first(**values)` run it with the given values. `parameters` name
-    each parameter's type (str, int or datetime.datetime)."""
+    each parameter's type (str, int, list or datetime.datetime)."""
 
     def __init__(self, name: str, build: Callable[..., QuerySet], **parameters: type):
         self.name = name

@@ -22,6 +22,7 @@ from communities.access import standing_of
 from communities.models import Community, Organization
 from cssp_portal.collation import order_by_name
 from cssp_portal.fragments import rows_digest
+from cssp_portal.precompiled import Precompiled
 
 from .models import Event, Registration
 from .policies import events_visible_to, visible_events_q
@@ -64,17 +65,42 @@ def with_listing_relations(events) -> list[Event]:
     and their descriptions and the rest of each wide row made reading them the page's slowest
     statement (5-9 ms one request at a time, tests/bench)."""
     ids = [getattr(event, "pk", event) for event in events]
+    rows = {event.pk: event for event in _LISTING_ROWS.list(ids=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _listing_rows(ids):
     names = ("name_en", "name_fr")
-    rows = (
-        Event.objects.filter(pk__in=ids)
+    return (
+        Event.objects.filter(pk__any=ids)
         .select_related("community")
         .only(*_ENTRY_FIELDS, *(f"community__{name}" for name in names))
         .prefetch_related(
             Prefetch("co_hosts", queryset=order_by_name(Community.objects.only(*names), "name"))
         )
-        .in_bulk()
     )
-    return [rows[pk] for pk in ids if pk in rows]
+
+
+# Compiled once (cssp_portal.precompiled), the ids one array whatever their number.
+_LISTING_ROWS = Precompiled("event listing rows", _listing_rows, ids=list)
+
+
+# A list page's or month's event versions: compiled once (cssp_portal.precompiled), its ids one
+# array whatever their number (a month holds up to 500).
+_VERSIONS = Precompiled(
+    "event versions",
+    lambda ids: (
+        Event.objects.filter(pk__any=ids)
+        .values_list("pk", "updated_at", "community_id", "community__updated_at")
+        .annotate(
+            co_hosts_count=Count("co_hosts"),
+            co_hosts_sum=Sum("co_hosts__id"),
+            co_hosts_changed=Max("co_hosts__updated_at"),
+        )
+        .order_by()
+    ),
+    ids=list,
+)
 
 
 class Listing:
@@ -104,17 +130,7 @@ class Listing:
             return {}
         # A co-host's rename or a change of co-hosts moves their count, sum or latest update
         # (every save stamps updated_at with the current time).
-        return {
-            row[0]: row
-            for row in Event.objects.filter(pk__in=self.ids)
-            .values_list("pk", "updated_at", "community_id", "community__updated_at")
-            .annotate(
-                co_hosts_count=Count("co_hosts"),
-                co_hosts_sum=Sum("co_hosts__id"),
-                co_hosts_changed=Max("co_hosts__updated_at"),
-            )
-            .order_by()
-        }
+        return {row[0]: row for row in _VERSIONS.list(ids=self.ids)}
 
     @cached_property
     def version(self) -> str:

@@ -153,3 +153,30 @@ def test_each_thread_runs_it_on_its_own_connection():
     thread.start()
     thread.join()
     assert found == [community]
+
+
+def test_a_list_of_ids_is_one_array_whatever_its_length():
+    query = Precompiled(
+        "test ids",
+        lambda ids: (
+            Community.objects.filter(pk__any=ids).order_by("pk").values_list("pk", flat=True)
+        ),
+        ids=list,
+    )
+    first, second, third = CommunityFactory(), CommunityFactory(), CommunityFactory()
+    assert query.list(ids=[first.pk]) == [first.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert query.list(ids=[third.pk, first.pk, 10**9]) == [first.pk, third.pk]
+        assert query.list(ids=[]) == []
+    assert "= ANY(" in queries[0]["sql"]
+    # the same statement for three ids and for none
+    assert queries[0]["sql"].split("ANY")[0] == queries[1]["sql"].split("ANY")[0]
+    assert second.pk not in query.list(ids=[first.pk, third.pk])
+
+
+def test_the_any_lookup_gives_what_in_gives():
+    communities = [CommunityFactory() for _ in range(3)]
+    for ids in ([], [communities[0].pk], [c.pk for c in communities] + [10**9]):
+        assert set(Community.objects.filter(pk__any=ids)) == set(
+            Community.objects.filter(pk__in=ids)
+        )

@@ -8,10 +8,9 @@ default) it is an IN list, as `__in` gives.
 """
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
-@Field.register_lookup
 class Any(Lookup):
     lookup_name = "any"
     # The list goes to the database as it is (one array), not through the field's conversion
@@ -26,3 +25,8 @@ class Any(Lookup):
         if not values:
             raise EmptyResultSet
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
+
+
+# On every field, and on foreign keys (`user__any=ids`), which keep lookups of their own.
+Field.register_lookup(Any)
+ForeignObject.register_lookup(Any)

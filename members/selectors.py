@@ -19,14 +19,21 @@ def active_community_ids_by_person(people) -> dict[int, set[int]]:
     """For each of `people`, the communities where they have an active membership: one query
     for the whole list (any database; the embedded default is SQLite)."""
     ids: dict[int, set[int]] = {person.pk: set() for person in people}
-    rows = (
-        Membership.objects.filter(user_id__in=list(ids), state=Membership.State.ACTIVE)
-        .order_by()
-        .values_list("user_id", "community_id")
-    )
-    for user_id, community_id in rows:
+    for user_id, community_id in _ACTIVE_COMMUNITIES.list(people=list(ids)):
         ids[user_id].add(community_id)
     return ids
+
+
+# Compiled once (cssp_portal.precompiled), the people one array whatever their number.
+_ACTIVE_COMMUNITIES = Precompiled(
+    "active communities of people",
+    lambda people: (
+        Membership.objects.filter(user_id__any=people, state=Membership.State.ACTIVE)
+        .order_by()
+        .values_list("user_id", "community_id")
+    ),
+    people=list,
+)
 
 
 def listed_members() -> QuerySet[User]:

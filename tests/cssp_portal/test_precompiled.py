@@ -176,7 +176,15 @@ def test_a_list_of_ids_is_one_array_whatever_its_length():
 
 def test_the_any_lookup_gives_what_in_gives():
     communities = [CommunityFactory() for _ in range(3)]
+    people = [UserFactory() for _ in range(3)]
+    for community, person in zip(communities, people, strict=True):
+        make_member(community, person)
     for ids in ([], [communities[0].pk], [c.pk for c in communities] + [10**9]):
         assert set(Community.objects.filter(pk__any=ids)) == set(
             Community.objects.filter(pk__in=ids)
+        )
+    # and on a foreign key
+    for ids in ([], [people[1].pk], [p.pk for p in people]):
+        assert set(Membership.objects.filter(user__any=ids)) == set(
+            Membership.objects.filter(user__in=ids)
         )

@@ -1,5 +1,6 @@
-"""`field__any=[...]`: the field equals one of a list of values, passed as one array
-(PostgreSQL's `= ANY(%s)`).
+"""`field__any=[...]`: the field equals one of a list of ids, passed as one array
+(PostgreSQL's `= ANY(%s)`). The values go to the database as given (no field conversion):
+integers and texts, not dates.
 
 The SQL is the same whatever the list's length, so a query that takes a list of ids can be
 precompiled (cssp_portal.precompiled); and a calendar month's 200-500 event ids are one value

@@ -24,6 +24,8 @@ date would agree with itself until midnight). A query whose shape depends on who
 (visibility) does not belong here.
 
 On PostgreSQL only (the portal's database); elsewhere the queryset is built and run each time.
+The signed-in person's own row, read on every request, has a leaner path of its own
+(members.models.UserManager.get: one statement per model, no iterable, any model's manager).
 """
 
 from __future__ import annotations

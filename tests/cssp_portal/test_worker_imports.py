@@ -21,14 +21,14 @@ django.setup()
 from django.urls import get_resolver, reverse
 get_resolver().url_patterns
 reverse('events:calendar')
-print(json.dumps({name: name in sys.modules for name in ('icalendar', 'events.ics')}))
+print(json.dumps({name: name in sys.modules for name in sys.argv[1:]}))
 """
 
 
-def _run(script: str, **env: str) -> dict:
+def _run(script: str, *args: str, **env: str) -> dict:
     """What `script`, run in a fresh interpreter with the tests' settings, printed last (JSON)."""
     done = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", script, *args],
         cwd=PROJECT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE, **env},
         capture_output=True,
@@ -42,9 +42,18 @@ def _run(script: str, **env: str) -> dict:
 def test_a_worker_loads_no_icalendar_writer_until_a_calendar_file_is_asked_for():
     """The .ics download and the personal feed import it themselves (tests/events prove they
     answer)."""
-    seen = _run(LOAD)
+    seen = _run(LOAD, "icalendar", "events.ics")
 
     assert seen == {"icalendar": False, "events.ics": False}
+
+
+def test_a_worker_loads_no_openapi_generator_until_the_api_schema_is_asked_for():
+    """drf-spectacular's generator imports rest_framework.test, and with it django.test and
+    unittest (about 3 MiB in each worker). The schema and its documentation page import it
+    themselves (api/urls.py; tests/api prove they answer)."""
+    seen = _run(LOAD, "drf_spectacular.generators", "django.test", "unittest")
+
+    assert seen == {"drf_spectacular.generators": False, "django.test": False, "unittest": False}
 
 
 # What gunicorn's master does with --preload before it forks the workers.

@@ -41,6 +41,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from cssp_portal.people import signed_in, user_of
+from cssp_portal.precompiled import Precompiled
 
 VIEW = "communities.view_community"
 PARTICIPATE = "communities.participate_in_community"
@@ -151,6 +152,130 @@ class Standing:
         state, role, created_at = facts
         return Membership(
             community=community, user=self.user, state=state, role=role, created_at=created_at
+        )
+
+
+# --- Queries compiled once for everyone of the same shape ---------------------------------------
+
+
+class NotInShape(TypeError):
+    """A rule asked a query-shape standing something it does not answer in Python."""
+
+
+class _IdsForSql(list):
+    """A shape standing's communities: handed to the SQL (`field__any=...`), never inspected by
+    the rule building it (the SQL is shared by everyone of the shape, whatever their ids)."""
+
+    def _refuse(self, *args):
+        raise NotInShape(
+            "A rule built for everyone of a shape asked which communities the person is in; "
+            "only the SQL may ask (`__any`)."
+        )
+
+    __contains__ = __bool__ = __eq__ = __hash__ = _refuse
+
+
+def _not_in_shape(self, *args):
+    raise NotInShape(
+        "A query compiled once for everyone of a shape (`StandingQuery`) read a fact of the "
+        "standing that is not part of the shape: add it to the shape or build the query each "
+        "time."
+    )
+
+
+class ShapeStanding(Standing):
+    """The standing a query is built with when its SQL is compiled once for everyone of the
+    same shape (`StandingQuery`): signed in, vetted or not, holding or not each global
+    permission the query asks about; the person's id and communities are SQL parameters.
+    Whatever else a rule might read of a person (their roles, grants, portfolio, a membership,
+    whether a given community is theirs) raises NotInShape: a rule that decides in Python from
+    one person's facts cannot be shared, and says so the first time it is built."""
+
+    def __init__(self, *, vetted: bool, held: frozenset, asks: frozenset, user_id, member_of):
+        object.__setattr__(self, "_shape", (vetted, held, asks))
+        object.__setattr__(self, "_person", (user_id, member_of))
+
+    user = memberships = grants = global_perms = portfolio_ids = core_of = property(_not_in_shape)
+    is_admin = roles = property(_not_in_shape)
+    has = community_ids_with = membership_in = _not_in_shape
+
+    def __repr__(self) -> str:
+        return f"ShapeStanding(vetted={self._shape[0]}, held={sorted(self._shape[1])})"
+
+    @property
+    def signed_in(self) -> bool:
+        return True
+
+    @property
+    def vetted(self) -> bool:
+        return self._shape[0]
+
+    @property
+    def user_id(self):
+        return self._person[0]
+
+    @property
+    def member_of(self):
+        return _IdsForSql(self._person[1])
+
+    def has_global(self, perm: str) -> bool:
+        _vetted, held, asks = self._shape
+        if perm not in asks:
+            _not_in_shape(self)
+        return perm in held
+
+
+class StandingQuery:
+    """A query whose SQL depends on who asks only through the shape of their standing (vetted
+    or not, and which of `asks`, global permissions, they hold), compiled once per shape,
+    process and language (cssp_portal.precompiled), then run with the person's id and their
+    communities as parameters (one array: `field__any=standing.member_of`).
+
+    `build(standing, **values)` builds the queryset from a ShapeStanding, asking the policies
+    exactly as for anyone; `list(standing, **values)` runs it for a signed-in person.
+
+        _MY_EVENTS = StandingQuery(
+            "my events", lambda standing: Event.objects.filter(community__any=standing.member_of)
+        )
+        events = _MY_EVENTS.list(standing_of(request.user))
+
+    A rule that reads any other fact of the person raises NotInShape when the query is first
+    built (in the tests too: SQLite builds it every time, with the person's real ids)."""
+
+    def __init__(self, name: str, build, *, asks=(VIEW,), **parameters: type):
+        self.name, self.build, self.asks = name, build, frozenset(asks)
+        self.parameters = parameters
+        self._by_shape: dict[tuple, Any] = {}
+
+    def list(self, who, **values) -> list:
+        standing = standing_of(who)
+        if not standing.signed_in:
+            raise ValueError(f"The {self.name} query is for signed-in people")
+        shape = (standing.vetted, frozenset(p for p in self.asks if standing.has_global(p)))
+        query = self._by_shape.get(shape)
+        if query is None:
+            vetted, held = shape
+
+            def build(*, shape_user_id, shape_member_of, **values):
+                standing = ShapeStanding(
+                    vetted=vetted,
+                    held=held,
+                    asks=self.asks,
+                    user_id=shape_user_id,
+                    member_of=shape_member_of,
+                )
+                return self.build(standing, **values)
+
+            query = self._by_shape[shape] = Precompiled(
+                f"{self.name} ({'vetted' if vetted else 'guest'}, {sorted(held)})",
+                build,
+                may_skip=frozenset({"shape_user_id", "shape_member_of"}),
+                shape_user_id=int,
+                shape_member_of=list,
+                **self.parameters,
+            )
+        return query.list(
+            shape_user_id=standing.user_id, shape_member_of=list(standing.member_of), **values
         )
 
 

@@ -51,12 +51,12 @@ def communities_visible_to(who) -> QuerySet[Community]:
         return Community.objects.all()
     if not standing.signed_in:
         return Community.objects.filter(public)
-    return Community.objects.filter(public | Q(pk__in=standing.member_of))
+    return Community.objects.filter(public | Q(pk__any=standing.member_of))
 
 
 def communities_of_member(who) -> QuerySet[Community]:
     """The communities `who` belongs to (any active role), as their grants say."""
-    return Community.objects.filter(pk__in=standing_of(who).member_of)
+    return Community.objects.filter(pk__any=standing_of(who).member_of)
 
 
 def can_participate(user, community: Community) -> bool:

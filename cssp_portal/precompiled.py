@@ -77,10 +77,20 @@ class Precompiled:
     `list(**values)` and `first(**values)` run it with the given values. `parameters` name
     each parameter's type (str, int, list or datetime.datetime)."""
 
-    def __init__(self, name: str, build: Callable[..., QuerySet], **parameters: type):
+    def __init__(
+        self,
+        name: str,
+        build: Callable[..., QuerySet],
+        *,
+        may_skip: frozenset[str] = frozenset(),
+        **parameters: type,
+    ):
         self.name = name
         self.build = build
         self.parameters = parameters
+        # Parameters the query may leave out of its SQL (a standing's ids, for a shape of
+        # standing whose rule does not need them: communities.access.StandingQuery).
+        self.may_skip = may_skip
         self._compiled: dict[str | None, _Compiled] = {}
 
     def list(self, **values) -> list:
@@ -132,7 +142,8 @@ class Precompiled:
                 slots.append((position, name))
             elif value != other or isinstance(value, _Text | datetime.date | datetime.time):
                 agree = False
-        if not agree or {name for _position, name in slots} != set(self.parameters):
+        used = {name for _position, name in slots}
+        if not agree or not used <= set(self.parameters) <= used | self.may_skip:
             raise ImproperlyConfigured(
                 f"The {self.name} query cannot be precompiled: its SQL or a value of its own "
                 "changes from one build to the next, or a parameter is transformed on its way "

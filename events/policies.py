@@ -91,10 +91,12 @@ def visible_events_q(who, host: Community | None = None) -> Q | None:
     mine = standing.member_of
     # Uncorrelated subqueries only (PostgreSQL hashes each once): joining the co-hosts here
     # would repeat events and call for a DISTINCT or a pk IN (...) around the whole filter.
-    co_hosted_by_mine = Event.co_hosts.through.objects.filter(community__in=mine).values("event_id")
+    co_hosted_by_mine = Event.co_hosts.through.objects.filter(community__any=mine).values(
+        "event_id"
+    )
     if host is None:
         hosts_only = Q(visibility=Event.Visibility.HOSTS) & (
-            Q(community__in=mine) | Q(pk__in=co_hosted_by_mine)
+            Q(community__any=mine) | Q(pk__in=co_hosted_by_mine)
         )
     elif host.pk in mine:
         hosts_only = Q(community=host, visibility=Event.Visibility.HOSTS)

@@ -1,11 +1,12 @@
 """The standing: a person's roles and grants read once per request and shared by every policy."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from communities import policies
-from communities.access import standing_of, standing_scope
+from communities.access import NotInShape, StandingQuery, standing_of, standing_scope
 from communities.models import Community, Membership
 from communities.services import membership_add_active, membership_remove
 from knowledge import services as knowledge_services
@@ -141,3 +142,60 @@ def test_the_standing_is_read_again_after_a_rollback_and_on_a_new_connection():
     with CaptureQueriesContext(connection) as queries:
         assert roles() == {community.pk: "lead"}
     assert _grant_reads(queries.captured_queries) == 1
+
+
+# --- Queries compiled once for everyone of a shape (StandingQuery) ------------------------------
+
+
+def _members_only_of_mine(standing):
+    return policies.communities_visible_to(standing).filter(visibility=Community.Visibility.MEMBERS)
+
+
+def test_a_standing_query_serves_people_of_one_shape_with_their_own_communities():
+    mine, theirs, open_to_all = (
+        CommunityFactory(visibility=Community.Visibility.MEMBERS),
+        CommunityFactory(visibility=Community.Visibility.MEMBERS),
+        CommunityFactory(),
+    )
+    me, them, nobody = UserFactory(verified=True), UserFactory(verified=True), UserFactory()
+    make_member(mine, me)
+    make_member(theirs, them)
+    make_member(open_to_all, them)
+    query = StandingQuery("members-only communities", _members_only_of_mine)
+
+    with standing_scope():
+        assert query.list(me) == [mine]
+        assert query.list(them) == [theirs]
+        assert query.list(nobody) == []
+    # one shape (vetted, no global permission), one SQL text for the three of them
+    assert len(query._by_shape) == 1
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        lambda standing: standing.is_portfolio_manager,  # a global permission not asked about
+        lambda standing: standing.roles,
+        lambda standing: standing.is_admin,
+        lambda standing: 1 in standing.member_of,  # decided in Python, not in the SQL
+        lambda standing: bool(standing.member_of),
+        lambda standing: standing.has("communities.view_community", 1),
+    ],
+)
+def test_a_standing_query_refuses_a_rule_that_decides_from_one_persons_facts(reads):
+    """Its SQL is shared by everyone of the shape: a rule reading anything else of the person
+    would give one person's answer to all of them. It is refused when first built."""
+    person = UserFactory(verified=True)
+    make_member(CommunityFactory(), person)
+
+    def build(standing):
+        reads(standing)
+        return Community.objects.all()
+
+    with pytest.raises(NotInShape):
+        StandingQuery("a rule of one person", build).list(person)
+
+
+def test_a_standing_query_is_for_signed_in_people():
+    with pytest.raises(ValueError, match="signed-in"):
+        StandingQuery("members-only communities", _members_only_of_mine).list(AnonymousUser())

@@ -17,8 +17,12 @@ from communities.access import standing_of
 from communities.models import Community, Membership
 from communities.services import portfolio_managers_group
 from events import policies as event_policies
-from events.models import CoHosting, Event
-from events.selectors import events_of_member_communities
+from events.models import CoHosting, Event, Registration
+from events.selectors import (
+    _home_events_query,
+    events_of_member_communities,
+    upcoming_events_for_home,
+)
 from knowledge import policies as knowledge_policies
 from knowledge import services as knowledge_services
 from knowledge.models import Resource, Thread
@@ -196,6 +200,46 @@ def test_a_pending_co_hosts_lead_sees_nothing_of_the_members_only_communitys_eve
     assert not set(event_policies.events_visible_to(lead)) & set(private_events)
     assert not set(Event.objects.of_community(elsewhere)) & set(private_events)
     assert not set(events_of_member_communities(lead)) & set(private_events)
+
+
+def test_home_events_compiled_once_per_shape_are_each_persons_own_visible_events(world, events):
+    """The home page's events are compiled once for everyone of a shape of standing (vetted or
+    not, sees every event or not: communities.access.StandingQuery), then run with each
+    person's id and communities. For every role, one after the other on the same compiled
+    queries: exactly their own upcoming published events (events_of_member_communities), each
+    one they may open."""
+    now = timezone.now()
+    # Registered (before the events' visibility changed) for every published event of the
+    # public community: a guest's home must still show the public ones only, a vetted
+    # outsider's the public and all-members ones, not those for hosts.
+    open_events = [e for e in events if e.community == world["public"] and e.end >= now]
+    for role in ("guest", "outsider"):
+        for event in open_events:
+            Registration.objects.create(
+                event=event, user=world["people"][role], state=Registration.State.CONFIRMED
+            )
+    for role, person in world["people"].items():
+        who = _fresh(person)
+        shown = upcoming_events_for_home(who, limit=50)
+        if not standing_of(who).signed_in:
+            continue  # the public list (tests/events/test_partials.py)
+        own = list(
+            events_of_member_communities(who)
+            .filter(status=Event.Status.PUBLISHED, end__gte=now)
+            .order_by("start", "pk")[:50]
+        )
+        assert shown == own, role
+        assert all(event_policies.can_view_event(who, event) for event in shown), role
+        if role in ("guest", "outsider"):
+            published = Event.Status.PUBLISHED
+            visibilities = {e.visibility for e in shown if e.status == published}
+            assert visibilities == (
+                {Event.Visibility.PUBLIC}
+                if role == "guest"
+                else {Event.Visibility.PUBLIC, Event.Visibility.MEMBERS}
+            ), role
+    # vetted and guest; seeing every event or not: at most four SQL texts for everyone
+    assert 1 < len(_home_events_query(50)._by_shape) <= 4
 
 
 def test_co_hostings_answerable_by_agrees_with_can_answer_co_hosting(world, events):

@@ -36,6 +36,30 @@ _ACTIVE_COMMUNITIES = Precompiled(
 )
 
 
+def expertise_of(people) -> dict[int, list[tuple[int, str, str]]]:
+    """For each of `people`, their expertise areas as (id, English name, French name), by
+    name in the reader's language: one query for the whole list, its rows tuples (a directory
+    page's hundred areas as model instances, through a prefetch, cost about 2 ms, tests/bench)."""
+    shown: dict[int, list] = {person.pk: [] for person in people}
+    for user_id, *area in _EXPERTISE.list(people=list(shown)):
+        shown[user_id].append(tuple(area))
+    return shown
+
+
+# Compiled once per language (cssp_portal.precompiled), the people one array.
+_EXPERTISE = Precompiled(
+    "expertise areas of people",
+    lambda people: order_by_name(
+        User.expertise_areas.through.objects.filter(user_id__any=people),
+        "expertisearea__name",
+        "expertisearea_id",
+    ).values_list(
+        "user_id", "expertisearea_id", "expertisearea__name_en", "expertisearea__name_fr"
+    ),
+    people=list,
+)
+
+
 def listed_members() -> QuerySet[User]:
     """Everyone who chose to appear in the directory and whose account is active."""
     return User.objects.filter(listed_in_directory=True, is_active=True)
@@ -79,9 +103,9 @@ def member_directory(
     expertise: ExpertiseArea | None = None,
     community: Community | None = None,
 ) -> QuerySet[User]:
-    """The directory as `viewer` sees it, filtered; each person comes with their
-    organization, expertise areas and active community ids, so a page of any length takes
-    the same few queries. Filtering on a community the viewer may not see returns nobody."""
+    """The directory as `viewer` sees it, filtered, each person with their organization (their
+    expertise areas: `expertise_of`). Filtering on a community the viewer may not see returns
+    nobody."""
     people = listed_members()
     words = q.split()[:MAX_SEARCH_WORDS]
     if words:
@@ -102,14 +126,8 @@ def member_directory(
                 community=community, state=Membership.State.ACTIVE
             ).values("user_id")
         )
-    return (
-        people.select_related("organization")
-        .prefetch_related(
-            Prefetch("expertise_areas", queryset=order_by_name(ExpertiseArea.objects.all(), "name"))
-        )
-        # Root ICU collation, the expressions of the members_directory_order_icu index.
-        .order_by(*person_ordering())
-    )
+    # Root ICU collation, the expressions of the members_directory_order_icu index.
+    return people.select_related("organization").order_by(*person_ordering())
 
 
 def directory_organizations() -> QuerySet[Organization]:

@@ -40,12 +40,17 @@ def directory(request):
     page = CappedPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     contact_ids = policies.contact_visible_ids(viewer, shown)
+    expertise = selectors.expertise_of(shown)
+    name = 2 if translation.get_language() == "fr" else 1  # (id, name_en, name_fr)
     context = {
         "form": form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "cards": [(person, person.pk in contact_ids) for person in shown],
-        "cards_version": _cards_version(shown, contact_ids),
+        "cards": [
+            (person, person.pk in contact_ids, [area[name] for area in expertise[person.pk]])
+            for person in shown
+        ],
+        "cards_version": _cards_version(shown, contact_ids, expertise),
         "is_filtered": any(filters.values()),
     }
     return render(request, "members/directory.html", context)
@@ -69,7 +74,7 @@ _CARD_FIELDS = (
 )
 
 
-def _cards_version(people: list[User], contact_ids) -> str:
+def _cards_version(people: list[User], contact_ids, expertise: dict) -> str:
     """A digest of everything the directory's cards show (members/directory.html keeps the
     rendered cards under it, with the language): read from the rows the page has already
     loaded, so a change to any shown value, or another viewer's right to see a contact,
@@ -83,7 +88,7 @@ def _cards_version(people: list[User], contact_ids) -> str:
             person.job_title,
             person.role_type,
             (org.pk, org.slug, org.name_en, org.name_fr) if (org := person.organization) else None,
-            tuple((area.pk, area.name_en, area.name_fr) for area in person.expertise_areas.all()),
+            tuple(expertise[person.pk]),
             (person.email, person.phone) if person.pk in contact_ids else None,
         )
         for person in people

@@ -29,7 +29,7 @@ def _page(client, lang="en", **params):
 
 
 def _names(response):
-    return [person.last_name for person, _shown in response.context["cards"]]
+    return [person.last_name for person, *_shown in response.context["cards"]]
 
 
 @pytest.fixture
@@ -269,6 +269,28 @@ def test_the_directory_takes_the_same_queries_for_many_people(
     # 27 more people: a query per person would add at least 27 (a cache warmed or not by an
     # earlier test in the same process may move the count by one)
     assert len(many) - len(few) <= 1, [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_a_card_names_the_persons_expertise_in_the_readers_language_by_name(client, viewer):
+    person = UserFactory(last_name="Tremblay")
+    person.expertise_areas.add(
+        _area("Water <treatment>", "Traitement de l’eau"),
+        _area("Avalanches", "Zones d’avalanche"),
+        _area("Epidemiology", "Épidémiologie"),
+    )
+    UserFactory(last_name="Roy")  # no expertise: no "Expertise" entry
+
+    _response, english = _page(client)
+    _response, french = _page(client, "fr")
+
+    assert "Avalanches, Epidemiology, Water <treatment>" in english
+    assert "Water &lt;treatment&gt;" in client.get(url("members:directory")).content.decode()
+    assert "Épidémiologie, Traitement de l’eau, Zones d’avalanche" in french
+    assert english.count("<dt>Expertise</dt>") == 1
+    # Renamed: the kept cards show the new name at once.
+    ExpertiseArea.objects.filter(name_en="Avalanches").update(name_en="Snow avalanches")
+    _response, renamed = _page(client)
+    assert "Epidemiology, Snow avalanches, Water <treatment>" in renamed
 
 
 def test_the_directory_in_french(client, viewer):

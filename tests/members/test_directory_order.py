@@ -41,7 +41,7 @@ def test_people_are_listed_with_accents_and_case_as_secondary(
     with django_assert_max_num_queries(10):
         response, _page = _directory(client, lang)
 
-    names = [person.last_name for person, _shown in response.context["cards"]]
+    names = [person.last_name for person, *_shown in response.context["cards"]]
     assert names == ["de Souza", "Eau", "Égalité", "Feu", "Zèbre"]
 
 

@@ -19,7 +19,9 @@ from communities.services import portfolio_managers_group
 from events import policies as event_policies
 from events.models import CoHosting, Event, Registration
 from events.selectors import (
+    _community_events_query,
     _home_events_query,
+    community_events,
     events_of_member_communities,
     upcoming_events_for_home,
 )
@@ -240,6 +242,34 @@ def test_home_events_compiled_once_per_shape_are_each_persons_own_visible_events
             ), role
     # vetted and guest; seeing every event or not: at most four SQL texts for everyone
     assert 1 < len(_home_events_query(50)._by_shape) <= 4
+
+
+def test_community_page_events_compiled_once_per_shape_are_the_hosts_share_of_the_list(
+    world, events
+):
+    """A community page's events for a signed-in person come from SQL compiled once per shape
+    of standing (communities.access.StandingQuery), the general rule narrowed to the host in
+    SQL. For every role and every community, one after the other on the same compiled
+    queries: the events of the general list hosted or co-hosted by it, upcoming and past."""
+    now = timezone.now()
+    for role, person in world["people"].items():
+        who = _fresh(person)
+        listed = list(event_policies.events_visible_to(who))
+        for community in Community.objects.all():
+            upcoming, past = community_events(who, community, limit=50)
+            own = [
+                event
+                for event in listed
+                if event.community_id == community.pk
+                or event.co_hosts.filter(pk=community.pk).exists()
+            ]
+            assert upcoming == sorted(
+                (e for e in own if e.end >= now), key=lambda e: (e.start, e.pk)
+            ), (role, community.slug)
+            assert past == sorted(
+                (e for e in own if e.end < now), key=lambda e: (e.start, e.pk), reverse=True
+            ), (role, community.slug)
+    assert 1 < len(_community_events_query(50, True)._by_shape) <= 4
 
 
 def test_co_hostings_answerable_by_agrees_with_can_answer_co_hosting(world, events):

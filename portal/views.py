@@ -6,7 +6,10 @@ from functools import cache as cache_result
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import JSONArray
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -74,29 +77,50 @@ _HOME_EVENT_SHOWN = (
 
 
 def _community_page(slug):
-    # The parent (a working group's) is read by the breadcrumbs only when there is one; the
-    # portfolio managers' names only (get_full_name reads the address of a deleted account).
-    return (
-        Community.objects.prefetch_related(
-            Prefetch(
-                "portfolio_managers",
-                queryset=get_user_model().objects.only("first_name", "last_name", "email"),
+    # The parent (a working group's) is read by the breadcrumbs only when there is one.
+    communities = Community.objects.annotate(
+        has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
+        co_hosts_events=Exists(Event.co_hosts.through.objects.filter(community=OuterRef("pk"))),
+        has_published_consultations=Exists(
+            Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
+        ),
+        organizations_changed_at=Subquery(
+            Organization.objects.filter(community_links__community=OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        ),
+    ).filter(slug=slug)
+    # Its portfolio managers, as their names need them (get_full_name reads the address of a
+    # deleted account): on PostgreSQL an array in the community's own row, one query fewer
+    # on every visit than their prefetch (which the embedded SQLite default keeps).
+    if connection.vendor == "postgresql":
+        managers = Community.portfolio_managers.through.objects.filter(community=OuterRef("pk"))
+        return communities.annotate(
+            portfolio_rows=ArraySubquery(
+                managers.order_by(*person_ordering("user__")).values(
+                    row=JSONArray("user__first_name", "user__last_name", "user__email")
+                )
             )
         )
-        .annotate(
-            has_working_groups=Exists(Community.objects.filter(parent=OuterRef("pk"))),
-            co_hosts_events=Exists(Event.co_hosts.through.objects.filter(community=OuterRef("pk"))),
-            has_published_consultations=Exists(
-                Consultation.objects.filter(communities=OuterRef("pk"), published_at__isnull=False)
-            ),
-            organizations_changed_at=Subquery(
-                Organization.objects.filter(community_links__community=OuterRef("pk"))
-                .order_by("-updated_at")
-                .values("updated_at")[:1]
-            ),
+    return communities.prefetch_related(
+        Prefetch(
+            "portfolio_managers",
+            queryset=get_user_model().objects.only("first_name", "last_name", "email"),
         )
-        .filter(slug=slug)
     )
+
+
+def _portfolio_manager_names(community) -> list[str]:
+    """The names the community page gives its portfolio managers (`_community_page`)."""
+    if hasattr(community, "portfolio_rows"):
+        user = get_user_model()
+        people = [
+            user(first_name=first, last_name=last, email=email)
+            for first, last, email in community.portfolio_rows
+        ]
+    else:
+        people = community.portfolio_managers.all()
+    return [person.get_full_name() for person in people]
 
 
 # The same for every visitor: compiled once per process and language.
@@ -162,6 +186,7 @@ def community_detail(request, slug):
         "join_form": JoinRequestForm(),
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
         "date_modified": community.updated_at,
+        "portfolio_manager_names": _portfolio_manager_names(community),
     }
     return render(request, "communities/community_detail.html", context)
 

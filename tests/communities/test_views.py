@@ -42,6 +42,35 @@ def test_community_page_in_french_shows_french_content(client):
     assert '<html lang="fr">' in page
 
 
+def test_a_community_page_names_its_portfolio_managers_in_name_order(client):
+    community = CommunityFactory()
+    other = CommunityFactory()
+    managers = [
+        UserFactory(first_name="Zoé", last_name="Bélanger"),
+        UserFactory(first_name="Adam", last_name="Roy<b>"),
+        # a deleted account keeps its row: it is named as a former member
+        UserFactory(first_name="Ann", last_name="Aardvark", email="x1@deleted.invalid"),
+    ]
+    community.portfolio_managers.add(*managers)
+    other.portfolio_managers.add(UserFactory(first_name="Eve", last_name="Elsewhere"))
+
+    english = client.get(url("communities:detail", slug=community.slug)).content.decode()
+    french = client.get(url("communities:detail", slug=community.slug, lang="fr")).content.decode()
+
+    assert "Portfolio managers: Former member, Zoé Bélanger, Adam Roy&lt;b&gt;</p>" in english
+    assert (
+        "Gestionnaires de portefeuille\u00a0: Ex-membre, Zoé Bélanger, Adam Roy&lt;b&gt;" in french
+    )
+    assert "Eve Elsewhere" not in english
+    page = client.get(url("communities:detail", slug=other.slug)).content.decode()
+    assert "Portfolio managers: Eve Elsewhere</p>" in page
+    alone = CommunityFactory()
+    assert (
+        "Portfolio managers:"
+        not in client.get(url("communities:detail", slug=alone.slug)).content.decode()
+    )
+
+
 def test_the_directory_needs_the_same_number_of_queries_for_many_communities(
     client, django_assert_max_num_queries
 ):

@@ -5,7 +5,8 @@ person signed in, an administrator, a portfolio manager, and what may they do in
 Asked of django-guardian one by one, each `has_perm` builds a checker and queries, and one page
 asked dozens of times. Here the answers come from ONE query (a UNION of the person's
 memberships, their object grants on communities, direct and through their groups, their global
-permissions and their portfolio assignments), kept for the rest of the request by
+permissions, their portfolio assignments and whether they have an authenticator for two-factor
+sign-in), kept for the rest of the request by
 `StandingMiddleware` (a context variable, per person), so views, templates and the services
 they call all share it. Guardian stays the store of the grants; this reads its tables directly.
 
@@ -69,6 +70,9 @@ class Standing:
     portfolio_ids: frozenset[int] = _EMPTY
     # communities whose core group the person belongs to (active memberships flagged core)
     core_of: frozenset[int] = _EMPTY
+    # whether the person protects their account with an authenticator app (allauth's MFA,
+    # TOTP): read with the rest, so two-factor enforcement (members/two_factor.py) costs nothing
+    has_authenticator: bool = False
 
     # --- who the person is -------------------------------------------------------------------
 
@@ -282,8 +286,9 @@ class StandingQuery:
 @functools.cache
 def _standing_sql() -> str:
     """The standing's one query, written once from the models' own table names: SQL text,
-    not a queryset, because compiling a six-part UNION through the ORM cost more Python time on
+    not a queryset, because compiling a seven-part UNION through the ORM cost more Python time on
     every signed-in request than the query itself (tests/bench)."""
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth.models import Group
 
     User = get_user_model()
@@ -308,6 +313,8 @@ def _standing_sql() -> str:
         user_perms=table(User.user_permissions.through),
         group_perms=table(Group.permissions.through),
         portfolios=table(Community.portfolio_managers.through),
+        authenticators=table(Authenticator),
+        totp=Authenticator.Type.TOTP,
     )
 
 
@@ -331,6 +338,8 @@ _STANDING_SQL = " UNION ALL ".join(
         "FROM {group_perms} x JOIN {user_groups} ug ON ug.group_id = x.group_id "
         "WHERE ug.user_id = %(user)s",
         "SELECT 'pm', community_id, NULL, NULL, NULL FROM {portfolios} WHERE user_id = %(user)s",
+        "SELECT 't', NULL, NULL, NULL, NULL FROM {authenticators} "
+        "WHERE user_id = %(user)s AND type = '{totp}'",
     ]
 )
 
@@ -369,10 +378,10 @@ def _moment(value):
 
 
 # On PostgreSQL the standing query is a prepared statement of each database connection:
-# planning its six-part UNION cost more than running it (0.7-0.9 ms against 0.1-0.2 ms, on every
-# signed-in request; EXECUTE of the prepared one 0.25 ms in all, tests/bench). A prepared
-# statement lives as long as the connection (a rollback keeps it), so it is prepared again only
-# on a new connection. (A pooler in transaction mode, such as PgBouncer's, would need its
+# planning its UNION (then of six parts) cost more than running it (0.7-0.9 ms against 0.1-0.2
+# ms, on every signed-in request; EXECUTE of the prepared one 0.25 ms in all, tests/bench). A
+# prepared statement lives as long as the connection (a rollback keeps it), so it is prepared
+# again only on a new connection. (A pooler in transaction mode, such as PgBouncer's, would need its
 # prepared-statement support; the portal connects to PostgreSQL directly.)
 _PREPARED_NAME = "portal_standing"
 
@@ -396,7 +405,8 @@ def _execute_standing(cursor, user_id: int) -> None:
 
 def _load(user) -> Standing:
     """The one query: memberships, object grants (own and through groups), global
-    permissions and portfolio assignments, as (kind, community, a, b, since) rows."""
+    permissions, portfolio assignments and an authenticator, as (kind, community, a, b, since)
+    rows."""
     with connection.cursor() as cursor:
         _execute_standing(cursor, user.pk)
         rows = cursor.fetchall()
@@ -405,6 +415,7 @@ def _load(user) -> Standing:
     global_perms: set[str] = set()
     portfolio_ids: set[int] = set()
     core_of: set[int] = set()
+    has_authenticator = False
     for kind, community_id, a, b, since in rows:
         if kind in ("m", "mc"):
             memberships[community_id] = (a, b, _moment(since))
@@ -414,6 +425,8 @@ def _load(user) -> Standing:
             grants.setdefault(community_id, set()).add(_permission_name(int(b)))
         elif kind == "p":
             global_perms.add(_permission_name(int(b)))
+        elif kind == "t":
+            has_authenticator = True
         else:
             portfolio_ids.add(community_id)
     return Standing(
@@ -423,6 +436,7 @@ def _load(user) -> Standing:
         global_perms=frozenset(global_perms),
         portfolio_ids=frozenset(portfolio_ids),
         core_of=frozenset(core_of),
+        has_authenticator=has_authenticator,
     )
 
 

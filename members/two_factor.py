@@ -2,11 +2,9 @@
 
 Administrators, portfolio managers and community leads and co-leads must protect their account
 with allauth's MFA (an authenticator app's codes, TOTP, with recovery codes). Who must is read
-from the person's standing (communities/access.py), which the page needs anyway: no query of its
-own. Whether they have set it up is one small query for those people only, remembered in the
-session once true (a removal in this session forgets it; see `_forget`); a "not yet" is
-remembered for a minute (a set-up in this session is known at once, see `_remember`; one made
-in another browser, within the minute).
+from the person's standing (communities/access.py), which the page needs anyway, and so is
+whether they have set it up (the standing's one query reads it): no query and no session write
+of its own, and a set-up or removal, in this browser or another, counts from the next page.
 
 - During a grace period (TWO_FACTOR_GRACE_DAYS from TWO_FACTOR_GRACE_START, or from the day the
   account was created when that is later) every page shows a notice with the deadline.
@@ -19,7 +17,6 @@ in another browser, within the minute).
 from __future__ import annotations
 
 import datetime
-import time
 
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.conf import settings
@@ -29,11 +26,6 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-_SESSION_KEY = "_portal_two_factor"
-# When the session last found no authenticator (a Unix time), and for how long that holds: the
-# people in their grace period would otherwise cost a query on every page.
-_CHECKED_KEY = "_portal_two_factor_checked"
-_RECHECK_SECONDS = 60
 # The roles of a community that must use two-factor authentication.
 _LEAD_ROLES = frozenset({"lead", "co_lead"})
 # Pages that stay open to someone past the deadline: allauth's own (sign in and out, e-mail
@@ -58,43 +50,15 @@ def deadline_for(user) -> datetime.date:
     return max(start, joined) + datetime.timedelta(days=settings.TWO_FACTOR_GRACE_DAYS)
 
 
-def has_two_factor(request, *, remember_no: bool = True) -> bool:
-    """The person has an authenticator (TOTP); remembered in the session once true, and a
-    "no" for _RECHECK_SECONDS unless `remember_no` is False (the two-factor pages, where the
-    answer is about to change: the page after them asks again)."""
-    session = request.session
-    if session.get(_SESSION_KEY):
-        return True
-    now = time.time()
-    if not remember_no:
-        session.pop(_CHECKED_KEY, None)
-    elif 0 <= now - session.get(_CHECKED_KEY, -_RECHECK_SECONDS) < _RECHECK_SECONDS:
-        return False
-    from allauth.mfa.models import Authenticator
-
-    found = Authenticator.objects.filter(
-        user_id=request.user.pk, type=Authenticator.Type.TOTP
-    ).exists()
-    if found:
-        session[_SESSION_KEY] = True
-        session.pop(_CHECKED_KEY, None)
-    elif remember_no:
-        session[_CHECKED_KEY] = now
-    return found
-
-
 @receiver(authenticator_added)
-def _remember(sender, request=None, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        request.session[_SESSION_KEY] = True
-        request.session.pop(_CHECKED_KEY, None)
-
-
 @receiver(authenticator_removed)
-def _forget(sender, request=None, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        request.session.pop(_SESSION_KEY, None)
-        request.session.pop(_CHECKED_KEY, None)
+def _read_again(sender, request=None, **kwargs):
+    """A set-up or removal counts for the rest of the request too (the page allauth answers
+    with)."""
+    if request is not None and getattr(request, "user", None) is not None:
+        from communities.access import forget_standing
+
+        forget_standing(request.user)
 
 
 def _match(request):
@@ -136,12 +100,10 @@ class TwoFactorRequiredMiddleware:
             return None
         from communities.access import standing_of
 
-        if not must_use_two_factor(standing_of(request)) or request.session.get(_SESSION_KEY):
+        standing = standing_of(request)
+        if not must_use_two_factor(standing) or standing.has_authenticator:
             return None
         match = _match(request)
-        on_two_factor_pages = match is not None and (match.url_name or "").startswith("mfa_")
-        if has_two_factor(request, remember_no=not on_two_factor_pages):
-            return None
         deadline = deadline_for(user)
         request.two_factor_deadline = deadline
         request.two_factor_overdue = timezone.localdate() > deadline

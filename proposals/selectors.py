@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONArray
 from django.utils import timezone
 
 from communities.access import standing_of
@@ -312,15 +314,54 @@ _COMMUNITY_PROJECTS = Precompiled(
 )
 
 
+def program_in_community_row() -> dict:
+    """Annotations for a community query (PostgreSQL): its gaps and its projects as arrays of
+    what the community page shows of them, in their own order, read with the community's own
+    row; `community_program` takes them from there (two statements fewer a page)."""
+    gaps = (
+        CapabilityGap.objects.filter(community=OuterRef("pk"))
+        .order_by(F("rank").asc(nulls_last=True), "title", "pk")
+        .annotate(row=JSONArray("pk", "slug", "title_en", "title_fr", "kind", "status"))
+        .values("row")
+    )
+    projects = (
+        Project.objects.filter(communities=OuterRef("pk"))
+        .order_by("-year", "title", "pk")
+        .annotate(row=JSONArray("pk", "slug", "title_en", "title_fr", "year"))
+        .values("row")
+    )
+    return {"gap_rows": ArraySubquery(gaps), "project_rows": ArraySubquery(projects)}
+
+
 def community_program(community, user) -> dict:
-    """The context of templates/proposals/_community_program.html for a community page."""
-    gaps = _COMMUNITY_GAPS.list(community_id=community.pk)
-    for gap in gaps:
+    """The context of templates/proposals/_community_program.html for a community page: its
+    gaps and projects from the community's row (`program_in_community_row`), else read."""
+    if hasattr(community, "gap_rows"):
         # The community's own object serves the gaps' links (no join, no copy per gap).
-        gap.community = community
+        gaps = [
+            CapabilityGap(
+                pk=pk,
+                community=community,
+                slug=slug,
+                title_en=title_en,
+                title_fr=title_fr,
+                kind=kind,
+                status=status,
+            )
+            for pk, slug, title_en, title_fr, kind, status in community.gap_rows
+        ]
+        projects = [
+            Project(pk=pk, slug=slug, title_en=title_en, title_fr=title_fr, year=year)
+            for pk, slug, title_en, title_fr, year in community.project_rows
+        ]
+    else:
+        gaps = _COMMUNITY_GAPS.list(community_id=community.pk)
+        for gap in gaps:
+            gap.community = community
+        projects = _COMMUNITY_PROJECTS.list(community_id=community.pk)
     return {
         "community": community,
         "gaps": gaps,
-        "projects": _COMMUNITY_PROJECTS.list(community_id=community.pk),
+        "projects": projects,
         "can_manage_gaps": policies.can_order_gaps(user, community),
     }

@@ -1,9 +1,12 @@
 import pytest
+from django.utils import translation
 
 from communities.models import Community
+from proposals.models import CapabilityGap
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.helpers import url
 from tests.members.factories import UserFactory
+from tests.proposals.factories import GapFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +71,53 @@ def test_a_community_page_names_its_portfolio_managers_in_name_order(client):
     assert (
         "Portfolio managers:"
         not in client.get(url("communities:detail", slug=alone.slug)).content.decode()
+    )
+
+
+def test_a_community_page_shows_its_gaps_by_rank_and_its_projects_newest_first(client):
+    community, other = CommunityFactory(), CommunityFactory()
+    gap = CapabilityGap.Kind
+    GapFactory(
+        community=community, title_en="Beta unranked", title_fr="Bêta non classée", rank=None
+    )
+    GapFactory(community=community, title_en="Mid second", title_fr="Deuxième", rank=2)
+    GapFactory(
+        community=community,
+        title_en="Zeta <b> first",
+        title_fr="Première",
+        rank=1,
+        kind=gap.RISK,
+        status=CapabilityGap.Status.PRIORITIZED,
+    )
+    GapFactory(
+        community=community, title_en="Alpha unranked", title_fr="Alpha non classée", rank=None
+    )
+    GapFactory(community=other, title_en="Not this one", rank=1)
+    for year, title in ((2021, "Older"), (2024, "Newer"), (2022, "Middle")):
+        ProjectFactory(year=year, title_en=title, title_fr=f"{title} (fr)").communities.add(
+            community
+        )
+    ProjectFactory(year=2025, title_en="Elsewhere").communities.add(other)
+
+    english = client.get(url("communities:detail", slug=community.slug)).content.decode()
+    french = client.get(url("communities:detail", slug=community.slug, lang="fr")).content.decode()
+
+    shown = [
+        english.index(t)
+        for t in ("Zeta &lt;b&gt; first", "Mid second", "Alpha unranked", "Beta unranked")
+    ]
+    assert shown == sorted(shown) and "Not this one" not in english
+    assert 'Zeta &lt;b&gt; first</a> <span class="muted">(Risk – Prioritized)</span>' in english
+    with translation.override("en"):
+        gap_url = CapabilityGap.objects.get(title_en="Mid second").get_absolute_url()
+    assert f'href="{gap_url}"' in english
+    projects = [english.index(t) for t in ("Newer</a> (2024)", "Middle</a> (2022)", "Older</a>")]
+    assert projects == sorted(projects) and "Elsewhere" not in english
+    assert "Première" in french and "Newer (fr)</a> (2024)" in french
+    # A gap added shows at once (the kept section is keyed by what it shows).
+    GapFactory(community=community, title_en="Just added", rank=3)
+    assert (
+        "Just added" in client.get(url("communities:detail", slug=community.slug)).content.decode()
     )
 
 

@@ -249,10 +249,19 @@ def event_by_slug(events: Callable[[], QuerySet[Event]] = Event.objects.all):
 _EVENT_BY_SLUG = event_by_slug()
 
 
-def event_for_viewing(who, *, slug: str, read: Precompiled | None = None) -> Event:
+def event_for_viewing(
+    who,
+    *,
+    slug: str,
+    read: Precompiled | None = None,
+    ready: Callable[[Event], None] | None = None,
+) -> Event:
     """The event, or 404 when it does not exist or `who` may not see it. `read` (from
-    `event_by_slug`) reads it with what a page needs besides its columns."""
+    `event_by_slug`) reads it with what a page needs besides its columns; `ready` completes
+    the instance from what `read` annotated (before the check reads it)."""
     event = (read or _EVENT_BY_SLUG).first(slug=slug)
+    if event is not None and ready is not None:
+        ready(event)
     if event is None or not can_view_event(who, event):
         raise Http404
     return event

@@ -32,6 +32,7 @@ from members import policies as member_policies
 from members.models import User
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
+from tests.helpers import url
 from tests.knowledge.factories import document, folder, thread
 from tests.members.factories import UserFactory
 
@@ -270,6 +271,22 @@ def test_community_page_events_compiled_once_per_shape_are_the_hosts_share_of_th
                 (e for e in own if e.end < now), key=lambda e: (e.start, e.pk), reverse=True
             ), (role, community.slug)
     assert 1 < len(_community_events_query(50, True)._by_shape) <= 4
+
+
+def test_the_event_page_opens_exactly_for_those_can_view_event_allows(world, events, client):
+    """The event page reads its co-hosts in the event's own row (events/views/detail.py), and
+    the check reads them from there: for every role and every published event (host-only ones
+    co-hosted by the public community included), the page opens exactly when the check on an
+    event read the usual way allows it, and 404 otherwise."""
+    published = [event for event in events if event.status == Event.Status.PUBLISHED]
+    for role, person in world["people"].items():
+        client.logout()
+        if person.is_authenticated:
+            client.force_login(person)
+        for event in published:
+            allowed = event_policies.can_view_event(_fresh(person), Event.objects.get(pk=event.pk))
+            status = client.get(url("events:detail", event.slug)).status_code
+            assert status == (200 if allowed else 404), (role, event.visibility, status)
 
 
 def test_co_hostings_answerable_by_agrees_with_can_answer_co_hosting(world, events):

@@ -14,7 +14,7 @@ annotations, converters and prefetch_related as the QuerySet would give.
     community = _COMMUNITY.first(slug=slug)
 
 Every value that may differ from one run to the next is a parameter (a text, an integer, a
-date-time such as the request's "now", or a list of ids given to `field__any`, one array
+day, a date-time such as the request's "now", or a list of ids given to `field__any`, one array
 whatever its length: cssp_portal.lookups). The queryset is built twice, with two different
 placeholder values for each parameter, and both compilations must agree everywhere but where
 those placeholders sit. So a query whose SQL depends on a value (a list's length, a branch on
@@ -58,8 +58,10 @@ def _placeholder(kind: type, serial: int, index: int):
     if kind is datetime.datetime:  # a moment nothing in the portal is dated
         moment = datetime.datetime(1111, 1, 1, tzinfo=datetime.UTC)
         return moment + datetime.timedelta(microseconds=serial * 1000 + index)
+    if kind is datetime.date:  # a day nothing in the portal is dated (a year 1111 + serial)
+        return datetime.date(1111, 1, 1) + datetime.timedelta(days=serial * 20 + index)
     raise TypeError(
-        f"A precompiled query takes text, integer, list and datetime parameters: {kind}"
+        f"A precompiled query takes text, integer, list, date and datetime parameters: {kind}"
     )
 
 
@@ -75,7 +77,7 @@ class _Compiled:
 class Precompiled:
     """A query built by `build(**values)` and compiled once per process and language;
     `list(**values)` and `first(**values)` run it with the given values. `parameters` name
-    each parameter's type (str, int, list or datetime.datetime)."""
+    each parameter's type (str, int, list, datetime.date or datetime.datetime)."""
 
     def __init__(
         self,

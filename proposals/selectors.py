@@ -4,9 +4,10 @@ queries whatever the number of rows."""
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import JSONArray
 from django.utils import timezone
 
@@ -121,12 +122,13 @@ ENDING_WITHIN_DAYS = 90
 DASHBOARD_LIST_LIMIT = 25
 
 
-def _in_managed_community(model, user):
-    """Whether the row (a proposal or project) concerns a community `user` follows as
-    portfolio manager: an EXISTS subquery, so no join multiplies the rows (no DISTINCT)."""
+def _in_managed_community(model, portfolio_ids):
+    """Whether the row (a proposal or project) concerns one of the communities `portfolio_ids`
+    (those a manager follows): an EXISTS subquery, so no join multiplies the rows (no
+    DISTINCT); the ids one array."""
     links = model.communities.through.objects.filter(
         **{f"{model._meta.model_name}_id": OuterRef("pk")},
-        community__in=standing_of(user).portfolio_ids,
+        community__any=portfolio_ids,
     )
     return Exists(links)
 
@@ -146,39 +148,89 @@ _ROW_FIELDS = (
     "portfolio_manager__last_name",
     "portfolio_manager__email",
 )
+DASHBOARD_LISTS = ("new", "waiting", "ending", "unassigned")
 
 
 def dashboard(user, *, community=None, call=None) -> dict:
     """What needs a portfolio manager's attention: new submissions in their communities or
     assigned to them, proposals waiting on them (under review, or recommended for an
     administrator's decision), and active projects ending soon; with counts. Each list holds
-    its first DASHBOARD_LIST_LIMIT rows; the counts are exact."""
-    mine = Q(portfolio_manager=user) | Q(portfolio_manager__isnull=True) & _in_managed_community(
-        Proposal, user
+    its first DASHBOARD_LIST_LIMIT rows; the counts are exact (each row carries its list's
+    total, a window function: no COUNT query).
+
+    The lists' SQL depends on the manager only through whether they are an administrator and
+    which filters are set: each is compiled once per such shape (cssp_portal.precompiled) and
+    run with the manager's id, their portfolio's communities, the filters' ids and the day."""
+    admin = policies.is_admin(user)
+    values = {
+        "user_id": user.pk,
+        "portfolio_ids": sorted(standing_of(user).portfolio_ids),
+        "community_id": community.pk if community is not None else 0,
+        "call_id": call.pk if call is not None else 0,
+        "until": timezone.localdate() + datetime.timedelta(days=ENDING_WITHIN_DAYS),
+    }
+    shape = (admin, community is not None, call is not None)
+    shown = {name: _dashboard_query(name, *shape).list(**values) for name in DASHBOARD_LISTS}
+    return {
+        **shown,
+        "counts": {name: rows[0].total if rows else 0 for name, rows in shown.items()},
+        "limit": DASHBOARD_LIST_LIMIT,
+    }
+
+
+@functools.cache
+def _dashboard_query(name: str, admin: bool, by_community: bool, by_call: bool) -> Precompiled:
+    def build(user_id, portfolio_ids, community_id, call_id, until):
+        lists = _dashboard_lists(
+            admin=admin,
+            user_id=user_id,
+            portfolio_ids=portfolio_ids,
+            community_id=community_id if by_community else None,
+            call_id=call_id if by_call else None,
+            until=until,
+        )
+        return lists[name].annotate(total=Window(Count("pk")))[:DASHBOARD_LIST_LIMIT]
+
+    return Precompiled(
+        f"dashboard {name} ({admin=}, {by_community=}, {by_call=})",
+        build,
+        # which of them a list reads depends on the shape (an administrator's lists are not
+        # narrowed to a portfolio; the unassigned ones never are)
+        may_skip=frozenset({"user_id", "portfolio_ids", "community_id", "call_id", "until"}),
+        user_id=int,
+        portfolio_ids=list,
+        community_id=int,
+        call_id=int,
+        until=datetime.date,
     )
+
+
+def _dashboard_lists(*, admin, user_id, portfolio_ids, community_id, call_id, until) -> dict:
+    mine = Q(portfolio_manager_id=user_id) | Q(
+        portfolio_manager__isnull=True
+    ) & _in_managed_community(Proposal, portfolio_ids)
     base = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
-    if community is not None:
-        base = base.filter(communities=community)
-    if call is not None:
-        base = base.filter(call=call)
-    if not policies.is_admin(user):
+    if community_id is not None:
+        base = base.filter(communities=community_id)
+    if call_id is not None:
+        base = base.filter(call_id=call_id)
+    if not admin:
         base = base.filter(mine)
     base = base.select_related(*_ROW_RELATIONS).only(*_ROW_FIELDS)
     waiting_statuses = [Proposal.Status.UNDER_REVIEW]
-    if policies.is_admin(user):
+    if admin:
         waiting_statuses.append(Proposal.Status.RECOMMENDED)
     new = base.filter(status=Proposal.Status.SUBMITTED).order_by("submitted_at", "pk")
     waiting = base.filter(status__in=waiting_statuses).order_by("submitted_at", "pk")
-    today = timezone.localdate()
     ending = Project.objects.filter(
-        status=Project.Status.ACTIVE,
-        end_date__isnull=False,
-        end_date__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS),
+        status=Project.Status.ACTIVE, end_date__isnull=False, end_date__lte=until
     )
-    if community is not None:
-        ending = ending.filter(communities=community)
-    if not policies.is_admin(user):
-        ending = ending.filter(Q(portfolio_manager=user) | _in_managed_community(Project, user))
+    if community_id is not None:
+        ending = ending.filter(communities=community_id)
+    if not admin:
+        ending = ending.filter(
+            Q(portfolio_manager_id=user_id) | _in_managed_community(Project, portfolio_ids)
+        )
     ending = ending.only("slug", "title", "end_date").order_by("end_date", "pk")
     # Submitted to communities that have no portfolio manager: every manager sees them, so
     # that none falls through the cracks until someone assigns it.
@@ -196,24 +248,14 @@ def dashboard(user, *, community=None, call=None) -> dict:
             )
         )
     )
-    if community is not None:
-        unassigned = unassigned.filter(communities=community)
-    if call is not None:
-        unassigned = unassigned.filter(call=call)
+    if community_id is not None:
+        unassigned = unassigned.filter(communities=community_id)
+    if call_id is not None:
+        unassigned = unassigned.filter(call_id=call_id)
     unassigned = (
         unassigned.select_related(*_ROW_RELATIONS).only(*_ROW_FIELDS).order_by("submitted_at", "pk")
     )
-    lists = {"new": new, "waiting": waiting, "ending": ending, "unassigned": unassigned}
-    shown = {name: list(rows[:DASHBOARD_LIST_LIMIT]) for name, rows in lists.items()}
-    return {
-        **shown,
-        # A list shorter than the limit is its own count: COUNT only runs for a full one.
-        "counts": {
-            name: rows.count() if len(shown[name]) == DASHBOARD_LIST_LIMIT else len(shown[name])
-            for name, rows in lists.items()
-        },
-        "limit": DASHBOARD_LIST_LIMIT,
-    }
+    return {"new": new, "waiting": waiting, "ending": ending, "unassigned": unassigned}
 
 
 CLOSED_STATUSES = (

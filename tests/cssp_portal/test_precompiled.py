@@ -78,6 +78,23 @@ def test_values_lists_slices_and_datetimes_run_precompiled():
     assert query.list(community_id=community.pk + 1000, since=an_hour_ago) == []
 
 
+def test_a_day_is_a_parameter_too():
+    from proposals.models import Project
+    from tests.proposals.factories import ProjectFactory
+
+    ending = ProjectFactory(end_date=datetime.date(2030, 5, 1))
+    ProjectFactory(end_date=datetime.date(2031, 1, 1))
+    query = Precompiled(
+        "projects ending",
+        lambda until: Project.objects.filter(end_date__lte=until).order_by("pk"),
+        until=datetime.date,
+    )
+
+    assert query.list(until=datetime.date(2030, 12, 31)) == [ending]
+    assert query.list(until=datetime.date(2029, 1, 1)) == []
+    assert len(query.list(until=datetime.date(2031, 1, 1))) == 2
+
+
 def test_each_language_has_its_own_compilation():
     # modeltranslation orders by the active language's column
     query = Precompiled(
@@ -129,7 +146,12 @@ def test_the_values_given_must_be_the_parameters():
     query = Precompiled("test community", _with_members, slug=str)
     with pytest.raises(TypeError, match="takes slug"):
         query.list(name="x")
-    with pytest.raises(TypeError, match="datetime parameters"):
+    with pytest.raises(TypeError, match="date and datetime parameters"):
+        Precompiled("times", lambda at: Community.objects.all(), at=datetime.time).list(
+            at=datetime.time(9)
+        )
+    # a parameter the query does not use
+    with pytest.raises(ImproperlyConfigured):
         Precompiled("dates", lambda day: Community.objects.all(), day=datetime.date).list(
             day=timezone.localdate()
         )

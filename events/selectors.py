@@ -1,6 +1,7 @@
 import datetime
 import functools
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Count,
@@ -343,8 +344,12 @@ def community_events(
     if compound and standing_of(user).signed_in:
         query = _community_events_query(limit, co_hosts)
         rows = query.list(user, community_id=community.pk, now=now)
+    elif compound:
+        rows = _public_community_events_query(limit, co_hosts).list(
+            community_id=community.pk, now=now
+        )
     else:
-        # Signed out (and SQLite): the rule narrowed to this host, built for the request.
+        # SQLite (the embedded default): the rule narrowed to this host, built each time.
         hosted = events_visible_to(user, host=community)
         co_hosted = events_visible_to(user).filter(pk__in=_co_hosted_by(community.pk))
         lists = _community_event_lists([hosted, co_hosted] if co_hosts else [hosted], now, limit)
@@ -374,6 +379,24 @@ def _community_event_lists(sources: list[QuerySet[Event]], now, limit: int) -> l
     upcoming = [e.filter(end__gte=now).order_by("start", "pk")[:limit] for e in entries]
     past = [e.filter(end__lt=now).order_by("-start", "-pk")[:limit] for e in entries]
     return [*upcoming, *past]
+
+
+@functools.cache
+def _public_community_events_query(limit: int, co_hosts: bool) -> Precompiled:
+    """The same for signed-out visitors, who all see the same events: compiled once."""
+
+    def build(community_id, now):
+        visible = events_visible_to(AnonymousUser())
+        hosted = visible.filter(community_id=community_id)
+        co_hosted = visible.filter(pk__in=_co_hosted_by(community_id))
+        first, *others = _community_event_lists(
+            [hosted, co_hosted] if co_hosts else [hosted], now, limit
+        )
+        return first.union(*others, all=True)
+
+    return Precompiled(
+        "community events, signed out", build, community_id=int, now=datetime.datetime
+    )
 
 
 @functools.cache

@@ -249,9 +249,10 @@ def test_community_page_events_compiled_once_per_shape_are_the_hosts_share_of_th
     world, events
 ):
     """A community page's events for a signed-in person come from SQL compiled once per shape
-    of standing (communities.access.StandingQuery), the general rule narrowed to the host in
-    SQL. For every role and every community, one after the other on the same compiled
-    queries: the events of the general list hosted or co-hosted by it, upcoming and past."""
+    of standing (communities.access.StandingQuery), for signed-out visitors from SQL compiled
+    once for all of them: the general rule narrowed to the host in SQL. For every role and
+    every community, one after the other on the same compiled queries: the events of the
+    general list hosted or co-hosted by it, upcoming and past."""
     now = timezone.now()
     for role, person in world["people"].items():
         who = _fresh(person)

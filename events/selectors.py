@@ -381,41 +381,44 @@ def _community_event_lists(sources: list[QuerySet[Event]], now, limit: int) -> l
     return [*upcoming, *past]
 
 
+def _community_events_union(who, community_id, now, limit: int, co_hosts: bool) -> QuerySet:
+    """The general rule for `who` (events_visible_to) narrowed to the host in SQL: its next
+    and latest events, hosted and co-hosted, in one UNION ALL."""
+    visible = events_visible_to(who)
+    hosted = visible.filter(community_id=community_id)
+    co_hosted = visible.filter(pk__in=_co_hosted_by(community_id))
+    first, *others = _community_event_lists(
+        [hosted, co_hosted] if co_hosts else [hosted], now, limit
+    )
+    return first.union(*others, all=True)
+
+
 @functools.cache
 def _public_community_events_query(limit: int, co_hosts: bool) -> Precompiled:
-    """The same for signed-out visitors, who all see the same events: compiled once."""
-
-    def build(community_id, now):
-        visible = events_visible_to(AnonymousUser())
-        hosted = visible.filter(community_id=community_id)
-        co_hosted = visible.filter(pk__in=_co_hosted_by(community_id))
-        first, *others = _community_event_lists(
-            [hosted, co_hosted] if co_hosts else [hosted], now, limit
-        )
-        return first.union(*others, all=True)
-
+    """community_events for signed-out visitors, who all see the same: compiled once."""
     return Precompiled(
-        "community events, signed out", build, community_id=int, now=datetime.datetime
+        "community events, signed out",
+        lambda community_id, now: _community_events_union(
+            AnonymousUser(), community_id, now, limit, co_hosts
+        ),
+        community_id=int,
+        now=datetime.datetime,
     )
 
 
 @functools.cache
 def _community_events_query(limit: int, co_hosts: bool) -> StandingQuery:
-    """A signed-in person's community_events in one UNION ALL, compiled once per shape of
-    standing: the general rule (events_visible_to) narrowed to the host in SQL, where the
-    request-built path narrows it in Python (the two agree: tests/security)."""
-
-    def build(standing, community_id, now):
-        visible = events_visible_to(standing)
-        hosted = visible.filter(community_id=community_id)
-        co_hosted = visible.filter(pk__in=_co_hosted_by(community_id))
-        first, *others = _community_event_lists(
-            [hosted, co_hosted] if co_hosts else [hosted], now, limit
-        )
-        return first.union(*others, all=True)
-
+    """A signed-in person's community_events, compiled once per shape of standing: where the
+    SQLite path narrows the rule to the host in Python, this narrows it in SQL (the two agree:
+    tests/security)."""
     return StandingQuery(
-        "community events", build, asks=(VIEW,), community_id=int, now=datetime.datetime
+        "community events",
+        lambda standing, community_id, now: _community_events_union(
+            standing, community_id, now, limit, co_hosts
+        ),
+        asks=(VIEW,),
+        community_id=int,
+        now=datetime.datetime,
     )
 
 

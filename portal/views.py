@@ -98,6 +98,9 @@ def _community_page(slug):
         managers = Community.portfolio_managers.through.objects.filter(community=OuterRef("pk"))
         return communities.annotate(
             **program_in_community_row(),
+            leader_rows=ArraySubquery(
+                _leaders(OuterRef("pk")).values(row=JSONArray(*_LEADER_FIELDS))
+            ),
             portfolio_rows=ArraySubquery(
                 managers.order_by(*person_ordering("user__")).values(
                     row=JSONArray("user__first_name", "user__last_name", "user__email")
@@ -139,7 +142,9 @@ def community_detail(request, slug):
     )
     # The people who lead it, as far as they chose to be listed in the member directory, read
     # once as plain values: the version of their kept fragment, and what builds it on a miss.
-    leader_rows = _LEADERS.list(community_id=community.pk)
+    leader_rows = getattr(community, "leader_rows", None)
+    if leader_rows is None:  # SQLite (the embedded default)
+        leader_rows = _LEADERS.list(community_id=community.pk)
     links = cache_result(lambda: list(community.organization_links.select_related("organization")))
     program = community_program(community, request.user)
     announcements = _ANNOUNCEMENTS.list(community_id=community.pk, now=timezone.now())
@@ -207,20 +212,21 @@ _LEADER_FIELDS = (
 )
 
 
-# The people who lead a community, as far as they chose to be listed in the member directory.
+def _leaders(community_id):
+    """The people who lead a community, as far as they chose to be listed in the member
+    directory."""
+    return Membership.objects.filter(
+        community_id=community_id,
+        state=Membership.State.ACTIVE,
+        role__in=Membership.LEAD_ROLES,
+        user__is_active=True,
+        user__listed_in_directory=True,
+    ).order_by("role", *person_ordering("user__"))
+
+
 _LEADERS = Precompiled(
     "community leads",
-    lambda community_id: (
-        Membership.objects.filter(
-            community_id=community_id,
-            state=Membership.State.ACTIVE,
-            role__in=Membership.LEAD_ROLES,
-            user__is_active=True,
-            user__listed_in_directory=True,
-        )
-        .order_by("role", *person_ordering("user__"))
-        .values_list(*_LEADER_FIELDS)
-    ),
+    lambda community_id: _leaders(community_id).values_list(*_LEADER_FIELDS),
     community_id=int,
 )
 # Its latest three announcements, their titles and dates only

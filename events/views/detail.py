@@ -38,11 +38,13 @@ def _event_page():
 
 
 def _co_hosts_from_row(event: Event) -> None:
-    """`event.co_hosts.all()` from the rows `_event_page` read, as their prefetch gives it."""
+    """`event.co_hosts.all()` from the rows `_event_page` read, as their prefetch gives it: the
+    relation's own queryset (a further filter stays within the event's co-hosts) holding the
+    rows. Django has no public way to hand rows to a relation; this is what its prefetch does."""
     rows = getattr(event, "co_host_rows", None)
     if rows is None:
         return
-    communities = Community.objects.only(*CO_HOST_COLUMNS)
+    communities = event.co_hosts.get_queryset().only(*CO_HOST_COLUMNS)
     # from_db takes the values in the model's field order
     names = ["id", *CO_HOST_COLUMNS]
     order = [f.attname for f in Community._meta.concrete_fields if f.attname in names]

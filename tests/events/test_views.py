@@ -406,6 +406,9 @@ def test_event_page_runs_a_fixed_number_of_queries(
     shown = list(response.context["event"].co_hosts.all())
     assert sorted(c.pk for c in shown) == sorted(c.pk for c in co_hosts)
     assert all({"summary_en", "objectives_intro_en"} <= c.get_deferred_fields() for c in shown)
+    # and they stay the event's own: a further filter does not reach other communities
+    assert not response.context["event"].co_hosts.filter(pk=community.pk).exists()
+    assert response.context["event"].co_hosts.filter(pk=co_hosts[0].pk).exists()
     french = page(client.get(url("events:detail", event.slug, lang="fr")))
     assert "Partenaire portuaire 2" in french
 

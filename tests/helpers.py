@@ -55,3 +55,14 @@ def run_beat(start, end, *, callbacks) -> list[tuple]:
             # millisecond at least, as its 10 ms of drift may ask to sleep for nothing.
             clock.shift(max(beat.tick(), 0.001))
     return sent
+
+
+def statements(captured) -> list[str]:
+    """The SQL of each statement a CaptureQueriesContext (or a list of its queries) saw, the
+    EXECUTE of a precompiled query's prepared statement read as the query it runs
+    (cssp_portal.precompiled.statement_sql), so that a test sees which tables and columns it
+    read."""
+    from cssp_portal.precompiled import statement_sql
+
+    queries = getattr(captured, "captured_queries", captured)
+    return [statement_sql(query["sql"]) for query in queries]

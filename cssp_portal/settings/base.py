@@ -283,7 +283,8 @@ PRIVATE_STORAGE = {
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": PRIVATE_STORAGE,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's compressed, hashed files; each address worked out once per process.
+    "staticfiles": {"BACKEND": "cssp_portal.staticstorage.StaticFilesStorage"},
 }
 
 # --- Email ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from communities.services import membership_add_active, membership_remove
 from knowledge import services as knowledge_services
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
-from tests.helpers import url
+from tests.helpers import statements, url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,8 @@ GRANTS_TABLE = "communities_communitygroupobjectpermission"
 
 def _grant_reads(queries) -> int:
     return sum(
-        GRANTS_TABLE in query["sql"] or query["sql"].startswith("EXECUTE portal_standing(")
-        for query in queries
+        GRANTS_TABLE in sql or sql.startswith("EXECUTE portal_standing(")
+        for sql in statements(queries)
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from communities.models import Community, CommunityOrganization
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
-from tests.helpers import url
+from tests.helpers import statements, url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +100,7 @@ def test_a_kept_directory_and_home_page_build_no_community_row(client, led_commu
 
         # the versions are read (ids, update times, lead organizations' digest), no card row
         wide_reads = [
-            q["sql"]
-            for q in captured.captured_queries
-            if '"communities_community"."summary' in q["sql"]
+            sql for sql in statements(captured) if '"communities_community"."summary' in sql
         ]
         assert wide_reads == [], address
         assert "Explosives" in page and "Defence Research" in page

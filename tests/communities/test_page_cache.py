@@ -12,6 +12,7 @@ from django.utils import translation
 from communities.models import Community, CommunityObjective, CommunityOrganization
 from communities.services import community_organization_add
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.helpers import statements
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_the_objectives_and_organizations_are_served_from_their_fragments(
     with CaptureQueriesContext(connection) as captured:
         page = client.get(page_url(community)).content.decode()
 
-    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    tables = " ".join(statements(captured))
     assert "communities_communityobjective" not in tables
     assert 'FROM "communities_communityorganization"' not in tables
     assert "Detect agents" in page and "Partner 3" in page
@@ -207,7 +208,7 @@ def test_a_second_visit_serves_the_events_program_and_announcements_kept(
     assert _sections(second) == set()
     # The digest reads only what the page read: no column left out of a row is fetched later.
     for table in ("proposals_project", "proposals_capabilitygap", "events_event"):
-        reads = [query for query in captured.captured_queries if f'FROM "{table}"' in query["sql"]]
+        reads = [sql for sql in statements(captured) if f'FROM "{table}"' in sql]
         assert len(reads) <= 1, table
     page = second.content.decode()
     for shown in ("Open drill", "Hosts&#x27; debrief", "Call opens", "Field detection"):

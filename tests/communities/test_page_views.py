@@ -10,7 +10,7 @@ from tests.communities.factories import (
     make_member,
     person_as,
 )
-from tests.helpers import url
+from tests.helpers import statements, url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -418,7 +418,7 @@ def test_building_the_leads_list_reads_what_it_shows_in_one_query(client, commun
     with CaptureQueriesContext(connection) as captured:
         html = client.get(url("communities:detail", community.slug)).content.decode()
     # (Read before another request: each request empties the connection's query log.)
-    reads = [q["sql"] for q in captured.captured_queries if '"communities_membership"' in q["sql"]]
+    reads = [sql for sql in statements(captured) if '"communities_membership"' in sql]
 
     leads = [sql for sql in reads if "members_user" in sql and "first_name" in sql]
     assert len(leads) == 1

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from communities.models import Community, Membership
 from cssp_portal.precompiled import Precompiled
 from tests.communities.factories import CommunityFactory, make_member
+from tests.helpers import statements
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def test_the_second_run_only_runs_the_sql():
     # the community's row and its prefetched portfolio managers, as the queryset reads them
     assert len(queries) == 2
     assert f"'{community.slug}'" in queries[0]["sql"]
+    assert '"communities_community"' in statements(queries)[0]
 
 
 def test_values_lists_slices_and_datetimes_run_precompiled():
@@ -190,9 +192,10 @@ def test_a_list_of_ids_is_one_array_whatever_its_length():
     with CaptureQueriesContext(connection) as queries:
         assert query.list(ids=[third.pk, first.pk, 10**9]) == [first.pk, third.pk]
         assert query.list(ids=[]) == []
-    assert "= ANY(" in queries[0]["sql"]
+    sent = statements(queries)
+    assert "= ANY(" in sent[0]
     # the same statement for three ids and for none
-    assert queries[0]["sql"].split("ANY")[0] == queries[1]["sql"].split("ANY")[0]
+    assert sent[0] == sent[1]
     assert second.pk not in query.list(ids=[first.pk, third.pk])
 
 
@@ -210,3 +213,75 @@ def test_the_any_lookup_gives_what_in_gives():
         assert set(Membership.objects.filter(user__any=ids)) == set(
             Membership.objects.filter(user__in=ids)
         )
+
+
+def _community_names():
+    return Precompiled(
+        "test names",
+        lambda ids: (
+            Community.objects.filter(pk__any=ids).order_by("pk").values_list("slug", flat=True)
+        ),
+        ids=list,
+    )
+
+
+def test_it_runs_as_a_statement_prepared_once_per_connection():
+    query = _community_names()
+    first, second = CommunityFactory(), CommunityFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert query.list(ids=[first.pk]) == [first.slug]
+        assert query.list(ids=[second.pk, first.pk]) == [first.slug, second.slug]
+        assert query.list(ids=[]) == []
+    sent = [q["sql"] for q in queries]
+    # prepared with the first run (one round trip), then only run by name with the values
+    assert sent[0].startswith("PREPARE portal_q") and "; EXECUTE portal_q" in sent[0]
+    assert all(sql.startswith("EXECUTE portal_q") for sql in sent[1:])
+    assert len({sql.split("(")[0] for sql in sent[1:]}) == 1
+    # the query log still tells which table each run read
+    assert all('FROM "communities_community"' in sql for sql in statements(queries))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'portal_q%%'")
+        assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_it_again():
+    query = _community_names()
+    community = CommunityFactory()
+    assert query.list(ids=[community.pk]) == [community.slug]
+    connection.close()
+    with CaptureQueriesContext(connection) as queries:
+        assert query.list(ids=[community.pk]) == [community.slug]
+    assert queries[0]["sql"].startswith("PREPARE portal_q")
+
+
+def test_a_run_that_failed_leaves_no_statement_in_doubt():
+    from django.db import DatabaseError, transaction
+
+    query = _community_names()
+    community = CommunityFactory()
+    # The first run prepares the statement, then fails running it (an id out of range): the
+    # statement stays prepared on the connection, though the run failed and was rolled back.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        query.list(ids=[10**20])
+    failed = _prepared_names()
+    # The next run prepares it again under a new name, and answers.
+    with CaptureQueriesContext(connection) as queries:
+        assert query.list(ids=[community.pk]) == [community.slug]
+    assert queries[0]["sql"].startswith("PREPARE portal_q")
+    assert set(_prepared_names()) > set(failed)
+    assert query.list(ids=[community.pk]) == [community.slug]
+
+
+def _prepared_names() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'portal_q%%'")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_numbered_placeholders_leave_literal_percent_signs():
+    from cssp_portal.precompiled import _numbered
+
+    assert _numbered("a LIKE '%%x' AND b = %s OR c = ANY(%s)") == (
+        "a LIKE '%%x' AND b = $1 OR c = ANY($2)"
+    )

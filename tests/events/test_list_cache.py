@@ -9,7 +9,7 @@ from communities.models import Community
 from events import services
 from tests.communities.factories import CommunityFactory, make_member
 from tests.events.factories import EventFactory
-from tests.helpers import url
+from tests.helpers import statements, url
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +87,7 @@ def test_a_kept_month_builds_no_event_row(client, django_assert_max_num_queries)
     with CaptureQueriesContext(connection) as captured:
         page = client.get(calendar_url(month)).content.decode()
 
-    wide_reads = [
-        q["sql"] for q in captured.captured_queries if '"events_event"."title' in q["sql"]
-    ]
+    wide_reads = [sql for sql in statements(captured) if '"events_event"."title' in sql]
     assert wide_reads == []
     assert event.title in page
 
@@ -115,7 +113,7 @@ def test_a_months_entries_are_built_from_the_columns_they_show(client):
     with CaptureQueriesContext(connection) as captured:
         english = client.get(calendar_url(month)).content.decode()
     # (Read before the next request: each request empties the connection's query log.)
-    rows = [q["sql"] for q in captured.captured_queries if '"events_event"."title' in q["sql"]]
+    rows = [sql for sql in statements(captured) if '"events_event"."title' in sql]
     with translation.override("fr"):
         french_url = reverse("events:calendar") + f"?month={month}"
     french = client.get(french_url).content.decode()

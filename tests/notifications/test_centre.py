@@ -12,7 +12,7 @@ from communities import kinds as community_kinds
 from notifications import services
 from notifications.models import Frequency, Notification
 from tests.communities.factories import CommunityFactory
-from tests.helpers import url
+from tests.helpers import statements, url
 from tests.members.factories import UserFactory
 from tests.notifications.factories import NotificationPreferenceFactory
 
@@ -37,7 +37,7 @@ def member(client):
 
 def unread_count_queries(queries) -> int:
     return sum(
-        1 for q in queries if '"read_at" IS NULL' in q["sql"] and "COUNT(" in q["sql"].upper()
+        1 for sql in statements(queries) if '"read_at" IS NULL' in sql and "COUNT(" in sql.upper()
     )
 
 

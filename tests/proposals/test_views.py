@@ -14,6 +14,7 @@ from proposals.models import CapabilityGap, Project, ProjectOrganization, Propos
 from proposals.selectors import DASHBOARD_LIST_LIMIT
 from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
 from tests.helpers import page, url
+from tests.helpers import statements as read_statements
 from tests.members.factories import UserFactory
 from tests.proposals.factories import (
     CallFactory,
@@ -588,7 +589,7 @@ def test_the_register_reads_names_not_whole_rows_of_organizations_and_communitie
     )
     with CaptureQueriesContext(connection) as queries:
         html = page(Client().get(url("proposals:project_list")))
-        statements = " ".join(query["sql"] for query in queries.captured_queries)
+        statements = " ".join(read_statements(queries))
     assert project.organizations.get().name_en in html
     # The entries show names and link to pages: no community summary or objectives, no
     # organization website or former names.

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,13 +12,6 @@ class RegistrationQuerySet(models.QuerySet):
     def seated(self):
         """Those holding a seat: confirmed, or marked attended."""
         return self.filter(state__in=Registration.SEATED_STATES)
-
-    def seats_taken(self) -> dict[str, int]:
-        """Seats held, counted by mode (every mode, 0 when none)."""
-        counts = dict.fromkeys(Registration.Mode.values, 0)
-        for row in self.seated().values("mode").annotate(n=Count("pk")).order_by():
-            counts[row["mode"]] = row["n"]
-        return counts
 
 
 class Registration(models.Model):

@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Count, OuterRef, Prefetch
 from django.db.models.functions import JSONArray
 from django.shortcuts import render
 from django.urls import reverse
@@ -73,6 +73,28 @@ _CURRENT_REGISTRATION = Precompiled(
 )
 
 
+# Seats held, by mode: the page's "places left" for each mode.
+_SEATS_TAKEN = Precompiled(
+    "seats taken",
+    lambda event_id: (
+        Registration.objects.filter(event_id=event_id)
+        .seated()
+        .values("mode")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ),
+    event_id=int,
+)
+
+
+def _seats_taken(event) -> dict[str, int]:
+    """Seats held, counted by mode (every mode, 0 when none)."""
+    counts = dict.fromkeys(Registration.Mode.values, 0)
+    for row in _SEATS_TAKEN.list(event_id=event.pk):
+        counts[row["mode"]] = row["n"]
+    return counts
+
+
 def event_detail(request, slug):
     # The outcome (one-to-one) comes in the event's own query; the documents are read only
     # where the outcomes are shown (most events have none).
@@ -91,7 +113,7 @@ def event_detail(request, slug):
         outcome = None
     if outcome and not (outcome.is_published or can_manage):
         outcome = None
-    taken = event.registrations.seats_taken()
+    taken = _seats_taken(event)
     seats = [
         {
             "mode": Registration.Mode(mode).label,

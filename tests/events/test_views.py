@@ -545,3 +545,33 @@ def test_attendance_ignores_values_that_are_not_ids(client, community, lead):
 
     assert response.status_code == 200
     assert "Attendance saved: 1 person attended." in page(response)
+
+
+def test_the_seats_left_count_those_holding_a_seat_for_each_mode(client, community):
+    event = EventFactory(
+        community=community,
+        visibility="public",
+        format=Event.Format.HYBRID,
+        virtual_link="https://teams.example.ca/meet/2",
+        capacity_in_person=4,
+        capacity_virtual=2,
+    )
+    other = EventFactory(community=community, visibility="public", capacity_in_person=4)
+    state = Registration.State
+    for mode, states in (
+        ("in_person", [state.CONFIRMED, state.CONFIRMED, state.ATTENDED, state.CANCELLED]),
+        ("virtual", [state.CONFIRMED]),
+    ):
+        for each in states:
+            Registration.objects.create(event=event, user=UserFactory(), mode=mode, state=each)
+    Registration.objects.create(
+        event=event, user=UserFactory(), mode="in_person", state=state.WAITLISTED
+    )
+    Registration.objects.create(
+        event=other, user=UserFactory(), mode="in_person", state=state.CONFIRMED
+    )
+
+    for _visit in range(2):  # the second visit runs the prepared query
+        html = page(client.get(url("events:detail", event.slug)))
+        assert "1 seat left of 4" in html and "1 seat left of 2" in html
+    assert "3 seats left of 4" in page(client.get(url("events:detail", other.slug)))

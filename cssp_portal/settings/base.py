@@ -99,7 +99,7 @@ TEMPLATES = [
                 "communities.context_processors.standing",
                 "members.two_factor.two_factor",
             ],
-            "builtins": ["cssp_portal.templatetags.portal"],
+            "builtins": ["cssp_portal.templatetags.portal", "cssp_portal.templatetags.kept_urls"],
         },
     },
 ]

@@ -14,6 +14,7 @@ from django.template import engines
 from django.template.backends import django as django_templates
 from django.urls import path
 
+from cssp_portal.precompiled import statement_sql
 from cssp_portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -114,7 +115,8 @@ _FROM = re.compile(r'(?:FROM|UPDATE|INTO) "(\w+)"')
 
 def _main_table(sql: str) -> str:
     """The table a statement reads or writes: its FROM (UPDATE, INSERT INTO) outside any
-    parenthesized subquery."""
+    parenthesized subquery (a precompiled query's prepared statement read as its SQL)."""
+    sql = statement_sql(sql)
     for match in _FROM.finditer(sql):
         before = sql[: match.start()]
         if before.count("(") == before.count(")"):

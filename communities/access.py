@@ -42,7 +42,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from cssp_portal.people import signed_in, user_of
-from cssp_portal.precompiled import Precompiled
+from cssp_portal.precompiled import Precompiled, prepared_statement
 
 VIEW = "communities.view_community"
 PARTICIPATE = "communities.participate_in_community"
@@ -377,30 +377,19 @@ def _moment(value):
     return value
 
 
-# On PostgreSQL the standing query is a prepared statement of each database connection:
-# planning its UNION (then of six parts) cost more than running it (0.7-0.9 ms against 0.1-0.2
-# ms, on every signed-in request; EXECUTE of the prepared one 0.25 ms in all, tests/bench). A
-# prepared statement lives as long as the connection (a rollback keeps it), so it is prepared
-# again only on a new connection. (A pooler in transaction mode, such as PgBouncer's, would need its
-# prepared-statement support; the portal connects to PostgreSQL directly.)
-_PREPARED_NAME = "portal_standing"
+# On PostgreSQL the standing query is a prepared statement of each database connection
+# (cssp_portal.precompiled.prepared_statement): planning its UNION (then of six parts) cost more
+# than running it (0.7-0.9 ms against 0.1-0.2 ms, on every signed-in request; EXECUTE of the
+# prepared one 0.25 ms in all, tests/bench).
 
 
 def _execute_standing(cursor, user_id: int) -> None:
     if connection.vendor != "postgresql":
         cursor.execute(_standing_sql(), {"user": user_id})
         return
-    execute = f"EXECUTE {_PREPARED_NAME}(%s)"
-    raw = connection.connection  # the driver's connection: a new one after a reconnection
-    if getattr(connection, "_portal_standing_prepared_on", None) is not raw:
-        # Prepared and run in one round trip (one query, as before, for the query counts).
-        prepare = f"PREPARE {_PREPARED_NAME}(bigint) AS " + _standing_sql().replace(
-            "%(user)s", "$1"
-        )
-        cursor.execute(f"{prepare}; {execute}", [user_id])
-        connection._portal_standing_prepared_on = raw
-        return
-    cursor.execute(execute, [user_id])
+    body = _standing_sql().replace("%(user)s", "$1")
+    with prepared_statement(connection, "portal_standing", body, 1, "(bigint)") as sql:
+        cursor.execute(sql, [user_id])
 
 
 def _load(user) -> Standing:

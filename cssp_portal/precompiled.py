@@ -41,12 +41,13 @@ The signed-in person's own row, read on every request, has a leaner path of its 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
@@ -119,8 +120,8 @@ class _Prepared:
     def __init__(self, raw):
         self.raw = raw
         self.names: set[str] = set()
-        # A run that failed leaves its statement in doubt (was it prepared?): the statements
-        # of later runs get new names.
+        # A run that failed while preparing leaves its statement in doubt (PREPARE survives a
+        # rollback): from then on this connection's statements get new names.
         self.generation = 0
 
     @classmethod
@@ -131,14 +132,26 @@ class _Prepared:
         return prepared
 
 
-def _statement(compiled: _Compiled, prepared: _Prepared, count: int) -> tuple[str, str, bool]:
-    """The statement's name, the SQL that runs it, and whether that SQL prepares it first (in
-    the same round trip, one query)."""
-    name = f"portal_q{compiled.serial}_{prepared.generation}"
-    execute = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
-    if name in prepared.names:
-        return name, execute, False
-    return name, f"PREPARE {name} AS {compiled.body}; {execute}", True
+@contextlib.contextmanager
+def prepared_statement(wrapper, name: str, body: str, count: int, types: str = "") -> Iterator[str]:
+    """The SQL that runs the prepared statement `name` (its `body` with $1, $2... for its
+    `count` values, `types` an optional "(bigint, ...)") on this thread's connection `wrapper`:
+    EXECUTE with the values, preceded by its PREPARE on the connection's first run (same round
+    trip, one query). Run it inside the block: a run that fails there leaves the statement in
+    doubt, and later runs prepare it again under a new name."""
+    wrapper.ensure_connection()
+    prepared = _Prepared.of(wrapper)
+    named = f"{name}_{prepared.generation}"
+    execute = f"EXECUTE {named}({', '.join(['%s'] * count)})" if count else f"EXECUTE {named}"
+    preparing = named not in prepared.names
+    try:
+        yield f"PREPARE {named}{types} AS {body}; {execute}" if preparing else execute
+    except Exception:
+        if preparing:
+            prepared.generation += 1
+        raise
+    if preparing:
+        prepared.names.add(named)
 
 
 class Precompiled:
@@ -178,21 +191,13 @@ class Precompiled:
         queryset = compiled.queryset._chain()
         compiler = copy.copy(compiled.compiler)
         wrapper = compiler.connection = connections[queryset.db]  # this thread's connection
-        wrapper.ensure_connection()
-        prepared = _Prepared.of(wrapper)
-        name, sql, preparing = _statement(compiled, prepared, len(params))
         params = tuple(params)
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        try:
-            rows = list(queryset)
-        except Exception:
-            if preparing:
-                prepared.generation += 1
-            raise
-        if preparing:
-            prepared.names.add(name)
-        return rows
+        with prepared_statement(
+            wrapper, f"portal_q{compiled.serial}", compiled.body, len(params)
+        ) as sql:
+            compiler.as_sql = lambda *args, **kwargs: (sql, params)
+            queryset.query.get_compiler = lambda *args, **kwargs: compiler
+            return list(queryset)
 
     def first(self, **values):
         rows = self.list(**values)

@@ -24,7 +24,7 @@ GRANTS_TABLE = "communities_communitygroupobjectpermission"
 
 def _grant_reads(queries) -> int:
     return sum(
-        GRANTS_TABLE in sql or sql.startswith("EXECUTE portal_standing(")
+        GRANTS_TABLE in sql or sql.startswith("EXECUTE portal_standing_")
         for sql in statements(queries)
     )
 

@@ -29,7 +29,12 @@ after five runs keeps one generic plan when that plan is estimated no worse than
 each value (plan_cache_mode "auto"), so the hottest statements are no longer planned on every
 request (the home page's events: 1.5 ms of planning for 0.9 ms of running, tests/bench). A
 statement whose generic plan would be worse for the values it gets keeps being planned for them,
-as before. A failed run leaves the connection's statement in doubt: the next run prepares it again
+as before. Only the parameters are values of the prepared statement: the query's own constants (a
+role, a state, EXISTS' 1) are written into it as SQL literals, so the generic plan is estimated
+with them as a per-value plan is (with them as values too, PostgreSQL guessed their selectivity,
+judged the generic plan worse and planned the community page's own row on every run: 2.4 ms of
+planning for 2 ms of running; tests/bench). A failed run leaves the connection's statement in
+doubt: the next run prepares it again
 under a new name. A prepared statement lasts as long as its connection, so a pooler in
 transaction mode (PgBouncer's) would need its prepared-statement support; the portal connects
 to PostgreSQL directly.
@@ -86,8 +91,9 @@ class _Compiled:
     params: tuple
     slots: tuple[tuple[int, str], ...]  # (position in params, parameter name)
     serial: int  # names its prepared statement
-    # PREPARE's body: the SQL with $1, $2... for the values (a literal % stays %%, as the
-    # driver expects in a statement run with values).
+    # PREPARE's body: the SQL with $1, $2... for the parameters, in the order of `slots`, and
+    # the query's own constants as literals (a literal % stays %%, as the driver expects in a
+    # statement run with values).
     body: str
 
 
@@ -107,11 +113,26 @@ def statement_sql(sql: str) -> str:
     return _SQL_BY_SERIAL.get(int(match.group(1)), sql)
 
 
-def _numbered(sql: str) -> str:
-    numbers = itertools.count(1)
-    return _PLACEHOLDER.sub(
-        lambda match: "%%" if match.group(0) == "%%" else f"${next(numbers)}", sql
-    )
+def _numbered(sql: str, literals: dict[int, str] | None = None) -> str:
+    """`sql` with $1, $2... for its placeholders but those at the positions in `literals`,
+    which get that SQL literal instead (its % doubled)."""
+    literals = literals or {}
+    positions, numbers = itertools.count(), itertools.count(1)
+
+    def replace(match) -> str:
+        if match.group(0) == "%%":
+            return "%%"
+        position = next(positions)
+        if position in literals:
+            return literals[position].replace("%", "%%")
+        return f"${next(numbers)}"
+
+    return _PLACEHOLDER.sub(replace, sql)
+
+
+def _literal(value) -> str:
+    """A constant of a query as PostgreSQL reads it in SQL text, quoted by the driver."""
+    return connection.ops.compose_sql("%s", [value])
 
 
 class _Prepared:
@@ -185,13 +206,10 @@ class Precompiled:
         compiled = self._compiled.get(language := translation.get_language())
         if compiled is None:
             compiled = self._compiled[language] = self._compile()
-        params = list(compiled.params)
-        for position, name in compiled.slots:
-            params[position] = values[name]
+        params = tuple(values[name] for _position, name in compiled.slots)
         queryset = compiled.queryset._chain()
         compiler = copy.copy(compiled.compiler)
         wrapper = compiler.connection = connections[queryset.db]  # this thread's connection
-        params = tuple(params)
         with prepared_statement(
             wrapper, f"portal_q{compiled.serial}", compiled.body, len(params)
         ) as sql:
@@ -236,4 +254,11 @@ class Precompiled:
             )
         serial = next(_serial)
         _SQL_BY_SERIAL[serial] = sql
-        return _Compiled(queryset, compiler, sql, params, tuple(slots), serial, _numbered(sql))
+        in_slots = {position for position, _name in slots}
+        literals = {
+            position: _literal(value)
+            for position, value in enumerate(params)
+            if position not in in_slots
+        }
+        body = _numbered(sql, literals)
+        return _Compiled(queryset, compiler, sql, params, tuple(slots), serial, body)

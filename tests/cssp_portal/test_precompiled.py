@@ -285,3 +285,49 @@ def test_numbered_placeholders_leave_literal_percent_signs():
     assert _numbered("a LIKE '%%x' AND b = %s OR c = ANY(%s)") == (
         "a LIKE '%%x' AND b = $1 OR c = ANY($2)"
     )
+
+
+def test_numbered_placeholders_take_the_query_s_own_constants_as_literals():
+    from cssp_portal.precompiled import _numbered
+
+    sql = "a = %s AND b LIKE %s AND c = ANY(%s) AND d LIKE '%%x'"
+    assert _numbered(sql, {1: "'50% off'"}) == (
+        "a = $1 AND b LIKE '50%% off' AND c = ANY($2) AND d LIKE '%%x'"
+    )
+
+
+def _constants_and_a_slug(slug):
+    # The slug is the only parameter; the rest are the query's own constants, one of them
+    # with a quote, a percent sign and a backslash.
+    return (
+        Community.objects.filter(slug=slug, name_en__contains="50% o'clock \\ now")
+        .exclude(visibility=Community.Visibility.MEMBERS)
+        .values_list("slug", flat=True)
+    )
+
+
+def test_the_query_s_own_constants_are_written_into_its_prepared_statement():
+    query = Precompiled("test constants", _constants_and_a_slug, slug=str)
+    shown = CommunityFactory(name_en="Drills at 50% o'clock \\ now")
+    hidden = CommunityFactory(
+        name_en="Drills at 50% o'clock \\ now", visibility=Community.Visibility.MEMBERS
+    )
+    other = CommunityFactory(name_en="Drills at noon")
+    communities = (shown, hidden, other, shown)
+    expected = [list(_constants_and_a_slug(community.slug)) for community in communities]
+    with CaptureQueriesContext(connection) as queries:
+        # the same rows as the queryset, whatever the constants hold
+        assert [query.list(slug=community.slug) for community in communities] == expected
+    assert expected[0] == [shown.slug] and expected[1] == expected[2] == []
+    # each run sends the slug alone; the constants are in the prepared statement
+    runs = [q["sql"].rsplit("EXECUTE ", 1)[1] for q in queries]
+    assert runs[-1].endswith(f"('{shown.slug}')") and len(runs) == len(communities)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, parameter_types FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%%o''clock%%"],
+        )
+        (statement, types), *_ = cursor.fetchall()
+    assert "'members'" in statement and "$1" in statement and "$2" not in statement
+    assert types == ["text"] or types == "{text}"

@@ -99,7 +99,11 @@ TEMPLATES = [
                 "communities.context_processors.standing",
                 "members.two_factor.two_factor",
             ],
-            "builtins": ["cssp_portal.templatetags.portal", "cssp_portal.templatetags.kept_urls"],
+            "builtins": [
+                "cssp_portal.templatetags.portal",
+                "cssp_portal.templatetags.kept_urls",
+                "cssp_portal.templatetags.kept_extends",
+            ],
         },
     },
 ]

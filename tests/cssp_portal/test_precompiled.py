@@ -324,8 +324,7 @@ def test_the_query_s_own_constants_are_written_into_its_prepared_statement():
     assert runs[-1].endswith(f"('{shown.slug}')") and len(runs) == len(communities)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT statement, parameter_types FROM pg_prepared_statements"
-            " WHERE statement LIKE %s",
+            "SELECT statement, parameter_types FROM pg_prepared_statements WHERE statement LIKE %s",
             ["%%o''clock%%"],
         )
         (statement, types), *_ = cursor.fetchall()

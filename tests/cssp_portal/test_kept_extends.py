@@ -52,30 +52,36 @@ def test_it_renders_exactly_as_django_s_extends(name):
     )
 
 
-def test_the_root_template_is_walked_once_whatever_the_renders():
-    kept = _engine(["cssp_portal.templatetags.kept_extends"])
-    root = kept.get_template("root.html")
+@pytest.mark.parametrize(
+    ("builtins", "walks"),
+    [
+        # the kept node walks the root once, whatever the renders
+        (["cssp_portal.templatetags.kept_extends"], 1),
+        # what it saves: Django's ExtendsNode walks the root on every render
+        ([], 4),
+    ],
+)
+def test_the_root_template_is_walked_once_whatever_the_renders(builtins, walks):
+    engine = _engine(builtins)
+    root = engine.get_template("root.html")
     with mock.patch.object(
         root.nodelist, "get_nodes_by_type", wraps=root.nodelist.get_nodes_by_type
     ) as walk:
         for name in ("child.html", "sibling.html", "child.html", "middle.html"):
-            kept.get_template(name).render(Context({"name": "x"}))
-    assert walk.call_count == 1
-    assert sorted(root_blocks(root)) == ["body", "footer", "inner", "title"]
+            engine.get_template(name).render(Context({"name": "x"}))
+    assert walk.call_count == walks
+
+
+def test_only_a_root_template_has_blocks_of_its_own_to_add():
+    engine = _engine(["cssp_portal.templatetags.kept_extends"])
+    assert sorted(root_blocks(engine.get_template("root.html"))) == [
+        "body",
+        "footer",
+        "inner",
+        "title",
+    ]
     # a template that extends another is no root: its parent's node adds the root's blocks
-    assert root_blocks(kept.get_template("middle.html")) is None
-
-
-def test_django_s_own_node_walks_it_on_every_render():
-    # What the kept node saves: the same renders with Django's ExtendsNode walk the root each time.
-    django = _engine()
-    root = django.get_template("root.html")
-    with mock.patch.object(
-        root.nodelist, "get_nodes_by_type", wraps=root.nodelist.get_nodes_by_type
-    ) as walk:
-        for name in ("child.html", "sibling.html", "child.html", "middle.html"):
-            django.get_template(name).render(Context({"name": "x"}))
-    assert walk.call_count == 4
+    assert root_blocks(engine.get_template("middle.html")) is None
 
 
 def test_the_portal_s_templates_use_it_and_keep_django_s_errors():

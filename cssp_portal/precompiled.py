@@ -88,8 +88,7 @@ class _Compiled:
     queryset: QuerySet
     compiler: object
     sql: str
-    params: tuple
-    slots: tuple[tuple[int, str], ...]  # (position in params, parameter name)
+    slots: tuple[tuple[int, str], ...]  # (position among the SQL's values, parameter name)
     serial: int  # names its prepared statement
     # PREPARE's body: the SQL with $1, $2... for the parameters, in the order of `slots`, and
     # the query's own constants as literals (a literal % stays %%, as the driver expects in a
@@ -261,4 +260,4 @@ class Precompiled:
             if position not in in_slots
         }
         body = _numbered(sql, literals)
-        return _Compiled(queryset, compiler, sql, params, tuple(slots), serial, body)
+        return _Compiled(queryset, compiler, sql, tuple(slots), serial, body)

@@ -246,8 +246,9 @@ class StandingQuery:
     A rule that reads any other fact of the person raises NotInShape when the query is first
     built (in the tests too: SQLite builds it every time, with the person's real ids)."""
 
-    def __init__(self, name: str, build, *, asks=(VIEW,), **parameters: type):
+    def __init__(self, name: str, build, *, asks=(VIEW,), plan="auto", **parameters: type):
         self.name, self.build, self.asks = name, build, frozenset(asks)
+        self.plan = plan  # cssp_portal.precompiled: "auto" or "generic", for every shape
         self.parameters = parameters
         self._by_shape: dict[tuple, Any] = {}
 
@@ -274,6 +275,7 @@ class StandingQuery:
                 f"{self.name} ({'vetted' if vetted else 'guest'}, {sorted(held)})",
                 build,
                 may_skip=frozenset({"shape_user_id", "shape_member_of"}),
+                plan=self.plan,
                 shape_user_id=int,
                 shape_member_of=list,
                 **self.parameters,

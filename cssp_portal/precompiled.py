@@ -33,11 +33,22 @@ as before. Only the parameters are values of the prepared statement: the query's
 role, a state, EXISTS' 1) are written into it as SQL literals, so the generic plan is estimated
 with them as a per-value plan is (with them as values too, PostgreSQL guessed their selectivity,
 judged the generic plan worse and planned the community page's own row on every run: 2.4 ms of
-planning for 2 ms of running; tests/bench). A failed run leaves the connection's statement in
-doubt: the next run prepares it again
-under a new name. A prepared statement lasts as long as its connection, so a pooler in
-transaction mode (PgBouncer's) would need its prepared-statement support; the portal connects
-to PostgreSQL directly.
+planning for 2 ms of running; tests/bench).
+
+A statement can also be told to use its generic plan from its first run (`plan="generic"`): for
+the few whose generic plan PostgreSQL estimates a little worse than a per-value plan but which in
+fact run faster with it than it takes to plan them each time (the dashboard's lists: planned on
+every run under "auto", 1.5-3.6 ms per run against 0.6-2.4 ms generic; tests/bench). Declared
+per query, by measurement: a statement whose per-value plan is really better (the home page's
+events for a portfolio manager: 2.4 ms planned per run, 5 ms generic) keeps "auto". The mode is
+set for that statement alone (SET LOCAL in the same round trip, which the run's own implicit
+transaction ends); inside a transaction it would last to the transaction's end, so there the
+statement runs as any other.
+
+A failed run leaves the connection's statement in doubt: the next run prepares it again under a
+new name. A prepared statement lasts as long as its connection, so a pooler in transaction mode
+(PgBouncer's) would need its prepared-statement support; the portal connects to PostgreSQL
+directly.
 
 On PostgreSQL only (the portal's database); elsewhere the queryset is built and run each time.
 The signed-in person's own row, read on every request, has a leaner path of its own
@@ -99,7 +110,13 @@ class _Compiled:
 _PLACEHOLDER = re.compile(r"%%|%s")
 # Each compiled query's SQL by the serial in its statements' names, for statement_sql().
 _SQL_BY_SERIAL: dict[int, str] = {}
-_STATEMENT_NAME = re.compile(r"(?:PREPARE|EXECUTE) portal_q(\d+)_\d+\b")
+PLANS = ("auto", "generic")
+# Set for one statement in autocommit: the statements of one query string are one implicit
+# transaction, which SET LOCAL lasts until.
+_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
+_STATEMENT_NAME = re.compile(
+    rf"(?:{re.escape(_GENERIC_PLAN)})?(?:PREPARE|EXECUTE) portal_q(\d+)_\d+\b"
+)
 
 
 def statement_sql(sql: str) -> str:
@@ -152,17 +169,28 @@ class _Prepared:
         return prepared
 
 
+def _check_plan(plan: str) -> None:
+    if plan not in PLANS:
+        raise ValueError(f"plan is one of {', '.join(PLANS)}: {plan!r}")
+
+
 @contextlib.contextmanager
-def prepared_statement(wrapper, name: str, body: str, count: int, types: str = "") -> Iterator[str]:
+def prepared_statement(
+    wrapper, name: str, body: str, count: int, types: str = "", plan: str = "auto"
+) -> Iterator[str]:
     """The SQL that runs the prepared statement `name` (its `body` with $1, $2... for its
     `count` values, `types` an optional "(bigint, ...)") on this thread's connection `wrapper`:
     EXECUTE with the values, preceded by its PREPARE on the connection's first run (same round
     trip, one query). Run it inside the block: a run that fails there leaves the statement in
-    doubt, and later runs prepare it again under a new name."""
+    doubt, and later runs prepare it again under a new name. `plan="generic"` runs it with its
+    generic plan, outside a transaction (module docstring)."""
+    _check_plan(plan)
     wrapper.ensure_connection()
     prepared = _Prepared.of(wrapper)
     named = f"{name}_{prepared.generation}"
     execute = f"EXECUTE {named}({', '.join(['%s'] * count)})" if count else f"EXECUTE {named}"
+    if plan == "generic" and not wrapper.in_atomic_block:
+        execute = _GENERIC_PLAN + execute
     preparing = named not in prepared.names
     try:
         yield f"PREPARE {named}{types} AS {body}; {execute}" if preparing else execute
@@ -177,7 +205,8 @@ def prepared_statement(wrapper, name: str, body: str, count: int, types: str = "
 class Precompiled:
     """A query built by `build(**values)` and compiled once per process and language;
     `list(**values)` and `first(**values)` run it with the given values. `parameters` name
-    each parameter's type (str, int, list, datetime.date or datetime.datetime)."""
+    each parameter's type (str, int, list, datetime.date or datetime.datetime); `plan` is
+    "auto" (PostgreSQL chooses) or "generic" (module docstring)."""
 
     def __init__(
         self,
@@ -185,10 +214,13 @@ class Precompiled:
         build: Callable[..., QuerySet],
         *,
         may_skip: frozenset[str] = frozenset(),
+        plan: str = "auto",
         **parameters: type,
     ):
+        _check_plan(plan)
         self.name = name
         self.build = build
+        self.plan = plan
         self.parameters = parameters
         # Parameters the query may leave out of its SQL (a standing's ids, for a shape of
         # standing whose rule does not need them: communities.access.StandingQuery).
@@ -210,7 +242,7 @@ class Precompiled:
         compiler = copy.copy(compiled.compiler)
         wrapper = compiler.connection = connections[queryset.db]  # this thread's connection
         with prepared_statement(
-            wrapper, f"portal_q{compiled.serial}", compiled.body, len(params)
+            wrapper, f"portal_q{compiled.serial}", compiled.body, len(params), plan=self.plan
         ) as sql:
             compiler.as_sql = lambda *args, **kwargs: (sql, params)
             queryset.query.get_compiler = lambda *args, **kwargs: compiler

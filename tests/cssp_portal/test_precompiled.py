@@ -330,3 +330,70 @@ def test_the_query_s_own_constants_are_written_into_its_prepared_statement():
         (statement, types), *_ = cursor.fetchall()
     assert "'members'" in statement and "$1" in statement and "$2" not in statement
     assert types == ["text"] or types == "{text}"
+
+
+def _plans(query) -> tuple[int, int]:
+    """(generic, custom) plans PostgreSQL used for the query's prepared statement so far."""
+    name = f"portal_q{query._compiled[translation.get_language()].serial}_%%"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE %s",
+            [name],
+        )
+        return cursor.fetchone()
+
+
+def _plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+def _names(plan):
+    return Precompiled(
+        f"test names ({plan})",
+        lambda ids: (
+            Community.objects.filter(pk__any=ids).order_by("pk").values_list("slug", flat=True)
+        ),
+        plan=plan,
+        ids=list,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generic_plan_query_runs_with_its_generic_plan_from_its_first_run():
+    generic, auto = _names("generic"), _names("auto")
+    first, second = CommunityFactory(), CommunityFactory()
+    with CaptureQueriesContext(connection) as queries:
+        for ids in ([first.pk], [second.pk, first.pk], []):
+            expected = sorted(c.slug for c in (first, second) if c.pk in ids)
+            assert generic.list(ids=ids) == auto.list(ids=ids) == expected
+    # the query log still tells which table each run read
+    assert len(queries) == 6
+    assert all('FROM "communities_community"' in sql for sql in statements(queries))
+    # PostgreSQL planned the generic one once, for any values; the other for each run (its
+    # first five runs always are, under "auto")
+    assert _plans(generic) == (3, 0)
+    assert _plans(auto) == (0, 3)
+    # the connection itself stays as it was: the next statements choose as usual
+    assert _plan_cache_mode() == "auto"
+    assert auto.list(ids=[first.pk]) == [first.slug]
+    assert _plans(auto) == (0, 4)
+
+
+def test_inside_a_transaction_a_generic_plan_query_runs_as_any_other():
+    from django.db import transaction
+
+    generic = _names("generic")
+    community = CommunityFactory()
+    # (pytest-django's test is itself a transaction; one more block, as a view's would be)
+    with transaction.atomic():
+        assert generic.list(ids=[community.pk]) == [community.slug]
+        # mode set with SET LOCAL would have lasted to the end of the transaction
+        assert _plan_cache_mode() == "auto"
+    assert _plans(generic) == (0, 1)
+
+
+def test_a_plan_is_auto_or_generic():
+    with pytest.raises(ValueError, match="plan is one of auto, generic"):
+        _names("custom")

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from cssp_portal.fragments import shown_version
 from proposals import exports, policies, selectors
 from proposals.forms import DashboardFilterForm, ProposalFilterForm
 
@@ -21,29 +20,8 @@ def dashboard(request):
     # Each list of proposals is kept rendered under a digest of what its rows show (with the
     # language, dashboard.html): a manager's lists change with a submission or an assignment,
     # not from one visit to the next (75 rows took about 18 ms to render, tests/bench).
-    versions = {
-        name: shown_version((data[name], PROPOSAL_ROW_SHOWN))
-        for name in ("new", "waiting", "unassigned")
-    }
+    versions = {name: data[name].version for name in selectors.PROPOSAL_LISTS}
     return render(request, "proposals/dashboard.html", {"form": form, **data, "versions": versions})
-
-
-# What a row of proposals/_proposal_rows.html shows (both titles: the `lang` attribute of one
-# shown in the other language), all read by selectors.dashboard.
-PROPOSAL_ROW_SHOWN = (
-    "pk",
-    "title_en",
-    "title_fr",
-    "call.title_en",
-    "call.title_fr",
-    "lead_department.name_en",
-    "lead_department.name_fr",
-    "status",
-    "portfolio_manager.first_name",
-    "portfolio_manager.last_name",
-    "portfolio_manager.email",
-    "submitted_at",
-)
 
 
 @login_required

@@ -4,8 +4,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from communities.models import Community, Membership
@@ -434,7 +436,7 @@ def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries
     assert orphan.title_en in page(response)
     assert [p.pk for p in response.context["unassigned"]] == [orphan.pk]
     # each row names the call, the lead department and the manager (the columns it reads)
-    row = response.context["waiting"][0]
+    row = next(iter(response.context["waiting"]))
     assert row.call.title_en in page(response)
     assert row.lead_department.name_en in page(response)
     assert pm.get_full_name() in page(response)
@@ -465,6 +467,17 @@ def test_dashboard_counts_what_waits_on_the_manager_in_a_fixed_number_of_queries
     assert signed_in(government_member()).get(url("proposals:dashboard")).status_code == 403
 
 
+def _proposals_read(queries) -> list[str]:
+    """The statements that read proposals by id (the rows of a list whose fragment was not
+    kept)."""
+    return [
+        sql
+        for sql in read_statements(queries)
+        if sql.startswith('SELECT "proposals_proposal"."id"')
+        and 'WHERE "proposals_proposal"."id" IN' in sql
+    ]
+
+
 def _rows_rendered(response) -> int:
     return sum(t.name == "proposals/_proposal_rows.html" for t in response.templates)
 
@@ -479,16 +492,24 @@ def test_dashboard_lists_are_kept_and_what_their_rows_show_changes_at_once():
     client.get(url("proposals:dashboard"))
     client.get(url("proposals:dashboard", lang="fr"))
 
-    again = client.get(url("proposals:dashboard"))
+    with CaptureQueriesContext(connection) as kept_queries:
+        again = client.get(url("proposals:dashboard"))
     assert _rows_rendered(again) == 0
     assert submitted.title_en in page(again) and waiting.title_en in page(again)
+    # kept lists: only their rows' shown values were read, no proposal
+    assert not _proposals_read(kept_queries)
 
     # What a row shows of related rows: the call's title (the proposal itself is unchanged).
     call = submitted.call
     call.title_en, call.title_fr = "Spring call 2027", "Appel du printemps 2027"
     call.save()
+    with CaptureQueriesContext(connection) as changed_queries:
+        changed = client.get(url("proposals:dashboard"))
     # (In its row: the filter's list of calls names it too.)
-    assert "<td>Spring call 2027</td>" in page(client.get(url("proposals:dashboard")))
+    assert "<td>Spring call 2027</td>" in page(changed)
+    # the changed list's proposals were read, in one query
+    assert _rows_rendered(changed) == 1
+    assert len(_proposals_read(changed_queries)) == 1
     french = page(client.get(url("proposals:dashboard", lang="fr")))
     assert "<td>Appel du printemps 2027</td>" in french
 

@@ -86,3 +86,57 @@ def test_the_wsgi_module_loads_every_view_then_leaves_no_connection_and_freezes_
     assert seen["views_loaded"] is True
     assert seen["open_connections"] == []
     assert seen["frozen"] > 50_000
+
+
+# Large blocks freed between blocks that live on (a big result read, then the request's other
+# objects): how much of them goes back to the system, in MiB, in a fresh interpreter that first
+# fixes glibc's thresholds (`fixed`) or not (`default`).
+FREED = """
+import json, sys
+if sys.argv[1] == "fixed":
+    from cssp_portal.memory import return_freed_memory
+    assert return_freed_memory()
+
+def resident_mib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+# a first large block freed raises glibc's dynamic threshold, as a first big result would
+first = bytearray(8 * 1024 * 1024)
+del first
+blocks, living = [], []
+for _ in range(64):
+    blocks.append(bytearray(1024 * 1024))
+    living.append(bytearray(1024))  # small blocks allocated after each, still in use
+held = resident_mib()
+del blocks
+print(json.dumps({"returned": held - resident_mib()}))
+"""
+
+
+def test_large_blocks_a_process_frees_go_back_to_the_system_once_fixed():
+    """cssp_portal.memory: 64 MiB read and freed stay resident under glibc's default (its
+    threshold raised by the first large block freed), and go back to the system once the
+    thresholds are fixed."""
+    assert _run(FREED, "default")["returned"] < 16
+    assert _run(FREED, "fixed")["returned"] > 56
+
+
+# What gunicorn's master calls when it loads the WSGI module.
+FIXES = """
+import json
+import cssp_portal.memory
+calls = []
+cssp_portal.memory.return_freed_memory = lambda: calls.append("fixed") or True
+import cssp_portal.wsgi
+print(json.dumps({"calls": calls}))
+"""
+
+
+def test_the_wsgi_module_fixes_the_thresholds_before_the_workers_are_forked():
+    database = settings.DATABASES["default"]
+    login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    reachable = f"postgres://{login}@{database['HOST']}:{database['PORT']}/postgres"
+
+    assert _run(FIXES, DATABASE_URL=reachable) == {"calls": ["fixed"]}

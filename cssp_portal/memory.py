@@ -12,9 +12,11 @@ Setting the two thresholds fixes them (glibc's documented mallopt(3), M_MMAP_THR
 M_TRIM_THRESHOLD; the same as the environment variables MALLOC_MMAP_THRESHOLD_ and
 MALLOC_TRIM_THRESHOLD_, which would have to be set by every way the portal is started). Set in
 gunicorn's master before it forks (cssp_portal/wsgi.py), they hold in every worker. Measured
-on the crowd's pages (tests/bench): in one process, 126.5 -> 118.7 MiB resident after 3,000
-pages; in the crowd benchmark's gunicorn workers, 103-106 -> 101-104 MiB after the run; no
-slower. Elsewhere than glibc (musl, macOS) nothing is changed.
+on the crowd's pages (tests/bench): in one process, 3,000 pages left 119.8-126.7 MiB resident
+under glibc's default and 118.8-118.9 MiB with the thresholds fixed (it bounds the worst case);
+in the crowd benchmark's gunicorn workers the difference is within the runs' spread (101-104
+and 104-105 MiB after the run, 103-106 before); no slower. Elsewhere than glibc (musl, macOS)
+nothing is changed.
 """
 
 import ctypes

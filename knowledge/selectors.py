@@ -1,11 +1,15 @@
 """Permission-filtered reads: each returns only what the user may see, in a fixed number of
 queries whatever the number of rows (the listings are tested for it)."""
 
+import datetime
+import functools
+
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from communities.access import VIEW, standing_of
-from communities.models import Membership
+from communities.models import Community, Membership
 from communities.policies import communities_managed_by, communities_participated_by
 from cssp_portal.collation import order_by_name, ordering
 from cssp_portal.precompiled import Precompiled
@@ -53,20 +57,32 @@ def community_announcements(community, *, now=None) -> QuerySet[Announcement]:
 
 def home_announcements(user, *, limit: int = 5) -> list[Announcement]:
     """The latest news of the communities the user belongs to or follows as portfolio
-    manager; nothing for visitors."""
+    manager; nothing for visitors. Only what the home page shows of them is read (their
+    titles, dates and communities' names: knowledge/_home_announcements.html)."""
     standing = standing_of(user)
     if not standing.signed_in:
         return []
-    ids = (
-        Announcement.objects.published()
-        .filter(communities__in=standing.member_of | standing.portfolio_ids)
-        .values("pk")
+    return _home_announcements_query(limit).list(
+        community_ids=sorted(standing.member_of | standing.portfolio_ids), now=timezone.now()
     )
-    return list(
-        Announcement.objects.filter(pk__in=ids)
-        .select_related("author")
-        .prefetch_related("communities")[:limit]
-    )
+
+
+@functools.cache
+def _home_announcements_query(limit: int) -> Precompiled:
+    """Compiled once per process and language (cssp_portal.precompiled): built for every
+    signed-in visit of the home page, its IN subquery cost more Python than its SQL."""
+
+    def build(community_ids, now):
+        ids = Announcement.objects.published(now).filter(communities__any=community_ids)
+        return (
+            Announcement.objects.filter(pk__in=ids.values("pk"))
+            .only("title", "published_at")
+            .prefetch_related(
+                Prefetch("communities", queryset=Community.objects.only("name_en", "name_fr"))
+            )[:limit]
+        )
+
+    return Precompiled("home announcements", build, community_ids=list, now=datetime.datetime)
 
 
 # --- Discussions ---------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from communities.models import Membership
 from knowledge import kinds, services
 from knowledge.models import PostReport, Resource, Thread
 from knowledge.selectors import community_announcements, home_announcements
 from notifications.models import Notification
-from tests.communities.factories import make_member
+from tests.communities.factories import CommunityFactory, make_member
 from tests.helpers import page, url
 from tests.knowledge.factories import (
     PDF,
@@ -356,6 +357,67 @@ def test_community_and_home_partials_render_announcements(client):
     assert "Budget news" in on_community and "Post an announcement" in on_community
     assert "Budget news" in on_home and "News from your communities" in on_home
     assert home_announcements(UserFactory()) == []
+
+
+def test_home_page_shows_the_latest_news_of_the_members_communities_in_their_language(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from knowledge.models import Announcement
+    from tests.proposals.factories import portfolio_manager
+
+    floods, community_lead = community_with_lead(name_en="Floods", name_fr="Inondations")
+    fires = CommunityFactory(name_en="Wildfires", name_fr="Feux de forêt")
+    make_member(fires, community_lead, Membership.Role.LEAD)
+    other, other_lead = community_with_lead(name_en="Ports", name_fr="Ports maritimes")
+    member = member_of(floods)
+
+    def post(title, communities, by=community_lead, days_ago=0):
+        news = services.announcement_create(
+            by=by, communities=communities, title_en=title, title_fr=f"{title} (fr)",
+            body_en="x", body_fr="x",
+        )  # fmt: skip
+        moment = timezone.now() - datetime.timedelta(days=days_ago)
+        Announcement.objects.filter(pk=news.pk).update(published_at=moment)
+        return news
+
+    shared = post("Shared news", [floods, fires], days_ago=1)
+    for day in range(2, 7):
+        post(f"Older news {day}", [floods], days_ago=day)
+    post("Future news", [floods], days_ago=-3)  # scheduled: not published yet
+    post("Port news", [other], by=other_lead)
+
+    client.force_login(member)
+    english = page(client.get(url("home")))
+    french = page(client.get(url("home", lang="fr")))
+
+    # the five latest published, newest first, each with its communities' names
+    assert "News from your communities" in english
+    shown = [f"Older news {day}" for day in range(2, 6)]
+    assert english.index("Shared news") < english.index(shown[0]) < english.index(shown[-1])
+    assert "Floods, Wildfires" in english
+    assert "Older news 6" not in english and "Future news" not in english
+    assert "Port news" not in english  # not one of their communities
+    assert "Nouvelles de vos communautés" in french
+    # (the names in the order of the language)
+    assert "Shared news (fr)" in french and "Feux de forêt, Inondations" in french
+
+    # read in two statements whatever the number of news and communities (besides the
+    # person's standing): the news, compiled once (a prepared statement run with the person's
+    # communities), and their communities
+    with CaptureQueriesContext(connection) as queries:
+        assert len(home_announcements(member)) == 5
+    news = [q["sql"] for q in queries if not q["sql"].startswith("EXECUTE portal_standing")]
+    assert len(news) == 2
+    assert news[0].startswith("EXECUTE portal_q")
+
+    # a portfolio manager sees the news of the communities they follow
+    manager = portfolio_manager()
+    other.portfolio_managers.add(manager)
+    client.force_login(manager)
+    assert "Port news" in page(client.get(url("home")))
+    assert shared.title_en not in page(client.get(url("home")))
 
 
 # --- Library -------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from cssp_portal.people import signed_in, user_of
-from cssp_portal.precompiled import Precompiled, prepared_statement
+from cssp_portal.precompiled import Precompiled, check_plan, prepared_statement
 
 VIEW = "communities.view_community"
 PARTICIPATE = "communities.participate_in_community"
@@ -247,6 +247,7 @@ class StandingQuery:
     built (in the tests too: SQLite builds it every time, with the person's real ids)."""
 
     def __init__(self, name: str, build, *, asks=(VIEW,), plan="auto", **parameters: type):
+        check_plan(plan)
         self.name, self.build, self.asks = name, build, frozenset(asks)
         self.plan = plan  # cssp_portal.precompiled: "auto" or "generic", for every shape
         self.parameters = parameters

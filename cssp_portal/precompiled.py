@@ -169,7 +169,8 @@ class _Prepared:
         return prepared
 
 
-def _check_plan(plan: str) -> None:
+def check_plan(plan: str) -> None:
+    """Refuse a plan mode other than "auto" or "generic" (where the query is defined)."""
     if plan not in PLANS:
         raise ValueError(f"plan is one of {', '.join(PLANS)}: {plan!r}")
 
@@ -184,7 +185,7 @@ def prepared_statement(
     trip, one query). Run it inside the block: a run that fails there leaves the statement in
     doubt, and later runs prepare it again under a new name. `plan="generic"` runs it with its
     generic plan, outside a transaction (module docstring)."""
-    _check_plan(plan)
+    check_plan(plan)
     wrapper.ensure_connection()
     prepared = _Prepared.of(wrapper)
     named = f"{name}_{prepared.generation}"
@@ -217,7 +218,7 @@ class Precompiled:
         plan: str = "auto",
         **parameters: type,
     ):
-        _check_plan(plan)
+        check_plan(plan)
         self.name = name
         self.build = build
         self.plan = plan

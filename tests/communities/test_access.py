@@ -199,3 +199,8 @@ def test_a_standing_query_refuses_a_rule_that_decides_from_one_persons_facts(rea
 def test_a_standing_query_is_for_signed_in_people():
     with pytest.raises(ValueError, match="signed-in"):
         StandingQuery("members-only communities", _members_only_of_mine).list(AnonymousUser())
+
+
+def test_a_standing_query_refuses_an_unknown_plan_where_it_is_defined():
+    with pytest.raises(ValueError, match="plan is one of auto, generic"):
+        StandingQuery("test", lambda standing: Community.objects.all(), plan="custom")

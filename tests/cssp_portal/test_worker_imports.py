@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.urls import reverse
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -140,3 +142,95 @@ def test_the_wsgi_module_fixes_the_thresholds_before_the_workers_are_forked():
     reachable = f"postgres://{login}@{database['HOST']}:{database['PORT']}/postgres"
 
     assert _run(FIXES, DATABASE_URL=reachable) == {"calls": ["fixed"]}
+
+
+# A worker's sign-ins with an authenticator app (password, then the app's code) and with a
+# recovery code, then the two-factor page, against the tests' database: what it answered and
+# which libraries it loaded.
+TWO_FACTOR_SIGN_INS = """
+import json, sys
+import django
+django.setup()
+from django.urls import get_resolver, reverse
+get_resolver().url_patterns
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.test import Client
+from django.utils import timezone
+email, password, secret, recovery_code = sys.argv[1:5]
+client, answers = Client(), []
+for code in ("app", recovery_code):
+    if code == "app":
+        counter = int(timezone.now().timestamp()) // app_settings.TOTP_PERIOD
+        code = format_hotp_value(hotp_value(secret, counter))
+    password_step = client.post(reverse("account_login"), {"login": email, "password": password})
+    challenge = client.get(reverse("mfa_authenticate"))
+    code_step = client.post(reverse("mfa_authenticate"), {"code": code})
+    answers.append([password_step.get("Location"), challenge.status_code,
+                    code_step.get("Location"), client.get(reverse("mfa_index")).status_code])
+    client.post(reverse("account_logout"))
+print(json.dumps({
+    "answers": answers,
+    "loaded": [name for name in ("fido2", "cryptography.hazmat.bindings._rust")
+               if name in sys.modules],
+}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_signs_people_in_with_their_second_factor_without_loading_webauthn():
+    """Passkeys are off (MFA_SUPPORTED_TYPES); allauth's WebAuthn module, imported by its
+    two-factor views, runs only when used (cssp_portal/deferred_imports.py), so fido2 and
+    cryptography's compiled bindings stay out of every worker (about 4.5 MiB each)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.members.factories import PASSWORD, UserFactory
+
+    member = UserFactory(verified=True)
+    secret = generate_totp_secret()
+    TOTP.activate(member, secret)
+    recovery_code = RecoveryCodes.activate(member).get_unused_codes()[0]
+    database = settings.DATABASES["default"]
+    login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    tests_database = f"postgres://{login}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+    seen = _run(
+        TWO_FACTOR_SIGN_INS,
+        member.email,
+        PASSWORD,
+        secret,
+        recovery_code,
+        DATABASE_URL=tests_database,
+    )
+
+    signed_in = [reverse("mfa_authenticate"), 200, reverse("home"), 200]
+    assert seen["answers"] == [signed_in, signed_in]
+    assert seen["loaded"] == []
+    # the recovery code was used up by the second sign-in
+    assert (
+        recovery_code
+        not in RecoveryCodes(member.authenticator_set.get(type="recovery_codes")).get_unused_codes()
+    )
+
+
+def test_the_deferred_webauthn_module_runs_when_first_used():
+    """Were passkeys turned on, the module would load on its first use and work as before,
+    and a passkey would still be wrapped by allauth's own class."""
+    used = """
+import json, sys
+import django
+django.setup()
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.internal import auth
+before = "fido2" in sys.modules
+wrapped = Authenticator(type=Authenticator.Type.WEBAUTHN, data={}).wrap()
+print(json.dumps({"before": before, "after": "fido2" in sys.modules,
+                  "server": auth.Fido2Server.__name__, "wrapped": type(wrapped).__name__}))
+"""
+    assert _run(used) == {
+        "before": False,
+        "after": True,
+        "server": "Fido2Server",
+        "wrapped": "WebAuthn",
+    }

@@ -17,6 +17,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+## The crowd benchmark's server runs with the production dependencies only, installed as the
+## Dockerfile installs them: a development tool that a library imports when it finds it (REST
+## framework imports Pygments, Celery greenlet) is not in production's workers either.
+SERVE_VENV := .venv-serve
+$(SERVE_VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(SERVE_VENV)/bin/python || $(PYTHON) -m venv $(SERVE_VENV)
+	$(SERVE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SERVE_VENV)/bin/python -m pip install --quiet -c constraints.txt .
+	touch $@
+
 compilemessages: install
 	$(PY) manage.py compilemessages -l fr $(I18N_IGNORE) -v 0
 
@@ -76,8 +86,8 @@ beat: install
 ## Outbox throughput: 10,000 emails through real workers (BENCH_WORKERS, default 1) and a real
 ## Redis to an SMTP server on loopback; prints emails/s per worker and the resident memory of
 ## the workers' pool processes. Not run by make test.
-bench: install
-	$(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
+bench: install $(SERVE_VENV)/.installed
+	BENCH_SERVER_PYTHON=$(CURDIR)/$(SERVE_VENV)/bin/python $(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 
 ## The crowd benchmark (issue #15): 200 signed-in people in English and French on their own
 ## pages, a writer saving a row a second, the trivial view on the same gunicorn; program-scale
@@ -85,8 +95,8 @@ bench: install
 ## postgres://postgres@127.0.0.1:5432/cssp_bench; Redis BENCH_REDIS_URL, default db 10).
 ## Writes tests/bench/results/crowd.md and crowd.png and fails when a target is missed; the
 ## knobs are listed in tests/bench/bench_load.py. Also part of make bench.
-bench-load: install
-	$(PY) -m pytest tests/bench/bench_load.py -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
+bench-load: install $(SERVE_VENV)/.installed
+	BENCH_SERVER_PYTHON=$(CURDIR)/$(SERVE_VENV)/bin/python $(PY) -m pytest tests/bench/bench_load.py -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SERVE_VENV) staticfiles .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-I18N_IGNORE := -i .venv -i node_modules -i staticfiles -i media
+I18N_IGNORE := -i .venv -i .venv-serve -i node_modules -i staticfiles -i media
 
 .PHONY: install run test check lint imports format migrations-check messages messages-check compilemessages worker beat bench bench-load clean
 

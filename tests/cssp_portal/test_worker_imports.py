@@ -157,8 +157,11 @@ from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 from django.utils import timezone
+import time_machine
 email, password, secret, recovery_code = sys.argv[1:5]
 client, answers = Client(), []
+# time stands still, so that the app's code cannot expire between reading and sending it
+time_machine.travel(timezone.now(), tick=False).start()
 for code in ("app", recovery_code):
     if code == "app":
         counter = int(timezone.now().timestamp()) // app_settings.TOTP_PERIOD

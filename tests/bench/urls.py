@@ -111,17 +111,20 @@ django_templates.Template.render = _timed_render
 
 
 _FROM = re.compile(r'(?:FROM|UPDATE|INTO) "(\w+)"')
+_EXECUTE = re.compile(r"\bEXECUTE (\w+)")
 
 
 def _main_table(sql: str) -> str:
     """The table a statement reads or writes: its FROM (UPDATE, INSERT INTO) outside any
-    parenthesized subquery (a precompiled query's prepared statement read as its SQL)."""
+    parenthesized subquery (a precompiled query's prepared statement read as its SQL); for
+    another prepared statement (the standing's), its name."""
     sql = statement_sql(sql)
     for match in _FROM.finditer(sql):
         before = sql[: match.start()]
         if before.count("(") == before.count(")"):
             return match.group(1)
-    return ""
+    prepared = _EXECUTE.search(sql)
+    return prepared.group(1) if prepared else ""
 
 
 class QueryCountMiddleware:

@@ -116,13 +116,17 @@ _EXECUTE = re.compile(r"\bEXECUTE (\w+)")
 
 def _main_table(sql: str) -> str:
     """The table a statement reads or writes: its FROM (UPDATE, INSERT INTO) outside any
-    parenthesized subquery (a precompiled query's prepared statement read as its SQL); for
-    another prepared statement (the standing's), its name."""
+    parenthesized subquery (a precompiled query's prepared statement read as its SQL), else
+    its first one (a UNION of parenthesized queries); for another prepared statement (the
+    standing's), its name."""
     sql = statement_sql(sql)
-    for match in _FROM.finditer(sql):
+    tables = list(_FROM.finditer(sql))
+    for match in tables:
         before = sql[: match.start()]
         if before.count("(") == before.count(")"):
             return match.group(1)
+    if tables:
+        return tables[0].group(1)
     prepared = _EXECUTE.search(sql)
     return prepared.group(1) if prepared else ""
 

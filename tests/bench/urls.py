@@ -115,18 +115,17 @@ _EXECUTE = re.compile(r"\bEXECUTE (\w+)")
 
 
 def _main_table(sql: str) -> str:
-    """The table a statement reads or writes: its FROM (UPDATE, INSERT INTO) outside any
-    parenthesized subquery (a precompiled query's prepared statement read as its SQL), else
-    its first one (a UNION of parenthesized queries); for another prepared statement (the
-    standing's), its name."""
+    """The table a statement reads or writes: its first FROM (UPDATE, INSERT INTO) in the
+    fewest parentheses, so not a subquery's (a precompiled query's prepared statement read as
+    its SQL; in a UNION of parenthesized queries, the first query's); for another prepared
+    statement (the standing's), its name."""
     sql = statement_sql(sql)
-    tables = list(_FROM.finditer(sql))
-    for match in tables:
-        before = sql[: match.start()]
-        if before.count("(") == before.count(")"):
-            return match.group(1)
-    if tables:
-        return tables[0].group(1)
+    depths = [
+        (sql[: match.start()].count("(") - sql[: match.start()].count(")"), match.group(1))
+        for match in _FROM.finditer(sql)
+    ]
+    if depths:
+        return min(depths, key=lambda depth_table: depth_table[0])[1]
     prepared = _EXECUTE.search(sql)
     return prepared.group(1) if prepared else ""
 

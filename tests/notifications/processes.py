@@ -6,7 +6,7 @@ workers running the production settings against the test database. The test proc
 to the throwaway Redis too, so `notify()` behaves as it does in a web request.
 
 Each process is started in its own session (process group) and killed by that group, so a test
-can SIGKILL a worker with its pool and embedded beat, and teardown never leaves one running. Only
+can SIGKILL a worker with its pool and its beat, and teardown never leaves one running. Only
 processes started here are ever signalled.
 """
 
@@ -444,8 +444,14 @@ def worker_database_url() -> str:
 
 
 class Worker:
-    """One `celery worker` process (prefork pool, optionally with the embedded beat) in its
-    own process group, running cssp_portal.settings.production."""
+    """One `celery worker` process (prefork pool) in its own process group, running
+    cssp_portal.settings.production, and optionally its own `celery beat` beside it.
+
+    Beat runs as a separate process, as compose, systemd and `make beat` run it, not embedded
+    (`-B`): an embedded beat is a child of the worker like its pool processes, and killing "a
+    pool process" could kill the scheduler instead, which the worker never starts again. Killing
+    the whole worker (`kill()`) kills its beat too; a worker started in its place brings a new
+    one, as a restarted host would."""
 
     def __init__(
         self,
@@ -454,24 +460,39 @@ class Worker:
         directory: Path,
         env: dict[str, str],
         args: list[str],
+        beat_schedule: Path | None = None,
         supervised: bool = False,
     ):
         self.name = name
         self.log_path = directory / f"{name}.log"
+        self.process = self._spawn(["worker", *args], env=env, supervised=supervised)
+        self.beat: subprocess.Popen | None = None
+        if beat_schedule is not None:
+            self.beat = self._spawn(
+                ["beat", "--loglevel=INFO", f"--schedule={beat_schedule}"],
+                env=env,
+                supervised=supervised,
+            )
+
+    def _spawn(self, args: list[str], *, env: dict[str, str], supervised: bool):
+        # Worker and beat append to one log (O_APPEND: their lines do not overwrite each other).
         log = open(self.log_path, "ab")  # noqa: SIM115 (closed with the process)
-        command = [str(CELERY), "-A", "cssp_portal", "worker", *args]
+        command = [str(CELERY), "-A", "cssp_portal", *args]
         if supervised:
-            # As `make worker` runs it: started again whenever it exits (deploy/supervise.sh).
+            # As `make worker` / `make beat` run them: started again whenever they exit
+            # (deploy/supervise.sh).
             command = ["sh", str(PROJECT_DIR / "deploy" / "supervise.sh"), *command]
-        self.process = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        try:
+            return subprocess.Popen(
+                command,
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            log.close()
 
     @property
     def pid(self) -> int:
@@ -498,7 +519,7 @@ class Worker:
         return self
 
     def children(self) -> list[int]:
-        """The pids of this worker's pool processes (and embedded beat)."""
+        """The pids of this worker's pool processes (its only children: beat runs apart)."""
         path = Path(f"/proc/{self.pid}/task/{self.pid}/children")
         try:
             return [int(pid) for pid in path.read_text().split()]
@@ -515,8 +536,10 @@ class Worker:
         return children[0]
 
     def kill(self) -> None:
-        """SIGKILL the worker with its pool processes and beat: no cleanup, no acks."""
+        """SIGKILL the worker with its pool processes, and its beat: no cleanup, no acks."""
         _stop_group(self.process, signal.SIGKILL)
+        if self.beat is not None:
+            _stop_group(self.beat, signal.SIGKILL)
 
 
 class Workers:
@@ -570,14 +593,13 @@ class Workers:
             "--without-mingle",
             "--without-heartbeat",
         ]
-        if beat:
-            # A fresh schedule file each time: a SIGKILLed beat may leave its file half written.
-            args += ["-B", f"--schedule={self.directory / f'{name}-beat'}"]
         worker = Worker(
             name=name,
             directory=self.directory,
             env={"SUPERVISE_DELAY": "1", **self.env(env)},
             args=args,
+            # A fresh schedule file each time: a SIGKILLed beat may leave its file half written.
+            beat_schedule=self.directory / f"{name}-beat" if beat else None,
             supervised=supervised,
         )
         self.started.append(worker)

@@ -277,7 +277,8 @@ def test_crowd_meets_the_targets():
         print(f"  trivial view: {trivial_before.requests_per_second:,.0f} req/s", flush=True)
         writer = support.Writer(server.url, plan["writes"], WRITES_PER_SECOND)
         writer.start()
-        crowd = crowd_run(SECONDS)
+        with support.CpuMeter(server.process.pid) as cpu:
+            crowd = crowd_run(SECONDS)
         writer.stop()
         trivial_after = trivial_run(TRIVIAL_SECONDS)
         print(f"  trivial view: {trivial_after.requests_per_second:,.0f} req/s", flush=True)
@@ -299,6 +300,7 @@ def test_crowd_meets_the_targets():
             kinds[names[record.kind]].records.append(record)
     result = _summary(crowd, trivial_before, trivial_after, writer, saved, memory, untagged)
     result["layout"] = layout
+    result["cpu"] = cpu.use
     report = _report(
         kinds.values(),
         result,
@@ -536,6 +538,26 @@ def _layout_line(result: dict) -> str:
     )
 
 
+def _cpu_line(result: dict) -> str:
+    """Where the machine's CPU went during the crowd, per request, and what a request could
+    cost in all at the target ratio."""
+    use, requests = result["cpu"], result["requests"]
+    parts = ", ".join(
+        f"{name} {100 * seconds / use.available:.0f} % "
+        f"({use.per_request_ms(name, requests):.1f} ms a request)"
+        for name, seconds in use.by.items()
+    )
+    idle = max(0.0, 100 * (1 - use.busy / use.available))
+    target_rate = TARGET_RATIO * result["trivial"]
+    return (
+        f"- CPU during the crowd ({use.cores} cores for {use.seconds:.0f} s, from /proc): "
+        f"{parts}; idle {idle:.0f} %. At {TARGET_RATIO:.2f} of the trivial view "
+        f"({target_rate:,.0f} req/s) the machine would have "
+        f"{1000 * use.cores / target_rate:.1f} ms of CPU for each request, all of these "
+        "together."
+    )
+
+
 def _sizes(counts: dict) -> str:
     return ", ".join(f"{value:,} {key}" for key, value in counts.items())
 
@@ -594,6 +616,8 @@ def _report(kinds, result, *, plan, load_average, elapsed) -> str:
         f"p95 **{result['p95']:,.0f} ms**, p99 {result['p99']:,.0f} ms (wrk's own histogram: "
         + " / ".join(f"{value:,.0f}" for value in result["wrk_latency"].values())
         + " ms).",
+        "",
+        _cpu_line(result),
         "",
     ]
     for title, ok, detail in result["targets"]:

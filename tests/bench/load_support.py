@@ -15,6 +15,7 @@ import math
 import os
 import platform
 import re
+import resource
 import secrets
 import shutil
 import statistics
@@ -250,6 +251,120 @@ class Server:
         if self.process is not None:
             _stop_group(self.process, signal.SIGTERM, timeout=20)
         self.handle.close()
+
+
+def _processes() -> dict[int, tuple[str, int, int]]:
+    """Every process's command name, parent pid and CPU time so far (user and system, in clock
+    ticks), from /proc/PID/stat."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = entry.joinpath("stat").read_text()
+            # The command name, in parentheses, may hold spaces: the fields after it are fixed.
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            found[int(entry.name)] = (name, int(fields[1]), int(fields[11]) + int(fields[12]))
+    return found
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all the machine's CPUs so far, from /proc/stat."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+@dataclasses.dataclass
+class CpuUse:
+    """What used the machine's CPUs during a window, in CPU seconds: the server (gunicorn's
+    master and workers), PostgreSQL and Redis by their processes, read every half second (a
+    database connection that closes within the window, as one does every CONN_MAX_AGE, counts
+    up to its last reading), wrk as this process's children that ended in it; "the rest" is
+    the machine's busy time less those (this process's writer thread, the kernel, whatever
+    else ran)."""
+
+    seconds: float
+    cores: int
+    busy: float
+    by: dict[str, float]
+
+    @property
+    def available(self) -> float:
+        return self.seconds * self.cores
+
+    def per_request_ms(self, name: str, requests: int) -> float:
+        return 1000 * self.by.get(name, 0.0) / requests if requests else 0.0
+
+
+class CpuMeter:
+    """`with CpuMeter(server_pid) as meter: ...`, then `meter.use` (a CpuUse)."""
+
+    GROUPS = ("gunicorn", "PostgreSQL", "Redis")
+    INTERVAL = 0.5
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.use: CpuUse | None = None
+        self._seen: dict[int, tuple[str, int, int]] = {}
+        self._stop = threading.Event()
+
+    def _group(self, pid: int, name: str, parent: int) -> str | None:
+        if self.server_pid in (pid, parent):
+            return "gunicorn"
+        if name.startswith("postgres"):
+            return "PostgreSQL"
+        if name.startswith("redis-server"):
+            return "Redis"
+        return None
+
+    @staticmethod
+    def _children_seconds() -> float:
+        """CPU time of this process's children that ended and were waited for (wrk)."""
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def _read(self) -> None:
+        for pid, (name, parent, used) in _processes().items():
+            group = self._group(pid, name, parent)
+            if group is not None:
+                self._seen[pid] = (name, group, used)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            self._read()
+
+    def __enter__(self) -> "CpuMeter":
+        self._started = time.monotonic()
+        self._machine = _machine_ticks()
+        self._before = _processes()
+        self._children = self._children_seconds()
+        self._sampler = threading.Thread(target=self._sample, name="cpu-meter", daemon=True)
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._sampler.join()
+        self._read()
+        busy, total = _machine_ticks()
+        seconds = time.monotonic() - self._started
+        ticks = os.sysconf("SC_CLK_TCK")
+        by = dict.fromkeys(self.GROUPS, 0.0)
+        for pid, (name, group, used) in self._seen.items():
+            before = self._before.get(pid)
+            earlier = before[2] if before is not None and before[0] == name else 0
+            by[group] += max(used - earlier, 0) / ticks
+        by["wrk"] = self._children_seconds() - self._children
+        busy_seconds = (busy - self._machine[0]) / ticks
+        by["the rest"] = max(busy_seconds - sum(by.values()), 0.0)
+        cores = round((total - self._machine[1]) / ticks / seconds) if seconds else 0
+        self.use = CpuUse(
+            seconds=seconds, cores=cores or os.cpu_count() or 1, busy=busy_seconds, by=by
+        )
 
 
 def _parent_of(entry: Path) -> int:

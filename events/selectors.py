@@ -157,17 +157,27 @@ class Listing:
         return with_listing_relations(self.ids)
 
 
+# Compiled once (cssp_portal.precompiled): a list page's or month's ids are one array.
+_REGISTRATIONS_AMONG = Precompiled(
+    "registrations among events",
+    lambda user_id, ids: Registration.objects.filter(
+        user_id=user_id, event__any=ids, state__in=Registration.CURRENT_STATES
+    ),
+    user_id=int,
+    ids=list,
+)
+
+
 def registrations_by_event(user, events) -> dict[int, Registration]:
     """The user's current registration for each of `events` (events or ids), in one query."""
     if not user.is_authenticated:
         return {}
+    ids = [getattr(event, "pk", event) for event in events]
+    if not ids:
+        return {}
     return {
         registration.event_id: registration
-        for registration in Registration.objects.filter(
-            user=user,
-            event__in=[getattr(event, "pk", event) for event in events],
-            state__in=Registration.CURRENT_STATES,
-        )
+        for registration in _REGISTRATIONS_AMONG.list(user_id=user.pk, ids=ids)
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from communities.access import VIEW, StandingQuery, standing_of
 from communities.models import Community, Membership, Organization
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name, person_ordering, sort_key
@@ -150,13 +151,27 @@ def directory_communities(viewer) -> QuerySet[Community]:
     return order_by_name(communities_visible_to(viewer), "name")
 
 
-def profile_memberships(person: User, viewer) -> list[Membership]:
-    """`person`'s active memberships in communities `viewer` may see, by community name."""
-    memberships = Membership.objects.filter(
-        user=person,
+def _profile_memberships(viewer, person_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user_id=person_id,
         state=Membership.State.ACTIVE,
         community__in=communities_visible_to(viewer),
     ).select_related("community")
+
+
+# For a signed-in viewer: compiled once per shape of their standing (communities.access).
+_PROFILE_MEMBERSHIPS = StandingQuery(
+    "profile memberships", _profile_memberships, asks=(VIEW,), person_id=int
+)
+
+
+def profile_memberships(person: User, viewer) -> list[Membership]:
+    """`person`'s active memberships in communities `viewer` may see, by community name."""
+    standing = standing_of(viewer)
+    if standing.signed_in:
+        memberships = _PROFILE_MEMBERSHIPS.list(standing, person_id=person.pk)
+    else:
+        memberships = _profile_memberships(standing, person.pk)
     return sorted(memberships, key=lambda membership: sort_key(membership.community.name))
 
 

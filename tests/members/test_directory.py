@@ -339,6 +339,36 @@ def test_a_profile_shows_the_person_and_their_visible_communities(client, viewer
     assert "does not share their email address and telephone with you" in page
 
 
+def test_a_profile_lists_members_only_communities_to_their_members_and_administrators(
+    client, viewer
+):
+    # given a person in a public community and in two members-only ones, the viewer belonging
+    # to one of the members-only ones
+    person = UserFactory(first_name="Marie", last_name="Gagnon")
+    make_member(CommunityFactory(name_en="Flood CoP"), person)
+    shared = CommunityFactory(name_en="Shared secret CoP", visibility=Community.Visibility.MEMBERS)
+    other = CommunityFactory(name_en="Other secret CoP", visibility=Community.Visibility.MEMBERS)
+    make_member(shared, person)
+    make_member(other, person)
+    make_member(shared, viewer)
+    admin = UserFactory(is_superuser=True)
+
+    # when the viewer, then an administrator, opens the person's profile
+    seen_by_member = html.unescape(
+        client.get(url("members:profile", pk=person.pk)).content.decode()
+    )
+    client.force_login(admin)
+    seen_by_admin = html.unescape(client.get(url("members:profile", pk=person.pk)).content.decode())
+
+    # then the member sees the public community and the one they share, not the other; the
+    # administrator sees all three
+    assert "Flood CoP" in seen_by_member and "Shared secret CoP" in seen_by_member
+    assert "Other secret CoP" not in seen_by_member
+    assert all(
+        name in seen_by_admin for name in ("Flood CoP", "Shared secret CoP", "Other secret CoP")
+    )
+
+
 def test_a_profile_shows_contact_details_to_members_of_a_shared_community(client, viewer):
     community = CommunityFactory()
     make_member(community, viewer)

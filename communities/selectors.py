@@ -1,6 +1,8 @@
 import datetime
+import functools
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     FilteredRelation,
     Prefetch,
@@ -10,8 +12,9 @@ from django.db.models import (
 
 from cssp_portal.collation import order_by_name
 from cssp_portal.fragments import rows_digest
+from cssp_portal.precompiled import Precompiled
 
-from .access import standing_of
+from .access import VIEW, StandingQuery, standing_of
 from .models import Community, CommunityOrganization
 from .policies import communities_of_member, communities_visible_to
 
@@ -48,29 +51,31 @@ class CardListing:
     fragment kept under that version is missing. A lead organization added, removed or renamed
     changes its community's entry (every save stamps updated_at with the current time)."""
 
-    def __init__(self, queryset: QuerySet[Community]):
+    def __init__(self, queryset: QuerySet[Community], *, joined=None):
         self._queryset = queryset
+        # The card rows, read: by default from the queryset (`_card_rows`), or by a caller
+        # that reads the same rows another way (`directory`).
+        self._joined = joined or (lambda: _card_rows(queryset))
+
+    @classmethod
+    def directory(cls, who) -> "CardListing":
+        """Every card of the directory `who` sees (the home page; the directory page without
+        a filter). The rows' query is compiled once per shape of standing (a signed-in
+        person: communities.access.StandingQuery) or once for everyone signed out."""
+        standing = standing_of(who)
+        if standing.signed_in:
+            joined = functools.partial(_DIRECTORY_CARD_ROWS.list, standing)
+        else:
+            joined = _PUBLIC_DIRECTORY_CARD_ROWS.list
+        return cls(community_directory(standing), joined=joined)
 
     @cached_property
     def _rows(self) -> list[tuple]:
         """(community id, updated_at, ((lead organization id, its updated_at), ...)) in the
         queryset's order."""
-        joined = (
-            self._queryset.prefetch_related(None)
-            .annotate(
-                lead=FilteredRelation(
-                    "organization_links",
-                    condition=Q(organization_links__role__in=_LEAD_ROLES),
-                )
-            )
-            .rewrite(False)  # plain values: no column here is translated
-            .values_list(
-                "pk", "updated_at", "lead__organization_id", "lead__organization__updated_at"
-            )
-        )
         communities: dict[int, datetime.datetime] = {}
         leads: dict[int, list] = {}
-        for pk, updated_at, organization_id, organization_updated_at in joined:
+        for pk, updated_at, organization_id, organization_updated_at in self._joined():
             communities.setdefault(pk, updated_at)
             if organization_id is not None:
                 leads.setdefault(pk, []).append((organization_id, organization_updated_at))
@@ -94,6 +99,33 @@ class CardListing:
         ids = [row[0] for row in self._rows]
         found = _with_lead_links(Community.objects.filter(pk__in=ids)).in_bulk()
         return [found[pk] for pk in ids if pk in found]
+
+
+def _card_rows(communities: QuerySet[Community]) -> QuerySet:
+    """(community id, updated_at, lead organization id, its updated_at) for each community of
+    `communities` and each of its lead organizations (or None), in the queryset's order."""
+    return (
+        communities.prefetch_related(None)
+        .annotate(
+            lead=FilteredRelation(
+                "organization_links",
+                condition=Q(organization_links__role__in=_LEAD_ROLES),
+            )
+        )
+        .rewrite(False)  # plain values: no column here is translated
+        .values_list("pk", "updated_at", "lead__organization_id", "lead__organization__updated_at")
+    )
+
+
+# The whole directory's card rows: compiled once per shape of a signed-in person's standing,
+# once for everyone signed out (cssp_portal.precompiled).
+_DIRECTORY_CARD_ROWS = StandingQuery(
+    "directory cards", lambda standing: _card_rows(community_directory(standing)), asks=(VIEW,)
+)
+_PUBLIC_DIRECTORY_CARD_ROWS = Precompiled(
+    "directory cards (signed out)",
+    lambda: _card_rows(community_directory(AnonymousUser())),
+)
 
 
 def community_directory_search(

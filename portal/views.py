@@ -19,7 +19,7 @@ from communities import policies
 from communities.access import standing_of
 from communities.forms import JoinRequestForm
 from communities.models import Community, CommunityOrganization, Membership, Organization
-from communities.selectors import CardListing, communities_visible_to, community_directory
+from communities.selectors import CardListing, communities_visible_to
 from consultations.models import Consultation
 from consultations.policies import can_open_consultation
 from consultations.selectors import community_consultations_heard
@@ -43,7 +43,7 @@ def home(request):
         request,
         "home.html",
         {
-            "communities": CardListing(community_directory(request.user)),
+            "communities": CardListing.directory(request.user),
             "announcements": announcements,
             "home_events": home_events,
             # The news and the events are kept rendered under a digest of what they show of

@@ -35,17 +35,20 @@ if TYPE_CHECKING:
 def community_list(request):
     form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    communities = community_directory_search(
-        request.user,
-        q=filters.get("q", ""),
-        organization=filters.get("organization"),
-        join_policy=filters.get("join_policy", ""),
-        mine=filters.get("mine", False),
-    )
+    narrowed = {
+        "q": filters.get("q", ""),
+        "organization": filters.get("organization"),
+        "join_policy": filters.get("join_policy", ""),
+        "mine": filters.get("mine", False),
+    }
+    if any(narrowed.values()):
+        communities = CardListing(community_directory_search(request.user, **narrowed))
+    else:
+        communities = CardListing.directory(request.user)
     return render(
         request,
         "communities/community_list.html",
-        {"communities": CardListing(communities), "form": form, "filtered": bool(filters)},
+        {"communities": communities, "form": form, "filtered": bool(filters)},
     )
 
 

@@ -61,9 +61,30 @@ def gaps_visible_to(user) -> QuerySet[CapabilityGap]:
     return CapabilityGap.objects.filter(community__in=communities_visible_to(user).values("pk"))
 
 
-def calls_visible_to(user) -> QuerySet[Call]:
-    calls = Call.objects.all() if policies.can_manage_calls(user) else Call.objects.published()
+def _calls(*, drafts: bool) -> QuerySet[Call]:
+    calls = Call.objects.all() if drafts else Call.objects.published()
     return calls.annotate(project_count=Count("projects", distinct=True))
+
+
+def calls_visible_to(user) -> QuerySet[Call]:
+    """Published calls, and the drafts too for those who manage calls."""
+    return _calls(drafts=policies.can_manage_calls(user))
+
+
+# The call list's two readings of calls_visible_to, each compiled once
+# (cssp_portal.precompiled): the same for everyone on the same side of can_manage_calls.
+_LISTED_CALLS = {
+    drafts: Precompiled(
+        f"call list ({'with' if drafts else 'without'} drafts)",
+        functools.partial(_calls, drafts=drafts),
+    )
+    for drafts in (False, True)
+}
+
+
+def calls_listed_for(user) -> list[Call]:
+    """calls_visible_to(user), read (the call list)."""
+    return _LISTED_CALLS[policies.can_manage_calls(user)].list()
 
 
 def call_detail_relations(call, user) -> dict:

@@ -19,7 +19,7 @@ from .attachments import file_response
 
 def call_list(request):
     now = timezone.now()
-    calls = list(selectors.calls_visible_to(request.user))
+    calls = selectors.calls_listed_for(request.user)
     return render(
         request,
         "proposals/call_list.html",

@@ -14,7 +14,12 @@ from communities.models import Community, Membership
 from proposals import selectors
 from proposals.models import CapabilityGap, Project, ProjectOrganization, Proposal
 from proposals.selectors import DASHBOARD_LIST_LIMIT
-from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.communities.factories import (
+    CommunityFactory,
+    OrganizationFactory,
+    make_member,
+    person_as,
+)
 from tests.helpers import page, url
 from tests.helpers import statements as read_statements
 from tests.members.factories import UserFactory
@@ -707,6 +712,24 @@ def test_call_documents_are_published_by_staff_and_downloaded_through_the_policy
         == 403
     )
     assert member.post(url("proposals:call_document_delete", document.pk)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_draft"),
+    [("anonymous", False), ("member", False), ("portfolio_manager", True), ("admin", True)],
+)
+def test_an_unpublished_call_is_listed_to_those_who_manage_calls_only(role, sees_draft):
+    # given a published call and a draft
+    CallFactory(title_en="Published call")
+    CallFactory(title_en="Draft call", is_published=False)
+    person = person_as(role, CommunityFactory())
+    client = signed_in(person) if person else Client()
+    # when the person opens the call list
+    listing = page(client.get(url("proposals:call_list", lang="en")))
+    # then everyone sees the published call, and only those who manage calls the draft
+    assert "Published call" in listing
+    assert ("Draft call" in listing) is sees_draft
+    assert ("Unpublished drafts" in listing) is sees_draft
 
 
 def test_call_list_sorts_open_upcoming_and_past_calls_in_few_queries(

@@ -58,6 +58,40 @@ def event_listing(
     return events.order_by("start", "pk")
 
 
+MONTH_LIMIT = 500  # the most events a calendar month shows
+
+
+def _month_ids(who, start: datetime.datetime, end: datetime.datetime, **filters) -> QuerySet:
+    events = event_listing(who, start=start, end=end, **filters)
+    return events.values_list("pk", flat=True)[:MONTH_LIMIT]
+
+
+# A month with no filter, the calendar's usual view: compiled once per shape of a signed-in
+# person's standing (communities.access.StandingQuery), once for everyone signed out.
+_MONTH_IDS = StandingQuery(
+    "calendar month", _month_ids, asks=(VIEW,), start=datetime.datetime, end=datetime.datetime
+)
+_PUBLIC_MONTH_IDS = Precompiled(
+    "calendar month (signed out)",
+    functools.partial(_month_ids, AnonymousUser()),
+    start=datetime.datetime,
+    end=datetime.datetime,
+)
+
+
+def month_event_ids(
+    who, *, start: datetime.datetime, end: datetime.datetime, **filters
+) -> list[int]:
+    """The ids of the visible events of a period (`event_listing`'s, the first MONTH_LIMIT in
+    start order) narrowed by `filters` (community, event_type, mine) when any is given."""
+    if any(filters.values()):
+        return list(_month_ids(who, start, end, **filters))
+    standing = standing_of(who)
+    if standing.signed_in:
+        return _MONTH_IDS.list(standing, start=start, end=end)
+    return _PUBLIC_MONTH_IDS.list(start=start, end=end)
+
+
 def with_listing_relations(events) -> list[Event]:
     """The events of one page (given in order, as ids or a sliced queryset), with their host
     and co-hosts. A page is found from the ids first (from the index alone, see

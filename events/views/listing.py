@@ -90,7 +90,7 @@ def event_calendar(request):
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     listing = selectors.Listing(
-        selectors.event_listing(
+        selectors.month_event_ids(
             request.user,
             community=filters.get("community"),
             event_type=filters.get("type", ""),
@@ -99,7 +99,7 @@ def event_calendar(request):
             end=datetime.datetime.combine(
                 last + datetime.timedelta(days=1), datetime.time.min, zone
             ),
-        ).values_list("pk", flat=True)[:500]
+        )
     )
     grid = pycalendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
 

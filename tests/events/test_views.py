@@ -8,7 +8,12 @@ from django.utils import timezone
 from communities.models import Community, Membership
 from events import services
 from events.models import Event, Registration
-from tests.communities.factories import CommunityFactory, OrganizationFactory, make_member
+from tests.communities.factories import (
+    CommunityFactory,
+    OrganizationFactory,
+    make_member,
+    person_as,
+)
 from tests.events.factories import EventFactory
 from tests.helpers import page, statements, url
 from tests.members.factories import UserFactory
@@ -341,6 +346,44 @@ def test_month_calendar_places_events_on_their_days(
     assert "Séance 5" in text  # 28 February
     response = client.get(url("events:calendar"), {"month": "2027-03"})
     assert "Session 0" not in page(response)
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("anonymous", {"Open day"}),
+        ("guest", {"Open day"}),
+        ("non_member", {"Open day", "Members day"}),
+        ("member", {"Open day", "Members day", "Hosts day"}),
+        ("admin", {"Open day", "Members day", "Hosts day"}),
+    ],
+)
+def test_the_calendar_shows_each_person_the_events_they_may_see(client, role, shown):
+    # given a public community's public, all-members and host-only events in one month
+    host = CommunityFactory()
+    start = datetime.datetime(2027, 4, 14, 15, 0, tzinfo=datetime.UTC)
+    for day, (title, visibility) in enumerate(
+        [
+            ("Open day", Event.Visibility.PUBLIC),
+            ("Members day", Event.Visibility.MEMBERS),
+            ("Hosts day", Event.Visibility.HOSTS),
+        ]
+    ):
+        moment = start + datetime.timedelta(days=day)
+        EventFactory(
+            community=host,
+            visibility=visibility,
+            title_en=title,
+            start=moment,
+            end=moment + datetime.timedelta(hours=2),
+        )
+    person = person_as(role, host)
+    if person is not None:
+        client.force_login(person)
+    # when the person opens that month
+    text = page(client.get(url("events:calendar"), {"month": "2027-04"}))
+    # then they see exactly the events the policies let them see
+    assert {title for title in ("Open day", "Members day", "Hosts day") if title in text} == shown
 
 
 def test_lead_cancels_a_registration_and_the_waitlist_moves_up(client, community, lead):

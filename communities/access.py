@@ -254,6 +254,16 @@ class StandingQuery:
         self._by_shape: dict[tuple, Any] = {}
 
     def list(self, who, **values) -> list:
+        query, values = self._query_for(who, values)
+        return query.list(**values)
+
+    def count(self, who, **values) -> int:
+        """How many rows `list` would give (Precompiled.count: build it unordered)."""
+        query, values = self._query_for(who, values)
+        return query.count(**values)
+
+    def _query_for(self, who, values: dict) -> tuple[Precompiled, dict]:
+        """The query compiled for the shape of `who`'s standing, and all its values."""
         standing = standing_of(who)
         if not standing.signed_in:
             raise ValueError(f"The {self.name} query is for signed-in people")
@@ -281,9 +291,8 @@ class StandingQuery:
                 shape_member_of=list,
                 **self.parameters,
             )
-        return query.list(
-            shape_user_id=standing.user_id, shape_member_of=list(standing.member_of), **values
-        )
+        person = {"shape_user_id": standing.user_id, "shape_member_of": list(standing.member_of)}
+        return query, {**person, **values}
 
 
 @functools.cache

@@ -227,17 +227,26 @@ class Precompiled:
         # standing whose rule does not need them: communities.access.StandingQuery).
         self.may_skip = may_skip
         self._compiled: dict[str | None, _Compiled] = {}
+        # The serial naming each compiled query's COUNT(*) statement (`count`), by language.
+        self._count_serials: dict[str | None, int] = {}
 
-    def list(self, **values) -> list:
+    def _check_values(self, values: dict) -> None:
         if values.keys() != self.parameters.keys():
             raise TypeError(f"The {self.name} query takes {', '.join(self.parameters)}")
+
+    def _for_language(self) -> _Compiled:
+        compiled = self._compiled.get(language := translation.get_language())
+        if compiled is None:
+            compiled = self._compiled[language] = self._compile()
+        return compiled
+
+    def list(self, **values) -> list:
+        self._check_values(values)
         if connection.vendor != "postgresql":
             # SQLite (the embedded default, one person trying the portal) adapts values on
             # their way into the SQL (a date-time becomes text): the queryset, as usual.
             return list(self.build(**values))
-        compiled = self._compiled.get(language := translation.get_language())
-        if compiled is None:
-            compiled = self._compiled[language] = self._compile()
+        compiled = self._for_language()
         params = tuple(values[name] for _position, name in compiled.slots)
         queryset = compiled.queryset._chain()
         compiler = copy.copy(compiled.compiler)
@@ -252,6 +261,33 @@ class Precompiled:
     def first(self, **values):
         rows = self.list(**values)
         return rows[0] if rows else None
+
+    def count(self, **values) -> int:
+        """How many rows the query gives: COUNT(*) around its compiled SQL, a prepared
+        statement of its own (elsewhere, the queryset's count()). Build the query without
+        an ordering for this: PostgreSQL would sort the rows before counting them."""
+        self._check_values(values)
+        if connection.vendor != "postgresql":
+            return self.build(**values).count()
+        compiled = self._for_language()
+        serial = self._count_serials.get(language := translation.get_language())
+        # Django's own compiled SQL (values as parameters, constants quoted by the driver)
+        # inside a fixed COUNT(*): nothing of a request is written into it.
+        counted = "SELECT COUNT(*) FROM ({}) AS counted"
+        if serial is None:
+            serial = self._count_serials[language] = next(_serial)
+            _SQL_BY_SERIAL[serial] = counted.format(compiled.sql)
+        params = tuple(values[name] for _position, name in compiled.slots)
+        wrapper = connections[compiled.queryset.db]
+        body = counted.format(compiled.body)
+        with (
+            prepared_statement(
+                wrapper, f"portal_q{serial}", body, len(params), plan=self.plan
+            ) as sql,
+            wrapper.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
     def _compile(self) -> _Compiled:
         builds = []

@@ -92,6 +92,68 @@ def month_event_ids(
     return _PUBLIC_MONTH_IDS.list(start=start, end=end)
 
 
+def _upcoming_ids(who, start: datetime.datetime, *, ordered: bool = True) -> QuerySet:
+    events = event_listing(who, start=start)
+    return events.values_list("pk", flat=True) if ordered else events.order_by().values("pk")
+
+
+# The event list with no filter, its usual view: the first page's ids and the count, each
+# compiled once per shape of a signed-in person's standing, once for everyone signed out.
+_UPCOMING_COUNT = StandingQuery(
+    "event list count",
+    functools.partial(_upcoming_ids, ordered=False),
+    asks=(VIEW,),
+    start=datetime.datetime,
+)
+_PUBLIC_UPCOMING_COUNT = Precompiled(
+    "event list count (signed out)",
+    functools.partial(_upcoming_ids, AnonymousUser(), ordered=False),
+    start=datetime.datetime,
+)
+
+
+@functools.cache
+def _first_upcoming_ids(per_page: int) -> tuple[StandingQuery, Precompiled]:
+    def build(who, start):
+        return _upcoming_ids(who, start)[:per_page]
+
+    return (
+        StandingQuery("event list page", build, asks=(VIEW,), start=datetime.datetime),
+        Precompiled(
+            "event list page (signed out)",
+            functools.partial(build, AnonymousUser()),
+            start=datetime.datetime,
+        ),
+    )
+
+
+class UpcomingIds:
+    """The ids of the events an unfiltered event list shows from `start` on, in start order,
+    for Django's Paginator: its count and its first page read by precompiled queries (the
+    list's usual view), any other page sliced from the queryset."""
+
+    def __init__(self, who, *, start: datetime.datetime, per_page: int):
+        self.standing = standing_of(who)
+        self.start, self.per_page = start, per_page
+
+    def count(self) -> int:
+        if self.standing.signed_in:
+            return _UPCOMING_COUNT.count(self.standing, start=self.start)
+        return _PUBLIC_UPCOMING_COUNT.count(start=self.start)
+
+    def __getitem__(self, key: slice) -> list[int]:
+        if key.stop == 0:
+            return []
+        if key.start in (0, None) and key.stop is not None and key.stop <= self.per_page:
+            signed_in, signed_out = _first_upcoming_ids(self.per_page)
+            if self.standing.signed_in:
+                ids = signed_in.list(self.standing, start=self.start)
+            else:
+                ids = signed_out.list(start=self.start)
+            return ids[: key.stop]
+        return list(_upcoming_ids(self.standing, self.start)[key])
+
+
 def with_listing_relations(events) -> list[Event]:
     """The events of one page (given in order, as ids or a sliced queryset), with their host
     and co-hosts. A page is found from the ids first (from the index alone, see

@@ -41,21 +41,26 @@ def event_list(request):
     zone = _zone()
     start = filters.get("start")
     end = filters.get("end")
-    events = selectors.event_listing(
-        request.user,
-        community=filters.get("community"),
-        event_type=filters.get("type", ""),
-        mine=filters.get("mine", False),
-        start=datetime.datetime.combine(start, datetime.time.min, zone)
-        if start
-        else timezone.now(),
-        end=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
-        if end
-        else None,
-    )
-    page = Paginator(events.values_list("pk", flat=True), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    narrowed = {
+        "community": filters.get("community"),
+        "event_type": filters.get("type", ""),
+        "mine": filters.get("mine", False),
+    }
+    if any(narrowed.values()) or start or end:
+        ids = selectors.event_listing(
+            request.user,
+            **narrowed,
+            start=datetime.datetime.combine(start, datetime.time.min, zone)
+            if start
+            else timezone.now(),
+            end=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
+            if end
+            else None,
+        ).values_list("pk", flat=True)
+    else:
+        # The usual view: its count and first page read by precompiled queries.
+        ids = selectors.UpcomingIds(request.user, start=timezone.now(), per_page=EVENTS_PER_PAGE)
+    page = Paginator(ids, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     listing = selectors.Listing(page.object_list)
     return render(
         request,

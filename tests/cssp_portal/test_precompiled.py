@@ -244,6 +244,32 @@ def test_it_runs_as_a_statement_prepared_once_per_connection():
         assert cursor.fetchone()[0] >= 1
 
 
+def test_a_count_gives_the_queryset_s_count_as_a_prepared_statement_of_its_own():
+    # given communities, some of them members-only, and the precompiled query of a list of ids
+    public = [CommunityFactory() for _ in range(3)]
+    hidden = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    query = Precompiled(
+        "test visible count",
+        lambda ids: Community.objects.filter(pk__any=ids, visibility="public").values("pk"),
+        ids=list,
+    )
+    everyone = [community.pk for community in [*public, hidden]]
+    # when it counts, three times with other values
+    with CaptureQueriesContext(connection) as queries:
+        counts = [query.count(ids=everyone), query.count(ids=everyone[:1]), query.count(ids=[])]
+    # then each count is the queryset's, read by one statement prepared once
+    assert counts == [3, 1, 0]
+    sent = [q["sql"] for q in queries]
+    assert len(sent) == 3
+    assert sent[0].startswith("PREPARE portal_q") and "SELECT COUNT(*) FROM (" in sent[0]
+    assert all(sql.startswith("EXECUTE portal_q") for sql in sent[1:])
+    # and the query log tells what it counted
+    assert all(
+        sql.startswith("SELECT COUNT(*) FROM (") and '"communities_community"' in sql
+        for sql in statements(queries)
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_new_connection_prepares_it_again():
     query = _community_names()

@@ -386,6 +386,35 @@ def test_the_calendar_shows_each_person_the_events_they_may_see(client, role, sh
     assert {title for title in ("Open day", "Members day", "Hosts day") if title in text} == shown
 
 
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("anonymous", {"Open day"}),
+        ("guest", {"Open day"}),
+        ("non_member", {"Open day", "Members day"}),
+        ("member", {"Open day", "Members day", "Hosts day"}),
+        ("admin", {"Open day", "Members day", "Hosts day"}),
+    ],
+)
+def test_the_event_list_counts_and_shows_each_person_the_events_they_may_see(client, role, shown):
+    # given a public community's public, all-members and host-only upcoming events
+    host = CommunityFactory()
+    for title, visibility in [
+        ("Open day", Event.Visibility.PUBLIC),
+        ("Members day", Event.Visibility.MEMBERS),
+        ("Hosts day", Event.Visibility.HOSTS),
+    ]:
+        EventFactory(community=host, visibility=visibility, title_en=title)
+    person = person_as(role, host)
+    if person is not None:
+        client.force_login(person)
+    # when the person opens the event list, with no filter
+    text = page(client.get(url("events:list")))
+    # then it counts and lists exactly the events the policies let them see
+    assert {title for title in ("Open day", "Members day", "Hosts day") if title in text} == shown
+    assert f"{len(shown)} event{'s' if len(shown) > 1 else ''} found." in text
+
+
 def test_lead_cancels_a_registration_and_the_waitlist_moves_up(client, community, lead):
     event = EventFactory(community=community, capacity_in_person=1)
     holder, waiting = UserFactory(verified=True), UserFactory(verified=True)

@@ -51,10 +51,9 @@ class CardListing:
     fragment kept under that version is missing. A lead organization added, removed or renamed
     changes its community's entry (every save stamps updated_at with the current time)."""
 
-    def __init__(self, queryset: QuerySet[Community], *, joined=None):
-        self._queryset = queryset
-        # The card rows, read: by default from the queryset (`_card_rows`), or by a caller
-        # that reads the same rows another way (`directory`).
+    def __init__(self, queryset: QuerySet[Community] | None = None, *, joined=None):
+        # The card rows, read: from the queryset (`_card_rows`), or by a caller that reads
+        # the same rows another way (`directory`).
         self._joined = joined or (lambda: _card_rows(queryset))
 
     @classmethod
@@ -67,7 +66,7 @@ class CardListing:
             joined = functools.partial(_DIRECTORY_CARD_ROWS.list, standing)
         else:
             joined = _PUBLIC_DIRECTORY_CARD_ROWS.list
-        return cls(community_directory(standing), joined=joined)
+        return cls(joined=joined)
 
     @cached_property
     def _rows(self) -> list[tuple]:

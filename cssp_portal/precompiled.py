@@ -330,3 +330,35 @@ class Precompiled:
         }
         body = _numbered(sql, literals)
         return _Compiled(queryset, compiler, sql, tuple(slots), serial, body)
+
+
+class FirstPage:
+    """A list for Django's Paginator whose count and first page are read by precompiled
+    queries (a list page's usual visit), any other page sliced from the queryset that
+    `queryset()` builds, only then:
+
+        Paginator(FirstPage(count=..., first=..., queryset=..., per_page=25), 25)
+
+    The three callables take no argument (bind the values with functools.partial); `first()`
+    gives the first `per_page` rows in the queryset's order."""
+
+    def __init__(
+        self,
+        *,
+        count: Callable[[], int],
+        first: Callable[[], list],
+        queryset: Callable[[], QuerySet],
+        per_page: int,
+    ):
+        self._count, self._first, self._queryset = count, first, queryset
+        self.per_page = per_page
+
+    def count(self) -> int:
+        return self._count()
+
+    def __getitem__(self, key: slice) -> list:
+        if key.stop == 0:
+            return []
+        if key.start in (0, None) and key.stop is not None and key.stop <= self.per_page:
+            return self._first()[: key.stop]
+        return list(self._queryset()[key])

@@ -24,7 +24,7 @@ from communities.access import VIEW, StandingQuery, standing_of
 from communities.models import Community, Organization
 from cssp_portal.collation import order_by_name
 from cssp_portal.fragments import rows_digest
-from cssp_portal.precompiled import Precompiled
+from cssp_portal.precompiled import FirstPage, Precompiled
 
 from .models import Event, Registration
 from .policies import events_visible_to, visible_events_q
@@ -127,31 +127,24 @@ def _first_upcoming_ids(per_page: int) -> tuple[StandingQuery, Precompiled]:
     )
 
 
-class UpcomingIds:
+def upcoming_ids(who, *, start: datetime.datetime, per_page: int) -> FirstPage:
     """The ids of the events an unfiltered event list shows from `start` on, in start order,
-    for Django's Paginator: its count and its first page read by precompiled queries (the
+    for Django's Paginator: its count and first page read by queries compiled once (the
     list's usual view), any other page sliced from the queryset."""
-
-    def __init__(self, who, *, start: datetime.datetime, per_page: int):
-        self.standing = standing_of(who)
-        self.start, self.per_page = start, per_page
-
-    def count(self) -> int:
-        if self.standing.signed_in:
-            return _UPCOMING_COUNT.count(self.standing, start=self.start)
-        return _PUBLIC_UPCOMING_COUNT.count(start=self.start)
-
-    def __getitem__(self, key: slice) -> list[int]:
-        if key.stop == 0:
-            return []
-        if key.start in (0, None) and key.stop is not None and key.stop <= self.per_page:
-            signed_in, signed_out = _first_upcoming_ids(self.per_page)
-            if self.standing.signed_in:
-                ids = signed_in.list(self.standing, start=self.start)
-            else:
-                ids = signed_out.list(start=self.start)
-            return ids[: key.stop]
-        return list(_upcoming_ids(self.standing, self.start)[key])
+    standing = standing_of(who)
+    signed_in, signed_out = _first_upcoming_ids(per_page)
+    if standing.signed_in:
+        count = functools.partial(_UPCOMING_COUNT.count, standing, start=start)
+        first = functools.partial(signed_in.list, standing, start=start)
+    else:
+        count = functools.partial(_PUBLIC_UPCOMING_COUNT.count, start=start)
+        first = functools.partial(signed_out.list, start=start)
+    return FirstPage(
+        count=count,
+        first=first,
+        queryset=functools.partial(_upcoming_ids, standing, start),
+        per_page=per_page,
+    )
 
 
 def with_listing_relations(events) -> list[Event]:

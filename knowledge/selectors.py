@@ -12,7 +12,7 @@ from communities.access import VIEW, standing_of
 from communities.models import Community, Membership
 from communities.policies import communities_managed_by, communities_participated_by
 from cssp_portal.collation import order_by_name, ordering
-from cssp_portal.precompiled import Precompiled
+from cssp_portal.precompiled import FirstPage, Precompiled
 from members.models import User
 
 from .models import (
@@ -91,24 +91,34 @@ def _home_announcements_query(limit: int) -> Precompiled:
 def community_threads(community, *, include_hidden: bool = False) -> QuerySet[Thread]:
     """The threads started in the community or shared with it, pinned first, then by latest
     activity, with what a listing shows."""
+    return _community_threads(community.pk, include_hidden=include_hidden)
+
+
+def _community_threads(
+    community_id: int, *, include_hidden: bool, ordered: bool = True
+) -> QuerySet[Thread]:
     # Started here UNION shared here: "community OR shared_with" joined every thread to its
     # shares and filtered the whole table (a seq scan of every thread at program scale).
     # (No ordering in the parts: SQLite refuses an ORDER BY inside a compound subquery.)
     ids = (
-        Thread.objects.filter(community=community)
+        Thread.objects.filter(community_id=community_id)
         .order_by()
         .values("pk")
         .union(
-            Thread.shared_with.through.objects.filter(community=community).values("thread_id"),
+            Thread.shared_with.through.objects.filter(community_id=community_id).values(
+                "thread_id"
+            ),
             all=True,
         )
     )
     threads = Thread.objects.filter(pk__in=ids)
     if include_hidden:
         # A community's leads see its own hidden threads, not those hidden by another home.
-        threads = threads.filter(Q(hidden_at__isnull=True) | Q(community=community))
+        threads = threads.filter(Q(hidden_at__isnull=True) | Q(community_id=community_id))
     else:
         threads = threads.listed()
+    if not ordered:
+        return threads.order_by().values("pk")
     # What the list shows (knowledge/thread_list.html): not every column of the community and
     # the author per thread.
     return threads.select_related("community", "author").only(
@@ -118,6 +128,38 @@ def community_threads(community, *, include_hidden: bool = False) -> QuerySet[Th
         "author__first_name",
         "author__last_name",
         "author__email",
+    )
+
+
+@functools.cache
+def _thread_page_queries(include_hidden: bool, per_page: int) -> tuple[Precompiled, Precompiled]:
+    """A community's threads counted, and their first page: each compiled once (the same for
+    every community but for its id), with or without the hidden ones."""
+    threads = functools.partial(_community_threads, include_hidden=include_hidden)
+    hidden = "with" if include_hidden else "without"
+    return (
+        Precompiled(
+            f"community threads count ({hidden} hidden)",
+            lambda community_id: threads(community_id, ordered=False),
+            community_id=int,
+        ),
+        Precompiled(
+            f"community threads page ({hidden} hidden)",
+            lambda community_id: threads(community_id)[:per_page],
+            community_id=int,
+        ),
+    )
+
+
+def thread_pages(community, *, include_hidden: bool, per_page: int) -> FirstPage:
+    """`community_threads` for Django's Paginator: the count and the first page read by
+    queries compiled once, any other page sliced from the queryset."""
+    count, first = _thread_page_queries(include_hidden, per_page)
+    return FirstPage(
+        count=functools.partial(count.count, community_id=community.pk),
+        first=functools.partial(first.list, community_id=community.pk),
+        queryset=functools.partial(community_threads, community, include_hidden=include_hidden),
+        per_page=per_page,
     )
 
 

@@ -59,7 +59,7 @@ def event_list(request):
         ).values_list("pk", flat=True)
     else:
         # The usual view: its count and first page read by precompiled queries.
-        ids = selectors.UpcomingIds(request.user, start=timezone.now(), per_page=EVENTS_PER_PAGE)
+        ids = selectors.upcoming_ids(request.user, start=timezone.now(), per_page=EVENTS_PER_PAGE)
     page = Paginator(ids, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     listing = selectors.Listing(page.object_list)
     return render(

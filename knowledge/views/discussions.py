@@ -27,7 +27,7 @@ def thread_list(request, slug):
     context = community_context(request, community, "discussions")
     if context["can_read_discussions"]:
         moderator = context["can_manage"]
-        threads = selectors.community_threads(community, include_hidden=moderator)
+        threads = selectors.thread_pages(community, include_hidden=moderator, per_page=25)
         page = Paginator(threads, 25).get_page(request.GET.get("page"))
         shown = list(page.object_list)
         context.update(

@@ -3,6 +3,8 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from cssp_portal.precompiled import FirstPage
+
 
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` rows (then says "more than `cap`").
@@ -18,6 +20,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, FirstPage):
+            # Counted by its own query, which its maker takes over LIMIT cap + 1 too
+            # (members.selectors.directory_pages).
+            return min(self.object_list.count(), self.cap + 1)
         return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
 
     @property

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from communities.access import VIEW, StandingQuery, standing_of
 from communities.models import Community, Membership, Organization
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name, person_ordering, sort_key
-from cssp_portal.precompiled import Precompiled
+from cssp_portal.precompiled import FirstPage, Precompiled
 
 from .models import ExpertiseArea, User
 
@@ -129,6 +131,33 @@ def member_directory(
         )
     # Root ICU collation, the expressions of the members_directory_order_icu index.
     return people.select_related("organization").order_by(*person_ordering())
+
+
+@functools.cache
+def _directory_queries(fields: tuple[str, ...], per_page: int, cap: int):
+    """The unfiltered directory counted (at most `cap` + 1) and its first page: each compiled
+    once, the same for every viewer (cssp_portal.precompiled)."""
+    return (
+        Precompiled(
+            "directory count", lambda: member_directory(None).order_by().values("pk")[: cap + 1]
+        ),
+        Precompiled(
+            "directory first page", lambda: member_directory(None).only(*fields)[:per_page]
+        ),
+    )
+
+
+def directory_pages(fields, *, per_page: int, cap: int) -> FirstPage:
+    """The unfiltered directory (the page's usual visit) for a CappedPaginator with `cap`:
+    its count and first page read by queries compiled once, any other page sliced from
+    `member_directory`, its cards' `fields` only."""
+    count, first = _directory_queries(tuple(fields), per_page, cap)
+    return FirstPage(
+        count=count.count,
+        first=first.list,
+        queryset=lambda: member_directory(None).only(*fields),
+        per_page=per_page,
+    )
 
 
 def directory_organizations() -> QuerySet[Organization]:

@@ -67,6 +67,24 @@ def test_the_directory_lists_listed_active_members_only(client, viewer):
     assert "1 member found." in page
 
 
+@pytest.mark.parametrize(("people", "said"), [(3, "3 members found."), (4, "More than 3")])
+def test_the_directory_counts_up_to_its_cap_then_says_more_than(
+    client, viewer, monkeypatch, people, said
+):
+    # given a directory that counts at most 3 people, and 3 or 4 listed members
+    monkeypatch.setattr("members.views.DIRECTORY_CAP", 3)
+    monkeypatch.setattr("members.views.PAGE_SIZE", 2)
+    for number in range(people):
+        UserFactory(last_name=f"Person {number}")
+    # when a member opens the directory, then its second page
+    response, first = _page(client)
+    second_response, _second = _page(client, page=2)
+    # then it says how many (or that there are more), and pages through them in name order
+    assert said in first
+    assert _names(response) == ["Person 0", "Person 1"]
+    assert _names(second_response) == ["Person 2"] + (["Person 3"] if people == 4 else [])
+
+
 def test_an_empty_search_says_so(client, viewer):
     UserFactory(last_name="Listed")
 

@@ -348,7 +348,9 @@ def test_month_calendar_places_events_on_their_days(
     assert "Session 0" not in page(response)
 
 
-@pytest.mark.parametrize(
+# Who sees which of a public community's events: public ones, those for all (vetted) members,
+# those for its hosts only.
+SEES_BY_ROLE = pytest.mark.parametrize(
     ("role", "shown"),
     [
         ("anonymous", {"Open day"}),
@@ -358,17 +360,23 @@ def test_month_calendar_places_events_on_their_days(
         ("admin", {"Open day", "Members day", "Hosts day"}),
     ],
 )
+EVENTS_BY_VISIBILITY = [
+    ("Open day", Event.Visibility.PUBLIC),
+    ("Members day", Event.Visibility.MEMBERS),
+    ("Hosts day", Event.Visibility.HOSTS),
+]
+
+
+def _titles_shown(text: str) -> set[str]:
+    return {title for title, _visibility in EVENTS_BY_VISIBILITY if title in text}
+
+
+@SEES_BY_ROLE
 def test_the_calendar_shows_each_person_the_events_they_may_see(client, role, shown):
     # given a public community's public, all-members and host-only events in one month
     host = CommunityFactory()
     start = datetime.datetime(2027, 4, 14, 15, 0, tzinfo=datetime.UTC)
-    for day, (title, visibility) in enumerate(
-        [
-            ("Open day", Event.Visibility.PUBLIC),
-            ("Members day", Event.Visibility.MEMBERS),
-            ("Hosts day", Event.Visibility.HOSTS),
-        ]
-    ):
+    for day, (title, visibility) in enumerate(EVENTS_BY_VISIBILITY):
         moment = start + datetime.timedelta(days=day)
         EventFactory(
             community=host,
@@ -383,27 +391,14 @@ def test_the_calendar_shows_each_person_the_events_they_may_see(client, role, sh
     # when the person opens that month
     text = page(client.get(url("events:calendar"), {"month": "2027-04"}))
     # then they see exactly the events the policies let them see
-    assert {title for title in ("Open day", "Members day", "Hosts day") if title in text} == shown
+    assert _titles_shown(text) == shown
 
 
-@pytest.mark.parametrize(
-    ("role", "shown"),
-    [
-        ("anonymous", {"Open day"}),
-        ("guest", {"Open day"}),
-        ("non_member", {"Open day", "Members day"}),
-        ("member", {"Open day", "Members day", "Hosts day"}),
-        ("admin", {"Open day", "Members day", "Hosts day"}),
-    ],
-)
+@SEES_BY_ROLE
 def test_the_event_list_counts_and_shows_each_person_the_events_they_may_see(client, role, shown):
     # given a public community's public, all-members and host-only upcoming events
     host = CommunityFactory()
-    for title, visibility in [
-        ("Open day", Event.Visibility.PUBLIC),
-        ("Members day", Event.Visibility.MEMBERS),
-        ("Hosts day", Event.Visibility.HOSTS),
-    ]:
+    for title, visibility in EVENTS_BY_VISIBILITY:
         EventFactory(community=host, visibility=visibility, title_en=title)
     person = person_as(role, host)
     if person is not None:
@@ -411,7 +406,7 @@ def test_the_event_list_counts_and_shows_each_person_the_events_they_may_see(cli
     # when the person opens the event list, with no filter
     text = page(client.get(url("events:list")))
     # then it counts and lists exactly the events the policies let them see
-    assert {title for title in ("Open day", "Members day", "Hosts day") if title in text} == shown
+    assert _titles_shown(text) == shown
     assert f"{len(shown)} event{'s' if len(shown) > 1 else ''} found." in text
 
 

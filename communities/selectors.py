@@ -54,6 +54,8 @@ class CardListing:
     def __init__(self, queryset: QuerySet[Community] | None = None, *, joined=None):
         # The card rows, read: from the queryset (`_card_rows`), or by a caller that reads
         # the same rows another way (`directory`).
+        if (queryset is None) == (joined is None):
+            raise TypeError("CardListing takes a queryset or a reader of its rows, not both")
         self._joined = joined or (lambda: _card_rows(queryset))
 
     @classmethod

@@ -136,7 +136,8 @@ def member_directory(
 @functools.cache
 def _directory_queries(fields: tuple[str, ...], per_page: int, cap: int):
     """The unfiltered directory counted (at most `cap` + 1) and its first page: each compiled
-    once, the same for every viewer (cssp_portal.precompiled)."""
+    once, the same for every viewer (cssp_portal.precompiled). member_directory reads its
+    viewer only for a community filter, so none is given here."""
     return (
         Precompiled(
             "directory count", lambda: member_directory(None).order_by().values("pk")[: cap + 1]

@@ -112,6 +112,9 @@ class _LabelChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.options is not None:
+            yield from self.field.options
+            return
         queryset = self.queryset
         # A translated column is read in the page's language straight from its own column
         # (name_fr): the portal has no fallback language, so this is what the model's
@@ -146,7 +149,13 @@ class NamedModelChoiceField(forms.ModelChoiceField):
 
     `label_fields` are the columns the label is made of (the translated `name` by default,
     read in the page's language), `label_from_row` makes the label from their values; they
-    must say what the model's __str__ says."""
+    must say what the model's __str__ says.
+
+    `options`, when a form sets it, is the list of (pk, label) the queryset would give, read
+    another way (a statement compiled once, cssp_portal.precompiled): the options are then not
+    read from the queryset, which still cleans a submitted value."""
+
+    options: list[tuple[int, str]] | None = None
 
     iterator = _LabelChoiceIterator
 

@@ -320,13 +320,14 @@ class ProjectFilterForm(forms.Form):
         empty_label=pgettext_lazy("community filter", "All"),
     )
 
-    def __init__(self, *args, visible_communities=None, **kwargs):
+    def __init__(self, *args, years=(), communities=None, community_options=None, **kwargs):
+        """`years`: the register's years, newest first; `communities`: those a community may
+        be chosen from (a queryset, which cleans the value); `community_options`: the same as
+        (pk, name) options, read once by the view (selectors.register_filter_choices)."""
         super().__init__(*args, **kwargs)
-        years = Project.objects.order_by("-year").values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", pgettext_lazy("year filter", "All"))] + [
             (y, y) for y in years
         ]
-        if visible_communities is not None:
-            self.fields["community"].queryset = order_by_name(
-                visible_communities.filter(projects__isnull=False).distinct(), "name"
-            )
+        if communities is not None:
+            self.fields["community"].queryset = communities
+        self.fields["community"].options = community_options

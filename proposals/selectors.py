@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from communities.access import standing_of
 from communities.models import Community
+from communities.policies import can_view_community
 from communities.selectors import communities_visible_to
+from cssp_portal.collation import order_by_name
 from cssp_portal.fragments import content_digest
 from cssp_portal.precompiled import Precompiled
 from events.selectors import events_visible_to
@@ -366,7 +368,7 @@ def _org_links():
 # in both languages for the `lang` attribute of a name shown in the other language, and the slug
 # of their pages): the whole rows (descriptions, summaries, objectives) are never read.
 _REGISTER_ORGANIZATION = ("organization__slug", "organization__name_en", "organization__name_fr")
-_REGISTER_COMMUNITY = ("slug", "name_en", "name_fr")
+_REGISTER_COMMUNITY = ("slug", "name_en", "name_fr", "visibility")
 
 
 def project_register(
@@ -385,7 +387,9 @@ def project_register(
     shown = communities_shown if communities_shown is not None else Community.objects.all()
     projects = Project.objects.prefetch_related(
         Prefetch("organization_links", queryset=links),
-        Prefetch("communities", queryset=shown.only(*_REGISTER_COMMUNITY)),
+        Prefetch(
+            "communities", queryset=order_by_name(shown.only(*_REGISTER_COMMUNITY), "name", "pk")
+        ),
     )
     for word in q.split():
         projects = projects.filter(
@@ -403,6 +407,108 @@ def project_register(
     if organization is not None:
         projects = projects.filter(organizations=organization)
     return projects.distinct().order_by("-year", "title")
+
+
+# The register's page without a filter, each of its three readings compiled once
+# (cssp_portal.precompiled): the same statements for everyone, as `project_register()` orders
+# and narrows them. Who may see which community is decided afterwards, row by row, by the
+# communities' policy (`can_view_community`).
+_REGISTER_FIELDS = ("title", "slug", "year", "status")
+_REGISTER_PROJECTS = Precompiled(
+    "project register",
+    lambda: Project.objects.only(*_REGISTER_FIELDS).order_by("-year", "title"),
+)
+_REGISTER_LEADS = Precompiled(
+    "project register lead departments",
+    lambda project_ids: (
+        ProjectOrganization.objects.filter(
+            project_id__any=project_ids, role=ProjectOrganization.Role.LEAD
+        )
+        .select_related("organization")
+        .only("project_id", "role", "position", *_REGISTER_ORGANIZATION)
+        .order_by("position", "pk")
+    ),
+    project_ids=list,
+)
+_REGISTER_COMMUNITIES = Precompiled(
+    "project register communities",
+    lambda project_ids: order_by_name(
+        Project.communities.through.objects.filter(project_id__any=project_ids)
+        .select_related("community")
+        .only("project_id", *(f"community__{name}" for name in _REGISTER_COMMUNITY)),
+        "community__name",
+        "community__pk",
+    ),
+    project_ids=list,
+)
+
+
+_PROJECT_YEARS = Precompiled(
+    "project years",
+    lambda: Project.objects.order_by("-year").values_list("year", flat=True).distinct(),
+)
+_COMMUNITIES_WITH_PROJECTS = Precompiled(
+    "communities with projects",
+    lambda: order_by_name(
+        Community.objects.filter(
+            Exists(Project.communities.through.objects.filter(community_id=OuterRef("pk")))
+        ).only("name_en", "name_fr", "visibility"),
+        "name",
+        "pk",
+    ),
+)
+
+
+def register_filter_choices(who) -> dict:
+    """The register's filter choices for `who`, as ProjectFilterForm takes them: the years,
+    and the communities that have projects and that `who` may see, as (pk, name) options and
+    as the queryset that cleans a chosen one. Read with statements compiled once, narrowed by
+    the communities' policy."""
+    options = [
+        (community.pk, community.name)
+        for community in _COMMUNITIES_WITH_PROJECTS.list()
+        if can_view_community(who, community)
+    ]
+    return {
+        "years": _PROJECT_YEARS.list(),
+        "communities": Community.objects.filter(pk__any=[pk for pk, _name in options]),
+        "community_options": options,
+    }
+
+
+def register_entries(who, projects=None) -> list[Project]:
+    """The register's entries as its page shows them: each project with `lead_links` (its
+    lead departments' links, with their organizations) and `shown_communities` (those of its
+    communities `who` may see, by name). `projects` (a `project_register()` queryset, filtered)
+    or, by default, every project, read with the statements compiled once."""
+    standing = standing_of(who)
+    if projects is None:
+        entries = _REGISTER_PROJECTS.list()
+        ids = [project.pk for project in entries]
+        leads = _REGISTER_LEADS.list(project_ids=ids)
+        links = _REGISTER_COMMUNITIES.list(project_ids=ids)
+    else:
+        entries = list(projects)
+        leads = [
+            link
+            for project in entries
+            for link in project.organization_links.all()
+            if link.role == ProjectOrganization.Role.LEAD
+        ]
+        links = [
+            Project.communities.through(project_id=project.pk, community=community)
+            for project in entries
+            for community in project.communities.all()
+        ]
+    by_project = {project.pk: project for project in entries}
+    for project in entries:
+        project.lead_links, project.shown_communities = [], []
+    for link in leads:
+        by_project[link.project_id].lead_links.append(link)
+    for link in links:
+        if can_view_community(standing, link.community):
+            by_project[link.project_id].shown_communities.append(link.community)
+    return entries
 
 
 def project_detail(slug: str, user) -> tuple[Project, dict]:

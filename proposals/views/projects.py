@@ -11,27 +11,32 @@ from proposals.models import Project
 
 
 def project_list(request):
-    visible = communities_visible_to(request.user)
-    form = ProjectFilterForm(request.GET or None, visible_communities=visible)
+    form = ProjectFilterForm(request.GET or None, **selectors.register_filter_choices(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    projects = selectors.project_register(
-        q=filters.get("q", ""),
-        year=filters.get("year"),
-        status=filters.get("status", ""),
-        community=filters.get("community"),
-        # Members-only communities are named only to those who may see them.
-        communities_shown=visible,
-    )
+    criteria = {
+        "q": filters.get("q", ""),
+        "year": filters.get("year"),
+        "status": filters.get("status", ""),
+        "community": filters.get("community"),
+    }
     if request.GET.get("format") == "csv":
         if not policies.can_export(request.user):
             raise PermissionDenied
-        return exports.projects_csv(projects)
+        # Members-only communities are named only to those who may see them.
+        return exports.projects_csv(
+            selectors.project_register(
+                **criteria, communities_shown=communities_visible_to(request.user)
+            )
+        )
+    filtered = any(criteria.values())
     return render(
         request,
         "proposals/project_list.html",
         {
             "form": form,
-            "projects": projects,
+            "projects": selectors.register_entries(
+                request.user, selectors.project_register(**criteria) if filtered else None
+            ),
             "can_export": policies.can_export(request.user),
             "query": request.GET.urlencode(),
         },

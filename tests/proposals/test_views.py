@@ -604,6 +604,93 @@ def test_the_register_names_members_only_communities_only_to_those_who_see_them(
     assert "Bureau des marées" in french
 
 
+@pytest.mark.parametrize("filtered", [False, True], ids=["every project", "a year"])
+@pytest.mark.parametrize(
+    ("role", "sees_members_only"),
+    [
+        ("anonymous", False),
+        ("guest", False),
+        ("non_member", False),
+        ("observer", True),
+        ("member", True),
+        ("portfolio_manager", True),
+        ("admin", True),
+    ],
+)
+def test_the_register_and_its_community_filter_agree_with_who_may_see_a_community(
+    role, sees_members_only, filtered
+):
+    # given a project of a public and a members-only community, with a lead department and a
+    # partner, and an older project of no community
+    public = CommunityFactory(name_en="Open Harbour Network")
+    members_only = CommunityFactory(
+        name_en="Closed Vault Circle", visibility=Community.Visibility.MEMBERS
+    )
+    project = ProjectFactory(title_en="Tidal sensors", year=2024)
+    project.communities.set([public, members_only])
+    for role_of_organization, name in (
+        ("lead", "Tidal Research Office"),
+        ("partner", "Dock Works"),
+    ):
+        ProjectOrganization.objects.create(
+            project=project,
+            organization=OrganizationFactory(name_en=name),
+            role=role_of_organization,
+        )
+    ProjectFactory(title_en="Older work", year=2019)
+    person = person_as(role, members_only)
+    client = signed_in(person) if person else Client()
+    # when the person opens the register, whole or narrowed to 2024
+    html = page(client.get(url("proposals:project_list"), {"year": 2024} if filtered else {}))
+    # then its entries and its community filter name the members-only community exactly when
+    # the policy lets the person see it; the entry names its lead department, not its partner
+    assert "Tidal sensors" in html
+    assert ("Older work" in html) is not filtered
+    assert public.get_absolute_url() in html
+    assert f'<option value="{public.pk}">Open Harbour Network</option>' in html
+    assert (members_only.get_absolute_url() in html) is sees_members_only
+    assert (f'<option value="{members_only.pk}">' in html) is sees_members_only
+    assert "Tidal Research Office" in html
+    assert "Dock Works" not in html
+
+
+def test_a_community_chosen_in_the_register_filter_must_be_one_the_person_may_see():
+    # given a members-only community's project
+    members_only = CommunityFactory(visibility=Community.Visibility.MEMBERS)
+    project = ProjectFactory(title_en="Vault survey")
+    project.communities.add(members_only)
+    ProjectFactory(title_en="Harbour survey")
+    # when an outsider asks for its projects by the community's id
+    html = page(Client().get(url("proposals:project_list"), {"community": members_only.pk}))
+    # then the choice is refused and the whole register is shown, naming nothing of it
+    assert "Select a valid choice." in html
+    assert "Harbour survey" in html
+    assert members_only.get_absolute_url() not in html
+    # and a member gets its projects only
+    member = signed_in(person_as("member", members_only))
+    html = page(member.get(url("proposals:project_list"), {"community": members_only.pk}))
+    assert "1 project found." in html
+    assert "Vault survey" in html
+    assert "Harbour survey" not in html
+
+
+def test_a_projects_communities_are_listed_in_the_readers_alphabetical_order():
+    # given a project of two communities whose French names start with É and Z
+    project = ProjectFactory()
+    for english, french in (("Coastal zones", "Zones côtières"), ("Ponds", "Étangs")):
+        project.communities.add(CommunityFactory(name_en=english, name_fr=french))
+    # when a French reader opens the register, then its entry (and the community filter)
+    # names Étangs before Zones, as a dictionary does (not after Z, by code point)
+    html = page(Client().get(url("proposals:project_list", lang="fr")))
+    entries = html[html.index('class="project-list"') :]
+    assert entries.index("Étangs") < entries.index("Zones côtières")
+    assert html.index("Étangs") < html.index("Zones côtières")
+    # and in English, Coastal zones before Ponds
+    html = page(Client().get(url("proposals:project_list")))
+    entries = html[html.index('class="project-list"') :]
+    assert entries.index("Coastal zones") < entries.index("Ponds")
+
+
 def test_the_register_reads_names_not_whole_rows_of_organizations_and_communities():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -11,6 +11,7 @@ from django.db.models import (
 )
 
 from cssp_portal.collation import order_by_name
+from cssp_portal.forms import option_rows
 from cssp_portal.fragments import rows_digest
 from cssp_portal.precompiled import Precompiled
 
@@ -127,6 +128,31 @@ _PUBLIC_DIRECTORY_CARD_ROWS = Precompiled(
     "directory cards (signed out)",
     lambda: _card_rows(community_directory(AnonymousUser())),
 )
+
+
+def _option_rows(who):
+    return option_rows(order_by_name(communities_visible_to(who), "name", "pk"))
+
+
+# A filter's choice of community (the event list, the calendar, the member directory): every
+# community the person may see, by name, as (pk, name) rows compiled once per shape of standing
+# or once for everyone signed out.
+_COMMUNITY_OPTIONS = StandingQuery("community options", _option_rows, asks=(VIEW,))
+_PUBLIC_COMMUNITY_OPTIONS = Precompiled(
+    "community options (signed out)", lambda: _option_rows(AnonymousUser())
+)
+
+
+def community_choices(who) -> dict:
+    """A filter form's choice of community for `who`: "communities", the queryset that cleans
+    a chosen one (those `who` may see), and "community_options", the same as (pk, name) rows
+    in the reader's order, for NamedModelChoiceField.options_from."""
+    standing = standing_of(who)
+    if standing.signed_in:
+        rows = _COMMUNITY_OPTIONS.list(standing)
+    else:
+        rows = _PUBLIC_COMMUNITY_OPTIONS.list()
+    return {"communities": communities_visible_to(standing), "community_options": rows}
 
 
 def community_directory_search(

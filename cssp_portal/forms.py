@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import SafeData, SafeString
@@ -115,22 +116,27 @@ class _LabelChoiceIterator(ModelChoiceIterator):
         if self.field.options is not None:
             yield from self.field.options
             return
-        queryset = self.queryset
-        # A translated column is read in the page's language straight from its own column
-        # (name_fr): the portal has no fallback language, so this is what the model's
-        # attribute gives, without modeltranslation's rewriting of every row.
-        language = get_language()
-        columns = [
-            build_localized_fieldname(name, language)
-            if _has_field(queryset.model, build_localized_fieldname(name, language))
-            else name
-            for name in self.field.label_fields
-        ]
-        if hasattr(queryset, "rewrite"):
-            queryset = queryset.rewrite(False)
         label = self.field.label_from_row
-        for pk, *values in queryset.values_list("pk", *columns):
+        for pk, *values in option_rows(self.queryset, self.field.label_fields):
             yield (pk, label(*values))
+
+
+def option_rows(queryset: QuerySet, label_fields: Iterable[str] = ("name",)) -> QuerySet:
+    """`queryset` as the rows NamedModelChoiceField makes its options of: (pk, *label columns),
+    each translated column read in the page's language straight from its own column (name_fr):
+    the portal has no fallback language, so this is what the model's attribute gives, without
+    modeltranslation's rewriting of every row. Built in the page's language, it can be compiled
+    once per language (cssp_portal.precompiled) and its rows given to `options_from`."""
+    language = get_language()
+    columns = [
+        build_localized_fieldname(name, language)
+        if _has_field(queryset.model, build_localized_fieldname(name, language))
+        else name
+        for name in label_fields
+    ]
+    if hasattr(queryset, "rewrite"):
+        queryset = queryset.rewrite(False)
+    return queryset.values_list("pk", *columns)
 
 
 def _has_field(model, name: str) -> bool:
@@ -151,9 +157,9 @@ class NamedModelChoiceField(forms.ModelChoiceField):
     read in the page's language), `label_from_row` makes the label from their values; they
     must say what the model's __str__ says.
 
-    `options`, when a form sets it, is the list of (pk, label) the queryset would give, read
-    another way (a statement compiled once, cssp_portal.precompiled): the options are then not
-    read from the queryset, which still cleans a submitted value."""
+    `options`, set by `choose_from`, is the list of (pk, label) the queryset would give, read
+    another way (the rows of `option_rows(queryset)` compiled once, cssp_portal.precompiled):
+    the options are then not read from the queryset, which still cleans a submitted value."""
 
     options: list[tuple[int, str]] | None = None
 
@@ -169,6 +175,15 @@ class NamedModelChoiceField(forms.ModelChoiceField):
         self.label_fields = label_fields
         self.label_from_row = label_from_row or (lambda *values: str(values[0]))
         super().__init__(*args, **kwargs)
+
+    def choose_from(self, queryset: QuerySet, rows: Iterable[tuple] | None = None) -> None:
+        """Offer `queryset` (which cleans a chosen value), with `rows`, the same as
+        `option_rows(queryset)` read another way, as the options (None: read from the
+        queryset)."""
+        self.queryset = queryset
+        if rows is not None:
+            label = self.label_from_row
+            self.options = [(pk, label(*values)) for pk, *values in rows]
 
 
 # --- Filter forms' fields, kept rendered ---------------------------------------------------------

@@ -269,9 +269,14 @@ class EventFilterForm(forms.Form):
         validators=[validate_portal_date],
     )
 
-    def __init__(self, *args, communities, signed_in: bool = True, **kwargs):
+    def __init__(
+        self, *args, communities, community_options=None, signed_in: bool = True, **kwargs
+    ):
+        """`communities`: those a community may be chosen from (cleans the value);
+        `community_options`: the same as rows read once (communities.selectors
+        .community_choices), or None to read them from `communities`."""
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
+        self.fields["community"].choose_from(communities, community_options)
         self.fields["community"].empty_label = _("All communities")
         if not signed_in:
             del self.fields["mine"]

@@ -87,13 +87,29 @@ class DirectoryFilterForm(forms.Form):
         empty_label=_("All communities"),
     )
 
-    def __init__(self, *args, organizations, expertise_areas, communities, **kwargs):
+    def __init__(
+        self,
+        *args,
+        organizations,
+        expertise_areas,
+        communities,
+        organization_options=None,
+        expertise_options=None,
+        community_options=None,
+        **kwargs,
+    ):
+        """Each list's queryset cleans a chosen value; its `*_options`, rows read once
+        (members.selectors.directory_filter_choices), are its options, or None to read them
+        from the queryset."""
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
         self.fields["sector"].choices = [("", _("All sectors")), *Organization.Sector.choices]
         self.fields["role_type"].choices = [("", _("All role types")), *User.RoleType.choices]
-        self.fields["expertise"].queryset = expertise_areas
-        self.fields["community"].queryset = communities
+        for name, queryset, rows in (
+            ("organization", organizations, organization_options),
+            ("expertise", expertise_areas, expertise_options),
+            ("community", communities, community_options),
+        ):
+            self.fields[name].choose_from(queryset, rows)
 
     def filters(self) -> dict:
         """The valid filters, ready for selectors.member_directory."""

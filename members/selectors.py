@@ -8,8 +8,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from communities.access import VIEW, StandingQuery, standing_of
 from communities.models import Community, Membership, Organization
-from communities.selectors import communities_visible_to
+from communities.selectors import communities_visible_to, community_choices
 from cssp_portal.collation import order_by_name, person_ordering, sort_key
+from cssp_portal.forms import option_rows
 from cssp_portal.precompiled import FirstPage, Precompiled
 
 from .models import ExpertiseArea, User
@@ -176,9 +177,29 @@ def directory_expertise_areas() -> QuerySet[ExpertiseArea]:
     return order_by_name(ExpertiseArea.objects.all(), "name")
 
 
-def directory_communities(viewer) -> QuerySet[Community]:
-    """The communities the viewer may filter the directory by: those they may see."""
-    return order_by_name(communities_visible_to(viewer), "name")
+# The directory filter's organizations and expertise areas, the same for everyone: their
+# option rows compiled once per language (cssp_portal.forms.option_rows).
+_ORGANIZATION_OPTIONS = Precompiled(
+    "directory organization options",
+    lambda: option_rows(directory_organizations(), Organization.LABEL_FIELDS),
+)
+_EXPERTISE_OPTIONS = Precompiled(
+    "directory expertise options", lambda: option_rows(directory_expertise_areas())
+)
+
+
+def directory_filter_choices(viewer) -> dict:
+    """DirectoryFilterForm's choices for `viewer`: each list's queryset (which cleans a chosen
+    value) and its option rows, read once."""
+    communities = community_choices(viewer)
+    return {
+        "organizations": directory_organizations(),
+        "organization_options": _ORGANIZATION_OPTIONS.list(),
+        "expertise_areas": directory_expertise_areas(),
+        "expertise_options": _EXPERTISE_OPTIONS.list(),
+        "communities": communities["communities"],
+        "community_options": communities["community_options"],
+    }
 
 
 def _profile_memberships(viewer, person_id: int) -> QuerySet[Membership]:

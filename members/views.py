@@ -31,12 +31,7 @@ def directory(request):
             {**_access_context(request.user), "refused": True},
             status=403,
         )
-    form = DirectoryFilterForm(
-        request.GET or None,
-        organizations=selectors.directory_organizations(),
-        expertise_areas=selectors.directory_expertise_areas(),
-        communities=selectors.directory_communities(viewer),
-    )
+    form = DirectoryFilterForm(request.GET or None, **selectors.directory_filter_choices(viewer))
     filters = form.filters()
     if any(filters.values()):
         people = selectors.member_directory(viewer, **filters).only(*_CARD_FIELDS)

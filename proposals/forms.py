@@ -329,5 +329,4 @@ class ProjectFilterForm(forms.Form):
             (y, y) for y in years
         ]
         if communities is not None:
-            self.fields["community"].queryset = communities
-        self.fields["community"].options = community_options
+            self.fields["community"].choose_from(communities, community_options)

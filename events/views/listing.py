@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.selectors import communities_visible_to
-from cssp_portal.collation import order_by_name
+from communities.selectors import community_choices
 from cssp_portal.params import month_or_none
 from events import policies, selectors
 from events.forms import EventFilterForm
@@ -27,7 +26,7 @@ def _zone() -> zoneinfo.ZoneInfo:
 def _filters(request):
     form = EventFilterForm(
         request.GET or None,
-        communities=order_by_name(communities_visible_to(request.user), "name"),
+        **community_choices(request.user),
         signed_in=request.user.is_authenticated,
     )
     return form, (form.cleaned_data if form.is_valid() else {})

@@ -13,8 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from communities.policies import community_for_viewing
-from communities.selectors import communities_visible_to
-from cssp_portal.collation import order_by_name
+from communities.selectors import community_choices
 from cssp_portal.params import id_or_none
 from events import selectors
 from events.forms import EventFilterForm
@@ -31,7 +30,7 @@ def _page_number(request) -> int:
 def past_event_list(request):
     form = EventFilterForm(
         request.GET or None,
-        communities=order_by_name(communities_visible_to(request.user), "name"),
+        **community_choices(request.user),
         signed_in=request.user.is_authenticated,
     )
     filters = form.cleaned_data if form.is_valid() else {}

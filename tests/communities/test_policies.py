@@ -99,3 +99,32 @@ def test_changing_role_moves_the_person_to_the_new_role_group():
     assert policies.can_view_community(fresh, community)
     assert not policies.can_participate(fresh, community)
     assert fresh.groups.filter(community_role__community=community).count() == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("role", [*ROLES, "guest"])
+def test_a_filters_community_options_are_the_communities_the_person_may_see(role, lang):
+    # given a public and a members-only community, and an archived one of each
+    from django.utils import translation
+
+    from communities.selectors import community_choices
+
+    members_only = CommunityFactory(
+        name_en="Vault", name_fr="Voûte", visibility=Community.Visibility.MEMBERS
+    )
+    public = CommunityFactory(name_en="Harbour", name_fr="Port")
+    for visibility in Community.Visibility.values:
+        CommunityFactory(status=Community.Status.ARCHIVED, visibility=visibility)
+    person = _person(role, members_only)
+    # when a filter form offers the communities to choose from, in the person's language
+    with translation.override(lang):
+        choices = community_choices(person)
+        options = list(choices["community_options"])
+    # then its options are exactly those the object check lets the person see, by name in
+    # that language, and its queryset (which cleans a choice) holds the same ones
+    seen = {c.pk for c in Community.objects.all() if policies.can_view_community(person, c)}
+    assert {pk for pk, _name in options} == seen
+    assert set(choices["communities"].values_list("pk", flat=True)) == seen
+    names = dict(options)
+    assert names[public.pk] == ("Port" if lang == "fr" else "Harbour")
+    assert (members_only.pk in names) is ("view" in ALLOWED.get(role, set()))

@@ -410,6 +410,35 @@ def test_the_event_list_counts_and_shows_each_person_the_events_they_may_see(cli
     assert f"{len(shown)} event{'s' if len(shown) > 1 else ''} found." in text
 
 
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("anonymous", False),
+        ("guest", False),
+        ("non_member", False),
+        ("observer", True),
+        ("portfolio_manager", True),
+        ("admin", True),
+    ],
+)
+def test_the_event_filters_offer_a_members_only_community_only_to_those_who_see_it(
+    client, role, offered
+):
+    # given a members-only community and a public one
+    hidden = CommunityFactory(visibility=Community.Visibility.MEMBERS, name_en="Vault")
+    shown = CommunityFactory(name_en="Harbour")
+    person = person_as(role, hidden)
+    if person is not None:
+        client.force_login(person)
+    for name in ("events:list", "events:calendar", "past_events:list"):
+        # when the person opens the list, the calendar or the past events
+        html = page(client.get(url(name)))
+        # then the community filter offers the public community, and the members-only one
+        # exactly to those who may see it
+        assert f'<option value="{shown.pk}">Harbour</option>' in html, name
+        assert (f'<option value="{hidden.pk}">Vault</option>' in html) is offered, name
+
+
 def test_lead_cancels_a_registration_and_the_waitlist_moves_up(client, community, lead):
     event = EventFactory(community=community, capacity_in_person=1)
     holder, waiting = UserFactory(verified=True), UserFactory(verified=True)

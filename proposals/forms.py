@@ -287,14 +287,19 @@ class DashboardFilterForm(forms.Form):
         label=_("Call for proposals"),
         required=False,
         label_fields=("title",),
-        queryset=Call.objects.order_by("-opens_at"),
+        queryset=Call.objects.order_by("-opens_at", "pk"),
         empty_label=pgettext_lazy("call filter", "All"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, community_options=None, call_options=None, **kwargs):
+        """`community_options`, `call_options`: the lists' option rows read once
+        (selectors.dashboard_filter_choices), or None to read them from the querysets."""
         super().__init__(*args, **kwargs)
         # In the page's language: a queryset ordered at import would keep the English order.
-        self.fields["community"].queryset = order_by_name(Community.objects.all(), "name")
+        self.fields["community"].choose_from(
+            order_by_name(Community.objects.all(), "name", "pk"), community_options
+        )
+        self.fields["call"].choose_from(self.fields["call"].queryset, call_options)
 
 
 class ProposalFilterForm(DashboardFilterForm):

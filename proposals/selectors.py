@@ -16,6 +16,7 @@ from communities.models import Community
 from communities.policies import can_view_community
 from communities.selectors import communities_visible_to
 from cssp_portal.collation import order_by_name
+from cssp_portal.forms import option_rows
 from cssp_portal.fragments import content_digest
 from cssp_portal.precompiled import Precompiled
 from events.selectors import events_visible_to
@@ -457,6 +458,27 @@ _COMMUNITIES_WITH_PROJECTS = Precompiled(
         "pk",
     ),
 )
+
+
+# The dashboard's filters (for those who may see every community and call): option rows
+# compiled once per language (cssp_portal.forms.option_rows).
+_DASHBOARD_COMMUNITY_OPTIONS = Precompiled(
+    "dashboard community options",
+    lambda: option_rows(order_by_name(Community.objects.all(), "name", "pk")),
+)
+_DASHBOARD_CALL_OPTIONS = Precompiled(
+    "dashboard call options",
+    lambda: option_rows(Call.objects.order_by("-opens_at", "pk"), ("title",)),
+)
+
+
+def dashboard_filter_choices() -> dict:
+    """DashboardFilterForm's (and ProposalFilterForm's) option rows: every community and
+    every call, as a portfolio manager's lists may be narrowed to any of them."""
+    return {
+        "community_options": _DASHBOARD_COMMUNITY_OPTIONS.list(),
+        "call_options": _DASHBOARD_CALL_OPTIONS.list(),
+    }
 
 
 def register_filter_choices(who) -> dict:

@@ -12,7 +12,7 @@ from proposals.forms import DashboardFilterForm, ProposalFilterForm
 def dashboard(request):
     if not policies.can_view_dashboard(request.user):
         raise PermissionDenied
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(request.GET or None, **selectors.dashboard_filter_choices())
     filters = form.cleaned_data if form.is_valid() else {}
     data = selectors.dashboard(
         request.user, community=filters.get("community"), call=filters.get("call")
@@ -28,7 +28,7 @@ def dashboard(request):
 def staff_proposal_list(request):
     if not policies.can_view_dashboard(request.user):
         raise PermissionDenied
-    form = ProposalFilterForm(request.GET or None)
+    form = ProposalFilterForm(request.GET or None, **selectors.dashboard_filter_choices())
     filters = form.cleaned_data if form.is_valid() else {}
     proposals = selectors.proposals_for_staff(
         request.user,

@@ -487,6 +487,36 @@ def _rows_rendered(response) -> int:
     return sum(t.name == "proposals/_proposal_rows.html" for t in response.templates)
 
 
+@pytest.mark.parametrize("view", ["proposals:dashboard", "proposals:staff_proposal_list"])
+def test_the_dashboard_filters_offer_every_community_by_name_and_every_call_newest_first(view):
+    # given communities whose French names sort otherwise than their English ones (one of
+    # them members-only: a portfolio manager may narrow the lists to it) and two calls
+    import re
+
+    for english, french, visibility in (
+        ("Coastal zones", "Zones côtières", Community.Visibility.PUBLIC),
+        ("Ponds", "Étangs", Community.Visibility.MEMBERS),
+    ):
+        CommunityFactory(name_en=english, name_fr=french, visibility=visibility)
+    older = CallFactory(title_en="Older call", title_fr="Appel ancien")
+    newer = CallFactory(title_en="Newer call", title_fr="Appel récent")
+    older.opens_at = newer.opens_at - datetime.timedelta(days=30)
+    older.save()
+    client = signed_in(portfolio_manager())
+
+    def options(lang, name):
+        html = page(client.get(url(view, lang=lang)))
+        select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+    # when the manager opens the page in each language, then the community filter lists
+    # them all in that language's alphabetical order, and the call filter the newest first
+    assert options("en", "community") == ["Coastal zones", "Ponds"]
+    assert options("fr", "community") == ["Étangs", "Zones côtières"]
+    assert options("en", "call") == ["Newer call", "Older call"]
+    assert options("fr", "call") == ["Appel récent", "Appel ancien"]
+
+
 def test_dashboard_lists_are_kept_and_what_their_rows_show_changes_at_once():
     pm = portfolio_manager()
     community = CommunityFactory()

@@ -92,6 +92,60 @@ def render_input(context: dict) -> str:
     )
 
 
+# Django's radio and checkbox lists (both nothing but multiple_input.html), and the option
+# templates render_multiple_input writes as Django's input_option.html does.
+MULTIPLE_INPUT_TEMPLATES = frozenset(
+    {"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"}
+)
+_INPUT_OPTION_TEMPLATES = frozenset(
+    {"django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html"}
+)
+
+
+def _input_option(option: dict) -> str:
+    # radio_option.html (or checkbox_option.html) around input_option.html around input.html,
+    # with each one's line end.
+    value = option["value"]
+    shown = "" if value is None else f' value="{_escape(value)}"'
+    tag = (
+        f'<input type="{_escape(option["type"])}" name="{_escape(option["name"])}"{shown}'
+        f"{_attrs(option['attrs'])}>\n"
+    )
+    if not option["wrap_label"]:
+        return tag + "\n\n"
+    label_id = option["attrs"].get("id")
+    label_for = f' for="{_escape(label_id)}"' if label_id else ""
+    return f"<label{label_for}>{tag} {_escape(option['label'])}</label>\n\n"
+
+
+def render_multiple_input(context: dict) -> str | None:
+    """Django's multiple_input.html (a list of radio buttons or checkboxes) with each option's
+    input_option.html, in Python: the same markup, without three template renders per option
+    (the event page's choice of how to attend took more than half of the page's time,
+    tests/bench). None when an option has a template of its own (rendered as usual)."""
+    widget = context["widget"]
+    attrs = widget["attrs"]
+    parts = ["<div"]
+    if attrs.get("id"):
+        parts.append(f' id="{_escape(attrs["id"])}"')
+    if attrs.get("class"):
+        parts.append(f' class="{_escape(attrs["class"])}"')
+    parts.append(">")
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(f"\n  <div><label>{_escape(group)}</label>")
+        for option in options:
+            if option["template_name"] not in _INPUT_OPTION_TEMPLATES:
+                return None
+            parts.append(f"<div>\n    {_input_option(option)}</div>")
+        if group:
+            parts.append("\n  </div>")
+    # (the renderer strips what a template gives, here the file's last line end)
+    parts.append("\n</div>")
+    # Every value in the parts was escaped above.
+    return SafeString("".join(parts))
+
+
 class PortalFormRenderer(TemplatesSetting):
     """Every Django form renders with the portal's accessible layout: an error summary that
     links to each field, and each field's errors next to it, tied by aria-describedby."""
@@ -104,6 +158,10 @@ class PortalFormRenderer(TemplatesSetting):
             return render_select(context)
         if template_name in INPUT_TEMPLATES:
             return render_input(context)
+        if template_name in MULTIPLE_INPUT_TEMPLATES:
+            rendered = render_multiple_input(context)
+            if rendered is not None:
+                return rendered
         return super().render(template_name, context, request=request)
 
 

@@ -87,3 +87,45 @@ def test_inputs_are_djangos_markup_with_every_value_escaped(widget, value):
     ours = widget.render("field", value, attrs, renderer=PortalFormRenderer())
     djangos = widget.render("field", value, attrs, renderer=DjangoTemplates())
     assert ours == djangos.strip()
+
+
+class _ItsOwnOption(forms.RadioSelect):
+    option_template_name = "django/forms/widgets/input.html"
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "attrs"),
+    [
+        # the event page's choice of how to attend
+        (
+            forms.RadioSelect(choices=[("in_person", "In person"), ("online", "Online")]),
+            "online",
+            {"id": "id_mode", "aria-describedby": "id_mode_errors"},
+        ),
+        (forms.RadioSelect(choices=[("a", 'Say "hi" & <go>'), ("b<", "B")]), "b<", {}),
+        (
+            forms.RadioSelect(choices=[(1, "One"), (2, "Two")]),
+            None,
+            {"id": "id_n", "class": "portal-radios", "disabled": True, "required": False},
+        ),
+        (
+            forms.CheckboxSelectMultiple(choices=[("x", "X"), ("y", "Y"), ("z", "Z")]),
+            ["x", "z"],
+            {"id": "id_many"},
+        ),
+        # option groups
+        (
+            forms.CheckboxSelectMultiple(
+                choices=[("Group <1>", [("a", "A"), ("b", "B")]), ("c", "C")]
+            ),
+            ["b"],
+            {"id": "id_g"},
+        ),
+        # an option template of its own is rendered by Django
+        (_ItsOwnOption(choices=[("a", "A")]), "a", {"id": "id_own"}),
+    ],
+)
+def test_radio_and_checkbox_lists_are_djangos_markup_with_every_value_escaped(widget, value, attrs):
+    ours = widget.render("field", value, attrs, renderer=PortalFormRenderer())
+    djangos = widget.render("field", value, attrs, renderer=DjangoTemplates())
+    assert ours == djangos

@@ -123,10 +123,12 @@ class DirectoryFilterForm(forms.Form):
         choices=[("", _("Any way of joining")), *Community.JoinPolicy.choices],
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, organization_options=None, **kwargs):
+        """`organization_options`: the organization list's option rows read once
+        (selectors.directory_organization_options), or None to read them from its queryset."""
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = order_by_name(
-            self.fields["organization"].queryset, "name"
+        self.fields["organization"].choose_from(
+            order_by_name(self.fields["organization"].queryset, "name", "pk"), organization_options
         )
         if user is not None and user.is_authenticated:
             self.fields["mine"] = forms.BooleanField(label=_("Only my communities"), required=False)

@@ -16,7 +16,7 @@ from cssp_portal.fragments import rows_digest
 from cssp_portal.precompiled import Precompiled
 
 from .access import VIEW, StandingQuery, standing_of
-from .models import Community, CommunityOrganization
+from .models import Community, CommunityOrganization, Organization
 from .policies import communities_of_member, communities_visible_to
 
 __all__ = ["communities_of_member", "communities_visible_to"]
@@ -141,6 +141,25 @@ _COMMUNITY_OPTIONS = StandingQuery("community options", _option_rows, asks=(VIEW
 _PUBLIC_COMMUNITY_OPTIONS = Precompiled(
     "community options (signed out)", lambda: _option_rows(AnonymousUser())
 )
+
+
+# The community directory's organization filter: the organizations that belong to a
+# community, as DirectoryFilterForm's queryset gives them, compiled once per language.
+_DIRECTORY_ORGANIZATION_OPTIONS = Precompiled(
+    "directory organization options",
+    lambda: option_rows(
+        order_by_name(
+            Organization.objects.filter(communities__isnull=False).distinct(), "name", "pk"
+        ),
+        Organization.LABEL_FIELDS,
+    ),
+)
+
+
+def directory_organization_options() -> list[tuple]:
+    """The community directory's organization filter, as option rows
+    (cssp_portal.forms.option_rows)."""
+    return _DIRECTORY_ORGANIZATION_OPTIONS.list()
 
 
 def community_choices(who) -> dict:

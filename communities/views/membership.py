@@ -23,7 +23,11 @@ from communities.forms import (
     JoinRequestForm,
 )
 from communities.models import Community, Invitation, Membership
-from communities.selectors import CardListing, community_directory_search
+from communities.selectors import (
+    CardListing,
+    community_directory_search,
+    directory_organization_options,
+)
 from cssp_portal.collation import ordering
 from cssp_portal.errors import first_message
 from cssp_portal.ratelimits import rate_limited
@@ -33,7 +37,11 @@ if TYPE_CHECKING:
 
 
 def community_list(request):
-    form = DirectoryFilterForm(request.GET or None, user=request.user)
+    form = DirectoryFilterForm(
+        request.GET or None,
+        user=request.user,
+        organization_options=directory_organization_options(),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     narrowed = {
         "q": filters.get("q", ""),

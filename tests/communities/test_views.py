@@ -254,3 +254,32 @@ def test_the_directory_searches_and_filters_communities_in_both_languages(
     make_member(chemical, member)
     client.force_login(member)
     assert names("?mine=on")[0] == {"Chemical"}
+
+
+def test_the_directorys_organization_filter_offers_the_organizations_of_communities_by_name(
+    client,
+):
+    # given two organizations in communities, whose French names sort otherwise than their
+    # English ones, and one in none
+    import html
+    import re
+
+    from communities.models import CommunityOrganization
+
+    for english, french in (("Coastal Guard", "Garde côtière"), ("Ponds Office", "Étangs")):
+        CommunityOrganization.objects.create(
+            community=CommunityFactory(),
+            organization=OrganizationFactory(name_en=english, name_fr=french, acronym_en=""),
+            role=CommunityOrganization.Role.MEMBER,
+        )
+    OrganizationFactory(name_en="Lonely Bureau", name_fr="Bureau isolé")
+
+    def offered(lang):
+        page = html.unescape(client.get(f"/{lang}/communities/").content.decode())
+        select = re.search(r'<select name="organization".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+    # when someone opens the directory in each language, then the filter offers those two, in
+    # that language's alphabetical order, and not the one in no community
+    assert offered("en") == ["Coastal Guard", "Ponds Office"]
+    assert offered("fr") == ["Étangs", "Garde côtière"]

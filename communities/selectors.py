@@ -165,7 +165,7 @@ def directory_organization_options() -> list[tuple]:
 def community_choices(who) -> dict:
     """A filter form's choice of community for `who`: "communities", the queryset that cleans
     a chosen one (those `who` may see), and "community_options", the same as (pk, name) rows
-    in the reader's order, for NamedModelChoiceField.options_from."""
+    in the reader's order, for NamedModelChoiceField.choose_from."""
     standing = standing_of(who)
     if standing.signed_in:
         rows = _COMMUNITY_OPTIONS.list(standing)

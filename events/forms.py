@@ -273,8 +273,8 @@ class EventFilterForm(forms.Form):
         self, *args, communities, community_options=None, signed_in: bool = True, **kwargs
     ):
         """`communities`: those a community may be chosen from (cleans the value);
-        `community_options`: the same as rows read once (communities.selectors
-        .community_choices), or None to read them from `communities`."""
+        `community_options`: the same as option rows read once (community_choices in
+        communities/selectors.py), or None to read them from `communities`."""
         super().__init__(*args, **kwargs)
         self.fields["community"].choose_from(communities, community_options)
         self.fields["community"].empty_label = _("All communities")

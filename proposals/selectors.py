@@ -508,7 +508,10 @@ def register_entries(who, projects=None) -> list[Project]:
         entries = _REGISTER_PROJECTS.list()
         ids = [project.pk for project in entries]
         leads = _REGISTER_LEADS.list(project_ids=ids)
-        links = _REGISTER_COMMUNITIES.list(project_ids=ids)
+        communities = [
+            (link.project_id, link.community)
+            for link in _REGISTER_COMMUNITIES.list(project_ids=ids)
+        ]
     else:
         entries = list(projects)
         leads = [
@@ -517,8 +520,8 @@ def register_entries(who, projects=None) -> list[Project]:
             for link in project.organization_links.all()
             if link.role == ProjectOrganization.Role.LEAD
         ]
-        links = [
-            Project.communities.through(project_id=project.pk, community=community)
+        communities = [
+            (project.pk, community)
             for project in entries
             for community in project.communities.all()
         ]
@@ -527,9 +530,9 @@ def register_entries(who, projects=None) -> list[Project]:
         project.lead_links, project.shown_communities = [], []
     for link in leads:
         by_project[link.project_id].lead_links.append(link)
-    for link in links:
-        if can_view_community(standing, link.community):
-            by_project[link.project_id].shown_communities.append(link.community)
+    for project_id, community in communities:
+        if can_view_community(standing, community):
+            by_project[project_id].shown_communities.append(community)
     return entries
 
 

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from communities import policies
 from communities.models import Community, Membership
+from communities.selectors import community_choices
 from communities.services import (
     membership_add_active,
     membership_sync_access,
@@ -105,10 +107,6 @@ def test_changing_role_moves_the_person_to_the_new_role_group():
 @pytest.mark.parametrize("role", [*ROLES, "guest"])
 def test_a_filters_community_options_are_the_communities_the_person_may_see(role, lang):
     # given a public and a members-only community, and an archived one of each
-    from django.utils import translation
-
-    from communities.selectors import community_choices
-
     members_only = CommunityFactory(
         name_en="Vault", name_fr="Voûte", visibility=Community.Visibility.MEMBERS
     )

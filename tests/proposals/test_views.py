@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -491,8 +492,6 @@ def _rows_rendered(response) -> int:
 def test_the_dashboard_filters_offer_every_community_by_name_and_every_call_newest_first(view):
     # given communities whose French names sort otherwise than their English ones (one of
     # them members-only: a portfolio manager may narrow the lists to it) and two calls
-    import re
-
     for english, french, visibility in (
         ("Coastal zones", "Zones côtières", Community.Visibility.PUBLIC),
         ("Ponds", "Étangs", Community.Visibility.MEMBERS),

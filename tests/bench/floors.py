@@ -36,6 +36,7 @@ generates it) and the machine's PostgreSQL and Redis.
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -275,7 +276,30 @@ def replay(plan_path: Path) -> dict:
     }
 
 
-def report(memory: dict, templates: dict, *, python: str, machine: str) -> str:
+def ratio_bound(crowd_report: Path, share: float) -> str:
+    """The ratio the crowd of `crowd_report` (bench_load.py's crowd.md) would have reached had
+    the template engine cost nothing: the CPU of the other processes per request is kept, and
+    gunicorn's falls by the templates' share."""
+    if not crowd_report.exists():
+        return f"No crowd report at {crowd_report} to bound the ratio with: run make bench-load."
+    text = crowd_report.read_text(encoding="utf-8")
+    ratio = re.search(r"\*\*([0-9.]+)\*\* of the trivial view, latency", text)
+    parts = dict(re.findall(r"(gunicorn|PostgreSQL|Redis|wrk|the rest) \d+ % \(([0-9.]+) ms", text))
+    if not ratio or "gunicorn" not in parts:
+        return f"{crowd_report} does not give the crowd's ratio and CPU line."
+    per_request = sum(float(ms) for ms in parts.values())
+    gunicorn = float(parts["gunicorn"])
+    bound = float(ratio.group(1)) * per_request / (per_request - share * gunicorn)
+    return (
+        f"In the crowd report beside this one ({crowd_report.name}), the crowd reached "
+        f"{float(ratio.group(1)):.3f} of the trivial view with {per_request:.1f} ms of the "
+        f"machine's CPU a request, {gunicorn:.1f} of them gunicorn's. With templates that cost "
+        f"nothing, gunicorn's would fall by {share:.0%} and the crowd would reach at most "
+        f"**{bound:.3f}**."
+    )
+
+
+def report(memory: dict, templates: dict, *, python: str, machine: str, crowd_report: Path) -> str:
     stack, portal = memory["stack"], memory["portal"]
     share = templates["template_ms"] / templates["total_ms"]
     lines = [
@@ -319,6 +343,8 @@ def report(memory: dict, templates: dict, *, python: str, machine: str) -> str:
         f"would fall by {share:.0%}; PostgreSQL, Redis and the load generator's share of the "
         f"machine (the crowd report's 'CPU during the crowd') would not change.",
         "",
+        ratio_bound(crowd_report, share),
+        "",
     ]
     return "\n".join(lines)
 
@@ -350,7 +376,13 @@ def main() -> None:
         if not plan["visitors"]:
             raise SystemExit("No crowd: generate the benchmark's data first (make bench-load).")
         templates = measure_templates(env, python, plan_path)
-    text = report(memory, templates, python=python, machine=support.machine())
+    text = report(
+        memory,
+        templates,
+        python=python,
+        machine=support.machine(),
+        crowd_report=results / "crowd.md",
+    )
     (results / "floors.md").write_text(text, encoding="utf-8")
     print(text)
 

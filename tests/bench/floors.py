@@ -9,10 +9,10 @@ tests/bench/results/floors.md:
 1. **Memory.** The resident set of a fresh process once it has loaded a WSGI application (as
    gunicorn's master does before it forks the workers, which start with all of it):
    - a Django project with nothing but the fixed stack, written to a temporary directory:
-     Django's admin, authentication, sessions and messages, allauth's accounts and two-factor
-     authentication, django-guardian, django-modeltranslation, a Celery app, and the Redis
-     client and Kombu's Redis transport loaded as the portal's first page and first task load
-     them; one view answering "ok";
+     the portal's own apps, middleware and authentication backends from Django, allauth,
+     django-guardian and django-modeltranslation (read from its settings), a Celery app, and
+     the Redis client and Kombu's Redis transport loaded as the portal's first page and first
+     task load them; one view answering "ok";
    - the portal (cssp_portal.wsgi).
    No worker of the portal can use less than the first, whatever the portal's own code does;
    a worker then adds what serving pages fills (compiled templates, kept queries and
@@ -67,60 +67,48 @@ _MEMORY_PROBE = textwrap.dedent(
     """
 )
 
-_STACK_SETTINGS = textwrap.dedent(
-    """
-    import os
-    SECRET_KEY = "bench-floors-" + "x" * 40
-    DEBUG = False
-    ALLOWED_HOSTS = ["127.0.0.1"]
-    INSTALLED_APPS = [
-        "modeltranslation",
-        "django.contrib.admin",
-        "django.contrib.auth",
-        "django.contrib.contenttypes",
-        "django.contrib.sessions",
-        "django.contrib.messages",
-        "django.contrib.staticfiles",
-        "allauth",
-        "allauth.account",
-        "allauth.mfa",
-        "guardian",
-    ]
-    MIDDLEWARE = [
-        "django.middleware.security.SecurityMiddleware",
-        "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.locale.LocaleMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "django.contrib.messages.middleware.MessageMiddleware",
-        "allauth.account.middleware.AccountMiddleware",
-    ]
-    ROOT_URLCONF = "stack.urls"
-    TEMPLATES = [{
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "APP_DIRS": True,
-        "OPTIONS": {"context_processors": [
-            "django.template.context_processors.request",
-            "django.contrib.auth.context_processors.auth",
-            "django.contrib.messages.context_processors.messages",
-        ]},
-    }]
-    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "unused"}}
-    CACHES = {"default": {
-        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"],
-    }}
-    AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.ModelBackend",
-        "allauth.account.auth_backends.AuthenticationBackend",
-        "guardian.backends.ObjectPermissionBackend",
-    ]
-    LANGUAGES = [("en", "English"), ("fr", "French")]
-    STATIC_URL = "/static/"
-    CELERY_BROKER_URL = os.environ["REDIS_URL"]
-    DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-    """
-)
+# The fixed stack's part of the portal's settings: its apps, middleware and authentication
+# backends from Django, allauth, django-guardian and django-modeltranslation, in the portal's
+# order (stack_settings() reads them, so the floor follows the portal's settings).
+FIXED_STACK = ("django", "allauth", "guardian", "modeltranslation")
+
+
+def stack_settings() -> str:
+    from django.conf import settings
+
+    def fixed(paths) -> list[str]:
+        return [path for path in paths if path.split(".")[0] in FIXED_STACK]
+
+    return textwrap.dedent(
+        f"""
+        import os
+        SECRET_KEY = "bench-floors-" + "x" * 40
+        DEBUG = False
+        ALLOWED_HOSTS = ["127.0.0.1"]
+        INSTALLED_APPS = {fixed(settings.INSTALLED_APPS)!r}
+        MIDDLEWARE = {fixed(settings.MIDDLEWARE)!r}
+        AUTHENTICATION_BACKENDS = {fixed(settings.AUTHENTICATION_BACKENDS)!r}
+        ROOT_URLCONF = "stack.urls"
+        TEMPLATES = [{{
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "APP_DIRS": True,
+            "OPTIONS": {{"context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]}},
+        }}]
+        DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": "unused"}}}}
+        CACHES = {{"default": {{
+            "BACKEND": "django_redis.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+        }}}}
+        LANGUAGES = [("en", "English"), ("fr", "French")]
+        STATIC_URL = "/static/"
+        CELERY_BROKER_URL = os.environ["REDIS_URL"]
+        DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+        """
+    )
+
 
 _STACK_FILES = {
     "stack/__init__.py": "from .celery import app as celery_app\n",
@@ -131,7 +119,6 @@ _STACK_FILES = {
         app.config_from_object("django.conf:settings", namespace="CELERY")
         """
     ),
-    "stack/settings.py": _STACK_SETTINGS,
     "stack/urls.py": textwrap.dedent(
         """
         from django.contrib import admin
@@ -177,7 +164,7 @@ def measure_memory(env: dict, python: str) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="bench-floors-") as scratch:
         root = Path(scratch)
-        for name, text in _STACK_FILES.items():
+        for name, text in {**_STACK_FILES, "stack/settings.py": stack_settings()}.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
         stack_env = {

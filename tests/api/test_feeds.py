@@ -77,3 +77,33 @@ def test_a_members_only_community_page_links_no_community_feed(client, program):
 
     assert page.count('type="application/atom+xml"') == 1  # the portal's news only
     assert "/feeds/communities/secret/" not in page
+
+
+def test_each_language_gets_the_news_feed_in_its_own_words(client, program):
+    # The news link is kept per language once built: asking in French, then in English, then
+    # in French again must give each page its own language's title and address.
+    french = client.get("/fr/").content.decode()
+    english = client.get("/en/communities/").content.decode()
+    french_again = client.get("/fr/events/").content.decode()
+
+    news_fr = (
+        '<link rel="alternate" type="application/atom+xml" '
+        'title="Nouvelles des communautés de pratique du PCSS" href="/fr/feeds/news/">'
+    )
+    news_en = (
+        '<link rel="alternate" type="application/atom+xml" '
+        'title="News of the CSSP communities of practice" href="/en/feeds/news/">'
+    )
+    assert news_fr in french and news_fr in french_again
+    assert news_en in english
+    assert "/en/feeds/news/" not in french + french_again
+
+
+def test_a_public_community_page_links_the_news_then_its_two_feeds(client, program):
+    page = client.get("/fr/communities/floods/").content.decode()
+
+    head = page[page.index("<link rel=\"alternate\" type"):]
+    links = head[: head.index(">", head.index("/events/")) + 1]
+    assert links.count("<link ") == 3
+    assert links.index("/fr/feeds/news/") < links.index("/announcements/") < links.index("/events/")
+    assert 'href="/fr/feeds/communities/floods/announcements/">\n  <link' in links

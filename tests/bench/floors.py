@@ -23,7 +23,8 @@ tests/bench/results/floors.md:
    template engine (the outermost render, with the tags, filters, lazy queries and kept
    fragments it runs). Weighted as wrk picks them (a visitor at random, then one of their
    pages). If templates cost nothing, a request's server CPU would fall by that share and no
-   more; the README turns it into the ratio the crowd could reach.
+   more: with the crowd report beside it (crowd.md: its ratio and where the machine's CPU
+   went), the report says the most the crowd's ratio could then reach.
 
 Run from the development environment (make gives BENCH_SERVER_PYTHON, the production-only
 environment the benchmark's gunicorn runs); it needs the benchmark's data (make bench-load

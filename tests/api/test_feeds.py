@@ -102,7 +102,7 @@ def test_each_language_gets_the_news_feed_in_its_own_words(client, program):
 def test_a_public_community_page_links_the_news_then_its_two_feeds(client, program):
     page = client.get("/fr/communities/floods/").content.decode()
 
-    head = page[page.index("<link rel=\"alternate\" type"):]
+    head = page[page.index('<link rel="alternate" type') :]
     links = head[: head.index(">", head.index("/events/")) + 1]
     assert links.count("<link ") == 3
     assert links.index("/fr/feeds/news/") < links.index("/announcements/") < links.index("/events/")

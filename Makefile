@@ -83,9 +83,10 @@ worker: install
 beat: install
 	deploy/supervise.sh $(VENV)/bin/celery -A cssp_portal beat --loglevel=INFO --schedule=/tmp/celerybeat-schedule
 
-## Outbox throughput: 10,000 emails through real workers (BENCH_WORKERS, default 1) and a real
-## Redis to an SMTP server on loopback; prints emails/s per worker and the resident memory of
-## the workers' pool processes. Not run by make test.
+## Every benchmark, none of them run by make test: the outbox's throughput (10,000 emails
+## through real workers, BENCH_WORKERS, default 1, and a real Redis to an SMTP server on
+## loopback; emails/s per worker and the resident memory of the workers' pool processes), the
+## crowd benchmark (bench-load) and the floors under its targets (bench-floors).
 bench: install $(SERVE_VENV)/.installed
 	BENCH_SERVER_PYTHON=$(CURDIR)/$(SERVE_VENV)/bin/python $(PY) -m pytest tests/bench -o python_files='bench_*.py' -o norecursedirs='' -s $(PYTEST_ARGS)
 	BENCH_SERVER_PYTHON=$(CURDIR)/$(SERVE_VENV)/bin/python $(PY) -m tests.bench.floors
